@@ -1,0 +1,51 @@
+# Two commands do everything on a fresh machine with Python 3.11 and make:
+#   make reproduce   execute every notebook in place and regenerate figures/
+#   make test        unit + property tests of mi_lib, then every notebook under strict nbval
+# Both create the virtual environment .venv from requirements-lock.txt when it is
+# missing or older than the lock file, and reuse it otherwise.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+# One BLAS/OpenMP thread: results (and the stored notebook outputs) must not
+# depend on how many cores the machine has.
+THREADS := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+           VECLIB_MAXIMUM_THREADS=1 NUMEXPR_NUM_THREADS=1 PYTHONHASHSEED=0
+
+NBVAL_FLAGS := --nbval --nbval-current-env \
+               --nbval-sanitize-with tests/nbval_sanitize.cfg \
+               --nbval-cell-timeout=600
+
+.PHONY: all env test unit reproduce lab bench clean
+
+all: test
+
+env: $(STAMP)
+
+$(STAMP): requirements-lock.txt pyproject.toml
+	@echo "== creating $(VENV) from requirements-lock.txt"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check "$$(grep '^pip==' requirements-lock.txt)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-lock.txt
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+test: $(STAMP)
+	$(THREADS) $(PY) -m pytest -p no:cacheprovider tests notebooks $(NBVAL_FLAGS)
+
+unit: $(STAMP)
+	$(THREADS) $(PY) -m pytest -p no:cacheprovider tests
+
+reproduce: $(STAMP)
+	$(THREADS) $(PY) tools/reproduce.py
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
+
+bench: $(STAMP)
+	$(THREADS) $(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .hypothesis

@@ -1,0 +1,63 @@
+"""Execute every notebook in notebooks/ in order, in place, and report progress.
+
+Run through ``make reproduce``. Each notebook is executed top to bottom in a
+fresh kernel of the current environment; its stored outputs are replaced by the
+fresh ones (so strict nbval compares against exactly this run), and the figures
+it saves land in figures/. One line per notebook reports its wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def run(path: Path, timeout: int) -> float:
+    """Execute one notebook in place; return its wall time in seconds."""
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+    )
+    client.execute()
+    elapsed = time.perf_counter() - start
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nbformat.write(nb, path)
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("names", nargs="*", help="notebook file names or prefixes (default: all)")
+    parser.add_argument("--timeout", type=int, default=1200, help="per-cell timeout in seconds")
+    args = parser.parse_args(argv)
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if args.names:
+        paths = [p for p in paths if any(p.name.startswith(n) for n in args.names)]
+        if not paths:
+            print(f"no notebook matches {args.names}", file=sys.stderr)
+            return 2
+    total = 0.0
+    for i, path in enumerate(paths, 1):
+        print(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
+        elapsed = run(path, args.timeout)
+        total += elapsed
+        print(f"done in {elapsed:6.1f} s", flush=True)
+    print(f"all {len(paths)} notebooks executed in {total:.1f} s; figures are in {ROOT / 'figures'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
