@@ -21,4 +21,17 @@ plotting
     The one helper through which notebooks style and save figures.
 """
 
+from .measures import (
+    binary_entropy,
+    binary_entropy_inverse,
+    discrete_gaussian_mi,
+    entropy,
+    fano_error_bound,
+    gaussian_mi,
+    gaussian_rate_distortion,
+    kl_divergence,
+    mutual_information,
+    reverse_water_filling,
+)
+
 __version__ = "0.1.0"

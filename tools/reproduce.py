@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -52,7 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     total = 0.0
     for i, path in enumerate(paths, 1):
         print(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
-        elapsed = run(path, args.timeout)
+        try:
+            elapsed = run(path, args.timeout)
+        except CellExecutionError as exc:
+            print("FAILED")
+            lines = str(exc).splitlines()
+            print("\n".join(lines[:40] + (["..."] if len(lines) > 40 else [])), file=sys.stderr)
+            return 1
         total += elapsed
         print(f"done in {elapsed:6.1f} s", flush=True)
     print(f"all {len(paths)} notebooks executed in {total:.1f} s; figures are in {ROOT / 'figures'}")
