@@ -17,6 +17,14 @@ measures
 estimators
     Sample-based estimators: KSG, mixed discrete/continuous (Ross 2014) and
     plug-in.
+gaussian
+    Scalar Gaussian source with observation noise (Theorem 3.1, program (4)
+    in closed form), informed and blind attackers, samplers.
+projection
+    Linear projections of Gaussian vectors (Theorem 3.2), the falling-bar
+    Algorithm 1, the Marchenko–Pastur limit.
+subset
+    Attacks on a subset of coordinates (Theorem 4.1, corrected).
 plotting
     The one helper through which notebooks style and save figures.
 """
@@ -33,5 +41,22 @@ from .measures import (
     mutual_information,
     reverse_water_filling,
 )
+from .gaussian import (
+    BlindGaussianAttack,
+    GaussianAttack,
+    blind_gaussian_attack,
+    gaussian_attack,
+    sample_gaussian_attack,
+)
+from .projection import (
+    ProjectionAttack,
+    falling_bar,
+    marchenko_pastur_pdf,
+    mp_limit_mi_per_m,
+    projection_attack,
+    projection_attack_from_spectrum,
+    sample_projection_attack,
+)
+from .subset import SubsetAttack, fixed_subset_attack, paper_theorem41_value, subset_attack
 
 __version__ = "0.1.0"
