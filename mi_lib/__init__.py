@@ -25,6 +25,9 @@ projection
     Algorithm 1, the Marchenko–Pastur limit.
 subset
     Attacks on a subset of coordinates (Theorem 4.1, corrected).
+estimators
+    Sample-based MI estimators: KSG, mixed discrete/continuous (Ross 2014),
+    plug-in with optional Miller–Madow correction.
 plotting
     The one helper through which notebooks style and save figures.
 """
@@ -41,6 +44,7 @@ from .measures import (
     mutual_information,
     reverse_water_filling,
 )
+from .estimators import ksg_mi, mixed_mi, plugin_mi
 from .gaussian import (
     BlindGaussianAttack,
     GaussianAttack,

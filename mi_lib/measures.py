@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from numpy.polynomial.hermite_e import hermegauss
-from scipy.special import entr, logsumexp, rel_entr
+from scipy.special import entr, logsumexp, rel_entr, roots_hermitenorm
 
 from . import _validation as v
 
@@ -530,7 +529,7 @@ _TRAP_STEP_SCALE = 0.5
 def _normal_nodes(d: np.ndarray, method: str, n_nodes: int | None) -> tuple[np.ndarray, np.ndarray]:
     """Nodes and weights for E_Z f(Z), Z ~ N(0, 1), adapted to the offsets d/sigma."""
     if method == "gauss-hermite":
-        z, w = hermegauss(200 if n_nodes is None else int(n_nodes))
+        z, w = roots_hermitenorm(200 if n_nodes is None else int(n_nodes))
         return z, w / np.sqrt(2.0 * np.pi)
     # Trapezoid rule on [-L, L]. The integrand is analytic in a strip of
     # half-width about pi/|d| around the real axis (log-sum-exp of exponentials
