@@ -1,0 +1,47 @@
+"""Static checks of the stored notebooks (what strict nbval does not look at)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_kernelspec_is_python3(path):
+    assert _load(path)["metadata"]["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_outputs_stored_without_errors_or_stderr(path):
+    code = [c for c in _load(path)["cells"] if c["cell_type"] == "code"]
+    assert any(c.get("outputs") for c in code), "no stored outputs: nbval would compare nothing"
+    for i, cell in enumerate(code):
+        src = "".join(cell["source"])
+        for out in cell.get("outputs", []):
+            assert out.get("name") != "stderr", f"code cell {i} stored stderr output (a warning?)"
+            if out["output_type"] == "error":
+                assert "NBVAL_RAISES_EXCEPTION" in src, f"code cell {i} stored an unexpected error"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_lecture_structure(path):
+    cells = _load(path)["cells"]
+    first_md = "".join(cells[0]["source"])
+    assert first_md.startswith("# ") and "**Aim.**" in first_md, "the notebook must open with a title and its aim"
+    first_code = next("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert "default_rng(SEED)" in first_code, "the first code cell must fix the seed"
+    assert "sys.path" not in "".join("".join(c["source"]) for c in cells), "import the installed mi_lib"
+    text = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert "## Exercises" in text or "Exercises" in text
