@@ -23,6 +23,8 @@ gaussian
 projection
     Linear projections of Gaussian vectors (Theorem 3.2), the falling-bar
     Algorithm 1, the Marchenko–Pastur limit.
+redundancy
+    n noisy copies of a Gaussian source under total and per-copy budgets.
 subset
     Attacks on a subset of coordinates (Theorem 4.1, corrected).
 estimators
@@ -50,6 +52,7 @@ from .gaussian import (
     GaussianAttack,
     blind_gaussian_attack,
     gaussian_attack,
+    gaussian_attack_budget,
     sample_gaussian_attack,
 )
 from .projection import (
@@ -61,6 +64,7 @@ from .projection import (
     projection_attack_from_spectrum,
     sample_projection_attack,
 )
+from .redundancy import CopiesAttack, copies_attack, copies_attack_budget
 from .subset import SubsetAttack, fixed_subset_attack, paper_theorem41_value, subset_attack
 
 __version__ = "0.1.0"

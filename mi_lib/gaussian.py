@@ -51,6 +51,7 @@ __all__ = [
     "gaussian_attack",
     "blind_gaussian_attack",
     "sample_gaussian_attack",
+    "gaussian_attack_budget",
 ]
 
 
@@ -344,3 +345,49 @@ def sample_gaussian_attack(
     w = math.sqrt(float(sigma2)) * z[1]
     e = alpha * u + beta * w + gamma * z[2]
     return u, w, e
+
+
+def gaussian_attack_budget(a2: float, sigma2: float, mi: float) -> float:
+    r"""Least budget at which the informed optimum of program (4) is at most ``mi``.
+
+    Inverse of :func:`gaussian_attack` in the budget. With
+    :math:`R^2 = a^2 + \sigma^2` and :math:`\varphi_0 = \arctan(\sigma / a)`
+    (the angle between U and X in :math:`L^2`), the optimum is
+    :math:`I^*(D) = -\log\sin(\varphi_0 + \psi)` with
+    :math:`\sin\psi = \sqrt{D}/R` (``notes/derivations_gaussian.md``). Solving
+    for the budget,
+
+    .. math::
+
+        D(I) = R^2 \sin^2\bigl(\arcsin(e^{-I}) - \varphi_0\bigr)
+        \quad\text{for } 0 \le I < I^*(0) = \tfrac12\log(1 + a^2/\sigma^2),
+
+    ``D(I) = 0`` for :math:`I \ge I^*(0)` and ``D(0) = a2``.
+
+    Parameters
+    ----------
+    a2 : float
+        Signal variance :math:`a^2 > 0`.
+    sigma2 : float
+        Observation-noise variance :math:`\sigma^2 \ge 0`.
+    mi : float
+        Target mutual information in nats, ``>= 0``.
+
+    Returns
+    -------
+    float
+        The smallest :math:`D` with ``gaussian_attack(a2, sigma2, D).mi <= mi``.
+    """
+    a2 = positive(a2, "a2")
+    sigma2 = nonnegative(sigma2, "sigma2")
+    target = nonnegative(mi, "mi")
+    a, s = math.sqrt(a2), math.sqrt(sigma2)
+    r2 = a2 + sigma2
+    phi0 = math.atan2(s, a)
+    if target == 0.0:
+        return a2
+    sin_total = math.exp(-target)
+    if sin_total <= math.sin(phi0):  # target at or above the clean information
+        return 0.0
+    psi = math.asin(sin_total) - phi0
+    return r2 * math.sin(psi) ** 2
