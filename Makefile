@@ -39,6 +39,7 @@ unit: $(STAMP)
 	$(THREADS) $(PY) -m pytest -p no:cacheprovider tests
 
 reproduce: $(STAMP)
+	$(THREADS) $(PY) tools/make_spectra.py
 	$(THREADS) $(PY) tools/reproduce.py
 
 lab: $(STAMP)

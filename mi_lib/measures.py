@@ -274,16 +274,27 @@ def fano_error_bound(
 # ---------------------------------------------------------------------------
 
 
+_SINGULAR_TOL = 1e-14
+
+
 def _logdet_pd(m: np.ndarray) -> float | None:
-    """log det of a symmetric matrix via Cholesky; None if not positive definite."""
-    try:
-        c = np.linalg.cholesky(m)
-    except np.linalg.LinAlgError:
-        return None
-    d = np.diag(c)
+    """log det of a symmetric matrix, or None if it is singular to working precision.
+
+    The matrix is scaled to unit diagonal first; a squared Cholesky pivot below
+    ``_SINGULAR_TOL`` (a conditional variance below 1e-14 of the variance) is
+    treated as singular, the same threshold the canonical-correlation route uses.
+    """
+    d = np.sqrt(np.diag(m))
     if np.any(d <= 0):
         return None
-    return float(2.0 * np.log(d).sum())
+    try:
+        c = np.linalg.cholesky(m / np.outer(d, d))
+    except np.linalg.LinAlgError:
+        return None
+    piv = np.diag(c) ** 2
+    if np.any(piv < _SINGULAR_TOL):
+        return None
+    return float(np.log(piv).sum() + 2.0 * np.log(d).sum())
 
 
 def _whitener(block: np.ndarray, tol: float) -> np.ndarray:
@@ -369,10 +380,14 @@ def gaussian_mi(
     wa, wb = _whitener(saa, tol), _whitener(sbb, tol)
     if wa.shape[0] == 0 or wb.shape[0] == 0:
         return 0.0
-    rho = np.linalg.svd(wa @ c[np.ix_(a, b)] @ wb.T, compute_uv=False)
-    if np.any(rho >= 1.0 - 1e-12):
+    rho = np.minimum(np.linalg.svd(wa @ c[np.ix_(a, b)] @ wb.T, compute_uv=False), 1.0)
+    one_minus = (1.0 - rho) * (1.0 + rho)
+    # A singular joint covariance with non-degenerate blocks means a deterministic
+    # relation; 1 - rho^2 below 1e-14 (MI above 16 nats in one pair) cannot be told
+    # apart from it in double precision, so it is reported as such.
+    if np.any(one_minus <= _SINGULAR_TOL):
         return float("inf")
-    return (float(-0.5 * np.log1p(-(rho**2)).sum()) + 0.0) / v.log_base(base)
+    return (float(-0.5 * np.log(one_minus).sum()) + 0.0) / v.log_base(base)
 
 
 def _index_set(idx: Sequence[int], d: int, name: str) -> list[int]:
@@ -500,14 +515,13 @@ def reverse_water_filling(
         s = np.sort(var)
         n = s.size
         below = np.concatenate(([0.0], np.cumsum(s)))  # sum of the j smallest
-        level = 0.0
-        for j in range(n):
-            # theta in [s[j-1], s[j]]: sum = below[j] + (n - j) * theta
-            theta = (budget - below[j]) / (n - j)
-            lower = s[j - 1] if j > 0 else 0.0
-            if lower <= theta <= s[j]:
-                level = float(theta)
-                break
+        # g[j] = sum_i min(s[j], s_i) is non-decreasing in j; the level lies in
+        # [s[j-1], s[j]] for the first j with g[j] >= budget, where the sum is
+        # below[j] + (n - j) * theta. Clamping absorbs rounding at breakpoints.
+        g = below[:-1] + (n - np.arange(n)) * s
+        j = min(int(np.searchsorted(g, budget, side="left")), n - 1)
+        lower = s[j - 1] if j > 0 else 0.0
+        level = float(min(max((budget - below[j]) / (n - j), lower), s[j]))
     alloc = np.minimum(var, level)
     pos = var > 0
     if np.any(pos & (alloc == 0)):

@@ -341,3 +341,31 @@ def test_discrete_gaussian_mi_gauss_hermite_option_is_close():
 def test_bad_input_raises(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_reverse_water_filling_on_breakpoints():
+    # budgets that sit exactly on a breakpoint (a regression: rounding once made
+    # every interval test fail and returned level 0)
+    s = np.array([2.4813699322839406, 2.2017856685660884, 1.9886628634946488, 0.9631511076133322,
+                  0.7367955668686581, 1.1475559289725337, 2.6954982018625326])
+    wf = m.reverse_water_filling(s, 6.515702212548652)
+    assert wf.level == pytest.approx(0.9631511076133322, abs=1e-12)
+    rng = np.random.default_rng(11)
+    for _ in range(3000):
+        var = rng.uniform(0.0, 3.0, size=rng.integers(1, 9))
+        var[rng.random(var.size) < 0.2] = 0.0
+        srt = np.sort(var)
+        j = rng.integers(0, var.size)
+        budget = float(np.minimum(var, srt[j]).sum())  # exactly on the breakpoint s_(j)
+        wf = m.reverse_water_filling(var, budget)
+        assert wf.allocation.sum() == pytest.approx(budget, abs=1e-12)
+        assert wf.level == pytest.approx(_bisect_level(var, budget) if budget < var.sum() else var.max(), abs=1e-9)
+
+
+def test_gaussian_mi_noiseless_direction_is_infinite():
+    # Y = (U, U + W): the first coordinate of Y reveals U exactly, whatever rounding does
+    rng = np.random.default_rng(2)
+    for _ in range(50):
+        a2, s2 = rng.uniform(0.1, 3.0, size=2)
+        cov = np.array([[a2, a2, a2], [a2, a2, a2], [a2, a2, a2 + s2]]) * rng.uniform(0.1, 10.0)
+        assert m.gaussian_mi(cov, [0]) == math.inf
