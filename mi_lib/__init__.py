@@ -23,6 +23,9 @@ gaussian
 projection
     Linear projections of Gaussian vectors (Theorem 3.2), the falling-bar
     Algorithm 1, the Marchenko–Pastur limit.
+discrete
+    Certified solvers for finite alphabets: the informed attacker of problem
+    (1), the binary flip attack of problem (21), the blind attacker.
 redundancy
     n noisy copies of a Gaussian source under total and per-copy budgets.
 subset
@@ -46,6 +49,7 @@ from .measures import (
     mutual_information,
     reverse_water_filling,
 )
+from .discrete import BinaryFlipAttack, BlindAttack, DiscreteAttack, binary_flip_attack, blind_attack, discrete_attack
 from .estimators import ksg_mi, mixed_mi, plugin_mi
 from .gaussian import (
     BlindGaussianAttack,
