@@ -1625,11 +1625,10 @@ def binary_flip_attack(joint, budget) -> BinaryFlipAttack:
 
     .. math::
 
-        \min_{p \in [0,1]^4} I(U; Y) \quad	ext{s.t.}\quad
-        a p_1 + b p_2 + c p_3 + d p_4 \le arepsilon,
+        \min_{p \in [0,1]^4} I(U; Y) \quad\text{s.t.}\quad
+        a p_1 + b p_2 + c p_3 + d p_4 \le \varepsilon,
 
-    the case :math:`|U| = |X| = |Y| = 2`, cost :math:`1\{y 
-e x\}` of
+    the case :math:`|U| = |X| = |Y| = 2`, cost :math:`1\{y \ne x\}` of
     :func:`discrete_attack`.
 
     Parameters
@@ -1637,7 +1636,7 @@ e x\}` of
     joint : array_like, shape (4,)
         :math:`(a, b, c, d)`, a pmf.
     budget : float
-        :math:`arepsilon \ge 0`.
+        :math:`\varepsilon \ge 0`.
 
     Returns
     -------
@@ -1661,19 +1660,19 @@ e x\}` of
     :math:`I = h(\pi_0 v + \pi_1 w) - \pi_0 h(v) - \pi_1 h(w)` is convex and
     the optimum moves :math:`v` and :math:`w` towards each other with the whole
     budget: for :math:`v_0 > w_0`, :math:`v = v_0 - \delta/\pi_0`,
-    :math:`w = w_0 + (arepsilon - \delta)/\pi_1`, and the one-dimensional
+    :math:`w = w_0 + (\varepsilon - \delta)/\pi_1`, and the one-dimensional
     convex problem in :math:`\delta` has derivative
     :math:`h'(v) + h'(w) - 2h'(r)`, :math:`r = \pi_0 v + \pi_1 w`, solved by a
     safeguarded Newton iteration to rounding. The information is zero from
-    :math:`arepsilon_0 = \min(\pi_0, \pi_1) |v_0 - w_0|` on. The multiplier
+    :math:`\varepsilon_0 = \min(\pi_0, \pi_1) |v_0 - w_0|` on. The multiplier
     is :math:`\lambda^* = h'(w) - h'(r)` (equal to :math:`h'(r) - h'(v)` at an
     interior optimum), generally positive: the claim of Theorem 3.3 that
     :math:`\lambda^* = 0` when :math:`a, b > 0` ignores the box constraints
     (erratum E3); the optimum has :math:`p_2 = 0` or :math:`p_1 = 0`.
 
     Certificate: the informed dual of :func:`discrete_attack` with
-    :math:`s = \lambda^*`, evaluated at the requested :math:`arepsilon` from
-    the optimal channel (module notes); at :math:`arepsilon = 0` the feasible
+    :math:`s = \lambda^*`, evaluated at the requested :math:`\varepsilon` from
+    the optimal channel (module notes); at :math:`\varepsilon = 0` the feasible
     set is the single point :math:`p = 0` and the dual of the problem
     restricted to :math:`y = x` is used.
 
