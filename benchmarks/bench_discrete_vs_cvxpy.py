@@ -41,15 +41,13 @@ except ImportError:
 
 import scipy.sparse as sps
 
+from discrete_problems import FIG6 as PANELS
+from discrete_problems import pm1_informed
 from mi_lib.discrete import binary_flip_attack, blind_attack, discrete_attack
 
 REPEATS = 3
 TOL = {"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10}
-FIG6 = [
-    (0.45, 0.05, 0.05, 0.45), (0.40, 0.10, 0.10, 0.40), (0.30, 0.20, 0.20, 0.30), (0.25, 0.25, 0.25, 0.25),
-    (0.94, 0.02, 0.02, 0.02), (0.70, 0.10, 0.10, 0.10), (0.40, 0.20, 0.20, 0.20), (0.22, 0.26, 0.26, 0.26),
-    (0.47, 0.47, 0.03, 0.03), (0.40, 0.40, 0.10, 0.10), (0.30, 0.30, 0.20, 0.20), (0.28, 0.28, 0.22, 0.22),
-]
+FIG6 = [pmf for panel in PANELS.values() for pmf in panel]
 EPS = [0.01, 0.05, 0.09, 0.13, 0.17, 0.21, 0.25, 0.29, 0.33, 0.37]
 
 
@@ -105,22 +103,6 @@ def cvx_blind_pm1(e, budget):
         warnings.simplefilter("ignore", UserWarning)
         prob.solve(solver="CLARABEL", **TOL)
     return float(prob.value), float(prob.solver_stats.solve_time), str(prob.status)
-
-
-def pm1_informed(A, n):
-    e = np.linspace(-A, A, n)
-    h = e[1] - e[0]
-    k = int(round(1.0 / h))
-    y = -1.0 - A + h * np.arange(n + 2 * k)
-    x = np.array([-1.0, 1.0])
-    c = (y[None, :] - x[:, None]) ** 2
-    c[np.abs(y[None, :] - x[:, None]) > A + 1e-9] = np.inf
-    return np.diag([0.5, 0.5]), c
-
-
-# --------------------------------------------------------------------------
-# The paper's grid search for (21)
-# --------------------------------------------------------------------------
 
 
 def grid_search_21(joint, eps_list, n=100):

@@ -35,6 +35,7 @@ except ImportError:  # pragma: no cover - optional extra
     sys.exit(0)
 
 import scipy.sparse as sps
+from discrete_problems import FIG6, pm1_informed
 
 OUT = Path(__file__).resolve().parent / "data" / "reference_discrete.json"
 SETTINGS = {
@@ -46,11 +47,6 @@ SETTINGS = {
     "max_iter": 500,
 }
 
-FIG6 = {
-    "a": [(0.45, 0.05, 0.05, 0.45), (0.40, 0.10, 0.10, 0.40), (0.30, 0.20, 0.20, 0.30), (0.25, 0.25, 0.25, 0.25)],
-    "b": [(0.94, 0.02, 0.02, 0.02), (0.70, 0.10, 0.10, 0.10), (0.40, 0.20, 0.20, 0.20), (0.22, 0.26, 0.26, 0.26)],
-    "c": [(0.47, 0.47, 0.03, 0.03), (0.40, 0.40, 0.10, 0.10), (0.30, 0.30, 0.20, 0.20), (0.28, 0.28, 0.22, 0.22)],
-}
 
 
 def solve(prob: "cp.Problem") -> tuple[float, str, int]:
@@ -138,17 +134,6 @@ def grid_min_21(joint, eps: float, n: int = 41) -> float:
                 mi[pos] += val[pos] * np.log(val[pos] / (pu * q[pos]))
             best = min(best, float(mi.min()))
     return best
-
-
-def pm1_informed(A: float, n: int):
-    e = np.linspace(-A, A, n)
-    h = e[1] - e[0]
-    k = int(round(1.0 / h))
-    y = -1.0 - A + h * np.arange(n + 2 * k)
-    x = np.array([-1.0, 1.0])
-    c = (y[None, :] - x[:, None]) ** 2
-    c[np.abs(y[None, :] - x[:, None]) > A + 1e-9] = np.inf
-    return np.diag([0.5, 0.5]), c
 
 
 def main() -> None:

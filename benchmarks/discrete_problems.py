@@ -1,0 +1,35 @@
+"""Problem instances shared by the finite-alphabet benchmark scripts.
+
+Imported by ``make_reference_discrete.py`` and ``bench_discrete_vs_cvxpy.py``
+(both run as scripts from this folder, so a plain ``import discrete_problems``
+finds it). The tests build their own instances on purpose, so that a mistake
+here cannot hide in both the reference data and the checks against it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+FIG6 = {
+    "a": [(0.45, 0.05, 0.05, 0.45), (0.40, 0.10, 0.10, 0.40), (0.30, 0.20, 0.20, 0.30), (0.25, 0.25, 0.25, 0.25)],
+    "b": [(0.94, 0.02, 0.02, 0.02), (0.70, 0.10, 0.10, 0.10), (0.40, 0.20, 0.20, 0.20), (0.22, 0.26, 0.26, 0.26)],
+    "c": [(0.47, 0.47, 0.03, 0.03), (0.40, 0.40, 0.10, 0.10), (0.30, 0.30, 0.20, 0.20), (0.28, 0.28, 0.22, 0.22)],
+}
+"""The twelve joint pmfs (a, b, c, d) of Figure 6, by panel."""
+
+
+def pm1_informed(A: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """U = X uniform on {-1, +1}; E on an n-point grid of [-A, A]; cost (y - x)^2.
+
+    Y runs over the lattice x + e for both x (the grid spacing must divide 1),
+    and moves longer than A are not allowed (cost inf). Returns ``(p_ux, cost)``
+    for :func:`mi_lib.discrete_attack`.
+    """
+    e = np.linspace(-A, A, n)
+    h = e[1] - e[0]
+    k = int(round(1.0 / h))
+    y = -1.0 - A + h * np.arange(n + 2 * k)
+    x = np.array([-1.0, 1.0])
+    c = (y[None, :] - x[:, None]) ** 2
+    c[np.abs(y[None, :] - x[:, None]) > A + 1e-9] = np.inf
+    return np.diag([0.5, 0.5]), c
