@@ -123,15 +123,34 @@ class BlindGaussianAttack:
     noise_var: float
 
 
-def _mi_from_rho(rho: float, sin_angle: float) -> float:
-    r"""Return :math:`-\tfrac12\log(1-\rho^2)` given :math:`\rho` and :math:`\sqrt{1-\rho^2}`.
+def _informed_mi_array(a2: np.ndarray, sigma2: np.ndarray, D: np.ndarray) -> np.ndarray:
+    r"""Closed-form optimum of program (4), elementwise over arrays (validated input).
 
-    Both are passed so that each regime uses the accurate one: ``log1p`` for
-    small :math:`\rho`, :math:`-\log\sqrt{1-\rho^2}` when :math:`\rho` is near 1.
+    :math:`I^* = -\tfrac12\log(1-\rho^2)` with
+    :math:`\rho = (a^2 - D)/(a\sqrt{R^2-D} + \sigma\sqrt D)` for :math:`D < a^2`, else 0.
+    Each regime uses the accurate form: ``log1p`` for small :math:`\rho`,
+    :math:`-\log\sin(\varphi_0 + \psi)` with
+    :math:`\sin(\varphi_0+\psi) = (\sigma\sqrt{R^2-D} + a\sqrt D)/R^2` when
+    :math:`\rho` is near 1 (``inf`` when :math:`\sigma = D = 0`). This is the one
+    implementation of the formula; :mod:`mi_lib.subset` uses it too.
     """
-    if rho * rho < 0.5:
-        return -0.5 * math.log1p(-rho * rho)
-    return -math.log(sin_angle)
+    out = np.zeros(np.shape(a2))
+    act = D < a2
+    si, ni, ti = a2[act], sigma2[act], D[act]
+    R2 = si + ni
+    rest = R2 - ti
+    rho = (si - ti) / (np.sqrt(si * rest) + np.sqrt(ni * ti))
+    sin_ang = (np.sqrt(ni * rest) + np.sqrt(si * ti)) / R2
+    small = rho * rho < 0.5
+    val = np.empty(si.shape)
+    val[small] = -0.5 * np.log1p(-(rho[small] ** 2))
+    big = ~small
+    pos = sin_ang[big] > 0
+    vb = np.full(pos.shape, np.inf)
+    vb[pos] = -np.log(sin_ang[big][pos])
+    val[big] = vb
+    out[act] = val
+    return out
 
 
 def _informed(a2: float, sigma2: float, D: float) -> tuple[float, float, float, float]:
@@ -148,11 +167,10 @@ def _informed(a2: float, sigma2: float, D: float) -> tuple[float, float, float, 
     rest = R2 - D  # > sigma2 >= 0 because D < a2
     root_rest = math.sqrt(rest)
     root_D = math.sqrt(D)
-    # cos and sin of the largest angle between Y and U (tangent to the ball).
+    # cosine of the largest angle between Y and U (tangent to the ball)
     denom = a * root_rest + s * root_D  # > 0 since a > 0 and rest > 0
     rho = (a2 - D) / denom  # cancellation-free form of (a*sqrt(rest) - s*sqrt(D)) / R2
-    sin_angle = (s * root_rest + a * root_D) / R2
-    mi = _mi_from_rho(rho, sin_angle)
+    mi = float(_informed_mi_array(np.array([a2]), np.array([sigma2]), np.array([D]))[0])
     cross = math.sqrt(D * rest)
     p = -(a * D + s * cross) / R2
     q = (a * cross - s * D) / R2

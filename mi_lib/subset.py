@@ -41,6 +41,7 @@ import numpy as np
 from scipy import optimize
 
 from mi_lib._validation import finite_array, nonnegative
+from mi_lib.gaussian import _informed_mi_array
 
 __all__ = [
     "SubsetAttack",
@@ -99,28 +100,6 @@ def _clean_mi(s: np.ndarray, n: np.ndarray) -> np.ndarray:
     out = np.full(s.shape, np.inf)
     ok = n > 0
     out[ok] = 0.5 * np.log1p(s[ok] / n[ok])
-    return out
-
-
-def _attacked_mi(s: np.ndarray, n: np.ndarray, t: np.ndarray) -> np.ndarray:
-    r"""Scalar optimum :math:`g_i(t_i)` (same closed form as ``gaussian_attack``)."""
-    out = np.zeros(s.shape)
-    act = t < s
-    si, ni, ti = s[act], n[act], t[act]
-    R2 = si + ni
-    rest = R2 - ti
-    near = np.sqrt(si * rest) + np.sqrt(ni * ti)  # > 0 on act
-    rho = (si - ti) / near
-    sin_ang = (np.sqrt(ni * rest) + np.sqrt(si * ti)) / R2
-    small = rho * rho < 0.5
-    val = np.empty(si.shape)
-    val[small] = -0.5 * np.log1p(-(rho[small] ** 2))
-    big = ~small
-    pos = sin_ang[big] > 0
-    vb = np.full(pos.shape, np.inf)
-    vb[pos] = -np.log(sin_ang[big][pos])
-    val[big] = vb
-    out[act] = val
     return out
 
 
@@ -212,7 +191,7 @@ def _conjugate_lower(s: np.ndarray, n: np.ndarray, lam: float, t: np.ndarray) ->
     """
 
     def value_slope(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        f = _attacked_mi(s, n, u) + lam * u
+        f = _informed_mi_array(s, n, u) + lam * u
         xi = _attacked_slope(s, n, u) + lam
         kink = (n == 0) & (u == s)
         xi[kink] = np.maximum(lam - 0.5 / s[kink], 0.0)
@@ -308,7 +287,7 @@ def _evaluate(s, n, c, T: tuple[int, ...], D: float):
     if idx.size:
         t, log_lam = _allocate(s[idx], n[idx], D)
         alloc[idx] = t
-        coord[idx] = _attacked_mi(s[idx], n[idx], t)
+        coord[idx] = _informed_mi_array(s[idx], n[idx], t)
     mi = float(coord.sum())
     unatt = np.ones(m, dtype=bool)
     unatt[idx] = False
