@@ -135,6 +135,7 @@ from scipy.sparse import csc_matrix
 from scipy.sparse.linalg import splu
 
 from . import _validation as v
+from ._blind_cosets import coset_blind_solve
 
 __all__ = [
     "DiscreteAttack",
@@ -1339,7 +1340,18 @@ def _purify(m: _Blind, pi: np.ndarray, mi: float, B: float) -> tuple[np.ndarray,
 
 
 def _blind_search(m: _Blind, B: float, tol: float):
-    """Budget handling: the equality-constrained path, or the free problem when the budget does not bind."""
+    """Budget handling: the equality-constrained path, or the free problem when the budget does not bind.
+
+    Fine grids first go through the coset split (:mod:`mi_lib._blind_cosets`),
+    which is used when its recomputed value meets the certified tolerance.
+    """
+    binds = float(m.kappa.max()) > B
+    fast = coset_blind_solve(m, B, tol, binds)
+    if fast is not None:
+        pi, lb, s, steps = fast
+        mi = _model_mi(m, pi)
+        if mi - lb <= tol and float(pi @ m.kappa) <= B + 1e-13 * max(B, 1.0):
+            return pi, mi, lb, s, steps, 1
     if float(m.kappa.max()) <= B:
         pi, mi, lb, s, it = _blind_barrier(m, B, tol, budget=False)
         pi, mi = _purify(m, pi, mi, B)
