@@ -336,7 +336,11 @@ def _subset(b: _Batch, act: np.ndarray) -> _Batch:
 
 
 def _tilt(sig: np.ndarray, kap: np.ndarray, real: np.ndarray, B: float) -> np.ndarray | None:
-    """sigma exp(-tau kappa), normalised, with mean cost B (tau of either sign); None if B is out of range."""
+    """sigma exp(-tau kappa), normalised, with mean cost B (tau of either sign); None if B is out of range.
+
+    Arrays are one coset (or the whole grid): ``sig`` positive where ``real``;
+    the mean cost is monotone in tau, which bisection finds to rounding.
+    """
     kr = kap[real]
     if not (kr.min() < B < kr.max()):
         return None

@@ -145,7 +145,7 @@ from scipy.sparse import csc_matrix
 from scipy.sparse.linalg import splu
 
 from . import _validation as v
-from ._blind_cosets import coset_blind_solve
+from ._blind_cosets import _tilt, coset_blind_solve
 
 __all__ = [
     "DiscreteAttack",
@@ -1233,24 +1233,7 @@ def _blind_barrier(m: _Blind, B: float, tol: float, budget: bool, maxiter: int =
             # strictly positive start on the budget plane: a tilt of the uniform law mixed with it
             theta = min(0.5, 0.5 * (B - kmin) / max(kmean - kmin, 1e-300))
             target = (B - theta * kmean) / (1.0 - theta)
-            lo, hi = 0.0, 1.0
-
-            def mean_at(t: float) -> float:
-                a = -t * m.kappa
-                w = np.exp(a - a.max())
-                return float(w @ m.kappa) / float(w.sum())
-
-            while mean_at(hi) > target:
-                hi *= 2.0
-            for _ in range(200):
-                mid = 0.5 * (lo + hi)
-                if mean_at(mid) > target:
-                    lo = mid
-                else:
-                    hi = mid
-            a = -hi * m.kappa
-            tilt = np.exp(a - a.max())
-            tilt /= tilt.sum()
+            tilt = _tilt(np.full(n, 1.0 / n), m.kappa, np.ones(n, dtype=bool), target)
             pi = (1.0 - theta) * tilt + theta / n
         else:
             j = int(np.argmax(m.kappa))
