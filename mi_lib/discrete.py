@@ -88,18 +88,36 @@ into a nonparametric maximum-likelihood (mixing) problem: with
 over :math:`m_u(x, y) \ge 0` with :math:`\sum_x m_u(x, y) = q(y)` for all
 :math:`u` and :math:`q` a pmf. Each atom of :math:`m` is an output letter
 :math:`y` together with one input letter per :math:`u`; the problem is a
-mixing-distribution maximum likelihood with few "observations"
-(:math:`|U||X|`) and a sparse optimum, which the constrained Newton method
-(Wang 2007: add the atoms with the largest directional derivative, update the
-weights by a non-negative least-squares Newton step, line search) solves to
-machine precision in a few iterations. The optimal channel is
+mixing-distribution maximum likelihood with "observations" :math:`(u, x)` of
+weights :math:`p(u, x)` and a sparse optimum. It is solved by a scaled
+active-set Newton method: add the best atom at every output whose
+directional derivative :math:`D(y) = \sum_u \max_x p(u,x) K(x,y) / f_{u,x}`
+exceeds 1, then solve the bound-constrained Newton subproblem in relative
+coordinates :math:`w_j \to w_j(1 + z_j)` by a primal active-set method and
+search along it (Armijo). The masses :math:`p(u, x)` of discretised
+continuous laws span hundreds of orders of magnitude; in these coordinates
+the Hessian, divided row by row by the atom's scale, is :math:`R\,\Pi` with
+:math:`R_{jk} = p_k L_{kj} / f_k` and :math:`\Pi_{kj} = w_j L_{kj} / f_k`,
+whose entries are of order one whatever the masses, and the weights are kept
+in the log domain. (The constrained Newton method of Wang (2007), which
+solves the same subproblem as a least-squares problem weighted by
+:math:`\sqrt{p}`, stalls there: a row of mass :math:`10^{-30}` is invisible
+to the least squares and to the line search, but not to the certificate,
+which needs :math:`D(y) \le 1` at every output.) A cold start brings the
+rows in by decreasing :math:`p(x \mid u)`, attaching each new decade at its
+first-order optimum (the output minimising
+:math:`(1 - T_u(y)) / K(x, y)`, :math:`T_u(y)` the other groups' share of
+the normalisation there), so that no weight has to travel across tens of
+orders of magnitude by Newton steps. The optimal channel is
 :math:`W(y \mid u, x) = m_u(x, y) K(x, y) / f_{u,x}`,
-:math:`f_{u,x} = \sum_y m_u(x,y) K(x,y)`. The slope is then found by a
-bracketed secant search on :math:`\log s` until the cost meets the budget;
-if the search brackets the budget between two slopes, the two channels are
-mixed (the feasible set is convex and :math:`I` is convex in the channel), and
-the better of the two bounds, each evaluated at the *requested* budget, is
-reported.
+:math:`f_{u,x} = \sum_y m_u(x,y) K(x,y)`. The slope is then found by
+Newton steps in :math:`\log s` on the cost, with its derivative along the
+solution path (one linear solve with the same matrix), safeguarded by a
+bracket and regula falsi; if the cost jumps at a slope (two supports tie:
+a linear piece of the value curve), the tie is located and the two channels
+are mixed (the feasible set is convex and :math:`I` is convex in the
+channel), and the better of the bounds, each evaluated at the *requested*
+budget, is reported.
 
 Blind attacker. A log-barrier path-following Newton method on the grid:
 minimise :math:`I(\pi) - \tau \sum_e \log \pi(e)` subject to
@@ -179,7 +197,7 @@ class DiscreteAttack:
     min_budget : float
         Cheapest achievable cost :math:`\sum_x p(x) \min_y c(x, y)`.
     iterations : int
-        Newton (constrained Newton method) iterations over all slopes tried.
+        Newton steps (scaled active-set Newton method) over all slopes tried.
     evaluations : int
         Number of slopes :math:`s` for which the inner problem was solved.
     """
@@ -322,6 +340,7 @@ class _Rows:
     groups: tuple  # row indices of each u (one array per u with p(u) > 0)
     gu: np.ndarray  # the u index of each group
     pu: np.ndarray  # p(u) of each group
+    grp: np.ndarray  # group index of each row
 
 
 def _rows_of(p_ux: np.ndarray) -> _Rows:
@@ -330,6 +349,7 @@ def _rows_of(p_ux: np.ndarray) -> _Rows:
     pu_all = p_ux.sum(axis=1)
     gu = np.unique(uu)
     groups = tuple(np.nonzero(uu == g)[0] for g in gu)
+    grp = np.searchsorted(gu, uu)
     return _Rows(
         u=uu,
         x=xx,
@@ -339,16 +359,17 @@ def _rows_of(p_ux: np.ndarray) -> _Rows:
         groups=groups,
         gu=gu,
         pu=pu_all[gu],
+        grp=grp,
     )
 
 
 @dataclass(slots=True)
 class _Mix:
-    """Atoms of the mixing problem: output letter + one row per u, and weights."""
+    """Atoms of the mixing problem (output letter + one row per u) and their log-weights."""
 
     y: np.ndarray  # (J,) output index
     sel: np.ndarray  # (J, G) row index chosen for each group
-    w: np.ndarray  # (J,) weights, sum 1
+    lw: np.ndarray  # (J,) log-weights (a normalised mixture has logsumexp(lw) = 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,30 +377,45 @@ class _Eval:
     """Solution of a problem at one slope s (Lagrangian min I + s cost)."""
 
     s: float
-    X: np.ndarray  # primal point (channel rows or perturbation pmf)
+    X: np.ndarray  # primal point (channel rows)
     cost: float
     mi: float
     H: float  # primal Lagrangian value at X (restricted optimum for restricted solves)
     value: float  # certified lower bound on min_X I + s cost (nan for restricted solves)
     key: frozenset  # support identity
-    state: object  # warm start
+    state: object  # warm start: (mix, logf)
     iterations: int
+    dcost: float = math.nan  # d cost / d log s on the solution's support (nan if unknown)
 
 
-def _informed_logL(logK: np.ndarray, rows: _Rows, mix: _Mix) -> np.ndarray:
-    n = rows.p.size
+def _informed_logf(logK: np.ndarray, rows: _Rows, mix: _Mix) -> tuple[np.ndarray, np.ndarray]:
+    """log f per row (-inf for a row no atom serves) and log L (J, G) of each atom on its rows."""
     J = mix.y.size
-    logL = np.full((n, J), -np.inf)
+    lL = logK[rows.x[mix.sel], mix.y[:, None]]
+    A = np.full((rows.p.size, J), -np.inf)
     cols = np.arange(J)
-    for g in range(len(rows.groups)):
-        r = mix.sel[:, g]
-        logL[r, cols] = logK[rows.x[r], mix.y]
-    return logL
+    for g in range(mix.sel.shape[1]):
+        A[mix.sel[:, g], cols] = lL[:, g] + mix.lw
+    return _lse(A, axis=1), lL
 
 
 def _informed_gradient(logK: np.ndarray, rows: _Rows, logf: np.ndarray):
     """log of the directional derivative D(y) of the best atom at every y, and that atom."""
-    T = (rows.logp - logf)[:, None] + logK[rows.x]
+    logD, sel, _ = _informed_terms(logK, rows, logf)
+    return logD, sel
+
+
+def _informed_terms(logK: np.ndarray, rows: _Rows, logf: np.ndarray, active: np.ndarray | None = None):
+    """``log D(y)``, the best atom at every y and the per-group terms ``log max_x p(u,x) K(x,y) / f_{u,x}``.
+
+    ``D(y) = sum_u max_x p(u, x) K(x, y) / f_{u,x}`` over the rows in
+    ``active`` (all rows by default); the group terms form a (G, |Y|) array.
+    """
+    with np.errstate(invalid="ignore"):
+        T = (rows.logp - logf)[:, None] + logK[rows.x]
+    if active is not None:
+        T[~active] = -np.inf
+    T[np.isnan(T)] = -np.inf
     ny = logK.shape[1]
     G = np.empty((len(rows.groups), ny))
     sel = np.empty((ny, len(rows.groups)), dtype=np.intp)
@@ -389,110 +425,323 @@ def _informed_gradient(logK: np.ndarray, rows: _Rows, logf: np.ndarray):
         am = np.argmax(Tg, axis=0)
         G[g] = Tg[am, cols]
         sel[:, g] = idx[am]
-    return _lse(G, axis=0), sel
+    return _lse(G, axis=0), sel, G
 
 
-def _add_atoms(mix: _Mix, logD: np.ndarray, selbest: np.ndarray, lm: float, nrows: int) -> _Mix:
-    """Append the best atom and the local maxima of D above 1 (weight 0)."""
-    ny = logD.size
-    up = np.ones(ny, dtype=bool)
-    if ny > 1:
-        up[1:] &= logD[1:] >= logD[:-1]
-        up[:-1] &= logD[:-1] >= logD[1:]
-    cand = np.nonzero(up & (logD > 0.5 * lm))[0]
-    cap = 4 * nrows + 4
-    if cand.size > cap:
-        cand = cand[np.argsort(logD[cand])[::-1][:cap]]
-    cand = np.union1d(cand, [int(np.argmax(logD))])
-    have = {(int(y), tuple(s)) for y, s in zip(mix.y, mix.sel)}
-    new_y, new_sel = [], []
-    for y in cand:
-        key = (int(y), tuple(selbest[y]))
-        if key not in have:
-            have.add(key)
-            new_y.append(int(y))
-            new_sel.append(selbest[y])
-    if not new_y:
-        return mix
-    return _Mix(
-        y=np.concatenate([mix.y, np.array(new_y, dtype=np.intp)]),
-        sel=np.vstack([mix.sel, np.array(new_sel, dtype=np.intp)]),
-        w=np.concatenate([mix.w, np.zeros(len(new_y))]),
-    )
+def _informed_qp(M: np.ndarray, q: np.ndarray, lb: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """Primal active-set method for the scaled Newton subproblem.
 
-
-def _informed_cnm(
-    logK: np.ndarray, rows: _Rows, mix: _Mix, tol: float, maxiter: int = 200, generate: bool = True
-):
-    """Constrained Newton method (Wang 2007) for the slope-s mixing problem.
-
-    Minimises F(w) = -sum_k p_k log f_k(w), f = L w, over weights w >= 0,
-    sum w = 1, on the atoms of ``mix`` (adding atoms where the directional
-    derivative D(y) = sum_u max_x p(u,x) K(x,y) / f_{u,x} exceeds 1 when
-    ``generate``). Each step minimises the exact quadratic model
-    sum_k p_k ((S w')_k - 2)^2 / 2, S = L / f, by non-negative least squares,
-    followed by an Armijo line search.
-
-    Returns the mixture, log f (per row), log max D (over all outputs, or over
-    the atoms when ``generate`` is false) and the number of iterations.
+    Minimises ``q'z + z'(diag(sigma) M)z / 2`` over ``z >= lb`` (``lb <= 0``),
+    starting from the feasible point ``z = 0`` with the variables in ``free``
+    released. ``M`` is the row-scaled Hessian ``R Pi`` (entries of order one
+    whatever the masses), so every linear solve is well conditioned; the
+    scaling ``sigma > 0`` itself never enters. Stationarity on the free
+    variables reads ``q + M z = 0``; a variable at its bound stays there while
+    ``(q + M z)_j >= 0``.
     """
-    p = rows.p
-    sqp = np.sqrt(p)
+    J = q.size
+    z = np.zeros(J)
+    free = free.copy()
+    tiny = 1e-14
+    for _ in range(4 * J + 20):
+        Fi = np.nonzero(free)[0]
+        if Fi.size:
+            Bi = np.nonzero(~free)[0]
+            rhs = -(q[Fi] + M[np.ix_(Fi, Bi)] @ z[Bi])
+            MF = M[np.ix_(Fi, Fi)]
+            MF = MF + np.diag(1e-12 * np.abs(np.diag(MF)) + 1e-300)
+            try:
+                zF = np.linalg.solve(MF, rhs)
+            except np.linalg.LinAlgError:  # pragma: no cover - singular despite the ridge
+                zF = np.linalg.lstsq(MF, rhs, rcond=None)[0]
+            if not np.all(np.isfinite(zF)):  # pragma: no cover
+                break
+            d = zF - z[Fi]
+            blocked = zF < lb[Fi] - tiny
+            if np.any(blocked):
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = np.where(blocked & (d < 0), (lb[Fi] - z[Fi]) / d, np.inf)
+                i = int(np.argmin(ratio))
+                a = min(max(float(ratio[i]), 0.0), 1.0)
+                z[Fi] += a * d
+                at = z[Fi] <= lb[Fi] + tiny
+                at[i] = True
+                z[Fi[at]] = lb[Fi[at]]
+                free[Fi[at]] = False
+                continue
+            z[Fi] = zF
+        Bi = np.nonzero(~free)[0]
+        if Bi.size == 0:
+            break
+        rho = q[Bi] + M[Bi] @ z
+        i = int(np.argmin(rho))
+        if rho[i] >= -1e-13:
+            break
+        free[Bi[i]] = True
+    return z
+
+
+def _informed_san(
+    logK: np.ndarray, rows: _Rows, mix: _Mix, tol: float, *, generate: bool = True,
+    active: np.ndarray | None = None, maxiter: int = 200,
+):
+    """Scaled active-set Newton method for the slope-s mixing problem.
+
+    Minimises ``F(w) = -sum_k p_k log f_k + sum_j w_j`` (``f = L w``) over
+    ``w >= 0`` on the atoms of ``mix`` (adding, when ``generate``, the best
+    atom at every output y whose directional derivative
+    ``D(y) = sum_u max_x p(u,x) K(x,y) / f_{u,x}`` exceeds 1). Each step
+    solves the Newton subproblem in relative coordinates ``w_j -> w_j (1 + z_j)``
+    (new atoms: ``sigma_j z_j``, ``sigma_j`` the weight that would carry all of
+    its most constrained row), in which the Hessian, divided row by row by the
+    atom's scale, is ``R Pi``: ``R_jk = p_k L_kj / f_k`` and
+    ``Pi_kj = sigma_j L_kj / f_k`` are both of order one whatever the masses
+    ``p_k``. Weights live in the log domain; an Armijo search on F follows.
+    Only rows in ``active`` count (the others are attached later).
+
+    Returns the normalised mixture, log f for it, the certified
+    ``lm = log max D`` (over all outputs, or over the atoms when not
+    ``generate``) and the number of Newton steps. The gap at this slope is
+    ``lm`` (``H - lm`` is a lower bound, ``H`` the mixture's value).
+    """
+    p = rows.p if active is None else np.where(active, rows.p, 0.0)
+    logp = rows.logp if active is None else np.where(active, rows.logp, -np.inf)
+    act = np.ones(p.size, dtype=bool) if active is None else active
+    logptot = math.log(float(p.sum()))
+    y, sel, lw = mix.y, mix.sel, mix.lw
     it = 0
     while True:
-        logL = _informed_logL(logK, rows, mix)
-        logf = _lse(logL + _log(mix.w)[None, :], axis=1)
-        if generate:
-            logD, selbest = _informed_gradient(logK, rows, logf)
-            lm = float(logD.max())
+        cur = _Mix(y, sel, lw)
+        logf, lL = _informed_logf(logK, rows, cur)
+        served = bool(np.all(np.isfinite(logf[act])))
+        logDA = _lse(np.where(np.isfinite(lL), logp[sel] - logf[sel] + lL, -np.inf), axis=1) if served else None
+        if generate and served:
+            logD, selbest, _ = _informed_terms(logK, rows, logf, active)
+            lm = float(max(logD.max(), logDA.max()))
         else:
-            with np.errstate(under="ignore"):
-                lm = float(np.log(np.max(p @ np.exp(np.minimum(logL - logf[:, None], 700.0)))))
-        if lm <= tol or it >= maxiter:
-            return mix, logf, lm, it
+            lm = float(logDA.max()) if served else math.inf
+        logS = float(_lse(lw)) - logptot
+        if not served or lm + logS <= tol or it >= maxiter:
+            break
         it += 1
+        J0 = y.size
         if generate:
-            mix = _add_atoms(mix, logD, selbest, lm, p.size)
-            logL = _informed_logL(logK, rows, mix)
+            cand = np.nonzero(logD > 0.0)[0]
+            if cand.size:
+                have = set(map(tuple, np.column_stack([y, sel]).tolist()))
+                ck = np.column_stack([cand, selbest[cand]])
+                fresh = np.array([tuple(r) not in have for r in ck.tolist()], dtype=bool)
+                if np.any(fresh):
+                    y = np.concatenate([y, cand[fresh]])
+                    sel = np.vstack([sel, selbest[cand[fresh]]])
+                    lL = logK[rows.x[sel], y[:, None]]
+                    with np.errstate(invalid="ignore"):
+                        logDA = _lse(np.where(np.isfinite(lL), logp[sel] - logf[sel] + lL, -np.inf), axis=1)
+        J = y.size
+        with np.errstate(invalid="ignore"):
+            gap_rows = np.where(np.isfinite(lL), logf[sel] - lL, np.inf)
+        logsig = np.concatenate([lw, np.min(gap_rows[J0:], axis=1)])
+        fin = np.isfinite(lL)
+        logR = np.where(fin, logp[sel] - logf[sel] + lL, -np.inf)
+        logPi = np.where(fin, lL + logsig[:, None] - logf[sel], -np.inf)
+        n = p.size
+        Rm = np.zeros((J, n))
+        Pm = np.zeros((n, J))
+        cols = np.arange(J)
         with np.errstate(under="ignore"):
-            S = np.exp(np.minimum(logL - logf[:, None], 700.0))
-        zeta = 10.0 * max(1.0, float(np.max(sqp[:, None] * S)))
-        A = np.vstack([sqp[:, None] * S, np.full((1, S.shape[1]), zeta)])
-        b = np.concatenate([2.0 * sqp, [zeta]])
-        try:
-            wn, _ = nnls(A, b, maxiter=50 * A.shape[1] + 100)
-        except RuntimeError:  # pragma: no cover - NNLS iteration cap
-            return mix, logf, lm, it
-        tot = wn.sum()
-        if not tot > 0:
-            return mix, logf, lm, it
-        wn = wn / tot
-        slope = -(float((p @ S) @ wn) - 1.0)
-        F0 = -float(p @ logf)
+            for g in range(sel.shape[1]):
+                Rm[cols, sel[:, g]] = np.exp(logR[:, g])
+                Pm[sel[:, g], cols] = np.exp(np.minimum(logPi[:, g], 700.0))
+        M = Rm @ Pm
+        g0 = -np.expm1(logDA)  # 1 - D_j: scaled gradient of F at z = 0
+        lb = np.concatenate([np.full(J0, -1.0), np.zeros(J - J0)])
+        free0 = np.concatenate([np.ones(J0, dtype=bool), g0[J0:] < 0.0])
+        z = _informed_qp(M, g0, lb, free0)
+        sig = np.exp(np.minimum(logsig - logsig.max(), 0.0))  # relative scales (the slope test is scale-free)
+        slope = float((sig * g0) @ z) * math.exp(logsig.max())
+        F0 = -float(p[act] @ logf[act]) + float(np.exp(lw).sum())
         t = 1.0
         while True:
-            wt = mix.w + t * (wn - mix.w)
-            logft = _lse(logL + _log(wt)[None, :], axis=1)
-            Ft = -float(p @ logft) if np.all(np.isfinite(logft)) else np.inf
-            if Ft <= F0 + 1e-4 * t * min(slope, 0.0) or t < 1e-12:
-                break
+            tz = t * z
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lw_t = np.concatenate([lw + np.log1p(np.maximum(tz[:J0], -1.0)),
+                                       np.where(tz[J0:] > 0, logsig[J0:] + np.log(np.where(tz[J0:] > 0, tz[J0:], 1.0)), -np.inf)])
+            keep = np.isfinite(lw_t)
+            trial = _Mix(y[keep], sel[keep], lw_t[keep])
+            logf_t, _ = _informed_logf(logK, rows, trial)
+            if np.all(np.isfinite(logf_t[act])):
+                Ft = -float(p[act] @ logf_t[act]) + float(np.exp(trial.lw).sum())
+                if Ft <= F0 + 1e-4 * t * min(slope, 0.0) + 1e-15 * max(1.0, abs(F0)):
+                    break
             t *= 0.5
-        if not Ft <= F0:  # no further progress at this precision
-            return mix, logf, lm, it
-        keep = wt > 0
-        mix = _Mix(y=mix.y[keep], sel=mix.sel[keep], w=wt[keep] / wt[keep].sum())
+            if t < 1e-10:
+                break
+        if t < 1e-10:  # no progress at this precision
+            y, sel = y[:J0], sel[:J0]
+            break
+        y, sel, lw = trial.y, trial.sel, trial.lw
+    # normalise: scaling w by 1/S scales f by 1/S and D by S
+    c = float(_lse(lw))
+    out = _Mix(y, sel, lw - c)
+    logf = logf - c
+    return out, logf, lm + c, it
+
+
+def _initial_mix(logK: np.ndarray, rows: _Rows, active: np.ndarray | None = None) -> _Mix:
+    """One atom per input letter x at its cheapest output, covering every (active) row."""
+    act = np.ones(rows.p.size, dtype=bool) if active is None else active
+    xs = np.unique(rows.x[act])
+    ys, sels = [], []
+    for x in xs:
+        y = int(np.argmax(logK[x]))
+        sel = []
+        for idx in rows.groups:
+            idx = idx[act[idx]]
+            hit = idx[rows.x[idx] == x]
+            if hit.size:
+                sel.append(int(hit[0]))
+            else:
+                sel.append(int(idx[np.argmax(rows.logp[idx] + logK[rows.x[idx], y])]))
+        ys.append(y)
+        sels.append(sel)
+    J = len(ys)
+    return _Mix(y=np.array(ys, dtype=np.intp), sel=np.array(sels, dtype=np.intp), lw=np.full(J, -math.log(J)))
+
+
+def _informed_attach(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray, active: np.ndarray,
+                     new: np.ndarray) -> _Mix:
+    """Serve the rows ``new`` (not yet in the problem) by one atom each, at their first-order optimum.
+
+    For a row k of group g whose mass is small next to the rows already
+    solved, the optimum to first order in ``p_k`` sends it to the output
+    minimising ``(1 - T_g(y)) / K(x_k, y)``, ``T_g(y)`` the other groups' share
+    of the normalisation at y, with weight ``p_k / (1 - T_g(y))``; the atom
+    pairs it with the other groups' best rows at that output. The weight is
+    capped so that the rows it shares the atom with change by at most 1 %.
+    """
+    _, selbest, Gm = _informed_terms(logK, rows, logf, active)
+    G = Gm.shape[0]
+    ks = np.nonzero(new)[0]
+    g_of = rows.grp[ks]
+    ny = logK.shape[1]
+    tot_others = np.empty((G, ny))
+    cap = np.empty((G, ny))
+    yy = np.arange(ny)
+    for g in range(G):
+        others = np.delete(Gm, g, axis=0)
+        tot_others[g] = _lse(others, axis=0) if G > 1 else -np.inf
+        if G > 1:
+            so = np.delete(selbest, g, axis=1)  # (ny, G-1) the partner rows
+            with np.errstate(invalid="ignore"):
+                room = logf[so] - logK[rows.x[so], yy[:, None]]
+            room = np.where(np.isnan(room), np.inf, room)
+            cap[g] = np.min(room, axis=1) + math.log(1e-2)
+        else:
+            cap[g] = np.inf
+    with np.errstate(divide="ignore", invalid="ignore"):
+        head = np.log(-np.expm1(np.minimum(tot_others, 0.0)))  # log(1 - T_g(y)), -inf where saturated
+    lk = logK[rows.x[ks]]  # (m, ny)
+    hk = head[g_of]
+    ok = np.isfinite(lk) & np.isfinite(hk)
+    with np.errstate(invalid="ignore"):
+        val = np.where(ok, hk - lk, np.inf)  # log of the largest feasible lambda_k via y
+        logw = np.where(ok, rows.logp[ks][:, None] - hk, np.inf)
+    capk = cap[g_of]
+    valid = ok & (logw <= capk)
+    ys = np.where(np.any(valid, axis=1), np.argmin(np.where(valid, val, np.inf), axis=1),
+                  np.argmin(np.where(np.isfinite(lk), np.where(ok, val, np.inf), np.inf), axis=1))
+    none = ~np.any(ok, axis=1)
+    if np.any(none):  # every reachable output saturated by the other groups: fall back to the cheapest output
+        ys[none] = np.argmax(lk[none], axis=1)
+    r = np.arange(ks.size)
+    lwk = np.minimum(logw[r, ys], capk[r, ys])
+    lwk = np.where(np.isfinite(lwk), lwk, rows.logp[ks] + math.log(1e-2))
+    sels = selbest[ys].copy()
+    sels[r, g_of] = ks
+    return _Mix(y=np.concatenate([mix.y, ys.astype(np.intp)]), sel=np.vstack([mix.sel, sels]),
+                lw=np.concatenate([mix.lw, lwk]))
+
+
+_STAGES = (1e-4, 1e-8, 1e-12, 1e-16, 1e-24, 1e-40, 0.0)
+"""Levels of p(x | u) at which rows join the cold-start solve (largest first)."""
+
+
+def _informed_cold(logK: np.ndarray, rows: _Rows, tol: float, *, maxiter: int = 200):
+    """Cold start of the slope-s problem: rows join in decreasing order of p(x|u), tails attached.
+
+    Rows with ``p(x | u) >= 1e-4`` are solved first; every later stage
+    attaches the rows of the next decades at their first-order optimum
+    (:func:`_informed_attach`) and re-solves, so that a row is never asked to
+    move its weight across tens of orders of magnitude in one Newton step.
+    """
+    pxu = np.exp(rows.logpxu)
+    active = pxu >= _STAGES[0]
+    mix = _initial_mix(logK, rows, active)
+    its = 0
+    logf = lm = None
+    for i, thr in enumerate(_STAGES):
+        if i > 0:
+            new = (pxu >= thr) & ~active
+            if not np.any(new):
+                continue
+            mix = _informed_attach(logK, rows, mix, logf, active, new)
+            active = active | new
+        mix, logf, lm, it = _informed_san(logK, rows, mix, tol, active=None if np.all(active) else active,
+                                          maxiter=maxiter)
+        its += it
+    return mix, logf, lm, its
 
 
 def _informed_channel(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray) -> np.ndarray:
+    """W(y | u, x) = sum over atoms at y of w K(x, y) / f_{u,x} (rows renormalised)."""
     W = np.zeros((rows.p.size, logK.shape[1]))
-    lw = _log(mix.w)
-    for g in range(len(rows.groups)):
+    for g in range(mix.sel.shape[1]):
         r = mix.sel[:, g]
-        with np.errstate(under="ignore"):
-            vals = np.exp(lw + logK[rows.x[r], mix.y] - logf[r])
+        with np.errstate(under="ignore", invalid="ignore"):
+            vals = np.exp(mix.lw + logK[rows.x[r], mix.y] - logf[r])
+        vals = np.where(np.isfinite(vals), vals, 0.0)
         np.add.at(W, (r, mix.y), vals)
-    W /= W.sum(axis=1, keepdims=True)
-    return W
+    tot = W.sum(axis=1, keepdims=True)
+    bad = ~(tot[:, 0] > 0)
+    if np.any(bad):  # a row no atom serves: its cheapest output (only possible for unconverged tails)
+        W[bad] = 0.0
+        W[np.nonzero(bad)[0], np.argmax(logK[rows.x[bad]], axis=1)] = 1.0
+        tot = W.sum(axis=1, keepdims=True)
+    return W / tot
+
+
+def _informed_sensitivity(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray, cfin: np.ndarray,
+                          s: float) -> float:
+    """d cost / d log s along the solution path at fixed support (nan if it is not defined)."""
+    fin = np.isfinite(mix.lw)
+    if not np.any(fin) or not np.all(np.isfinite(logf)):
+        return math.nan
+    y, sel, lw = mix.y[fin], mix.sel[fin], mix.lw[fin]
+    n, J = rows.p.size, y.size
+    lL = logK[rows.x[sel], y[:, None]]
+    ok = np.isfinite(lL)
+    cost = np.where(ok, cfin[rows.x[sel], y[:, None]], 0.0)  # (J, G)
+    with np.errstate(under="ignore"):
+        Rv = np.where(ok, np.exp(np.where(ok, rows.logp[sel] - logf[sel] + lL, -np.inf)), 0.0)
+        Pv = np.where(ok, np.exp(np.where(ok, lL + lw[:, None] - logf[sel], -np.inf)), 0.0)
+    Rm = np.zeros((J, n))
+    Pm = np.zeros((n, J))
+    Cm = np.zeros((n, J))
+    cols = np.arange(J)
+    for g in range(sel.shape[1]):
+        Rm[cols, sel[:, g]] = Rv[:, g]
+        Pm[sel[:, g], cols] = Pv[:, g]
+        Cm[sel[:, g], cols] = cost[:, g]
+    cbar = np.sum(Pm * Cm, axis=1)  # mean reduced cost of each row under the channel
+    var = np.sum(Pm * Cm * Cm, axis=1) - cbar**2
+    b = np.sum(Rm * (cbar[None, :] - Cm.T), axis=1)  # d D_j / d s
+    M = Rm @ Pm
+    try:
+        dth = np.linalg.lstsq(M, b, rcond=1e-12)[0]
+    except np.linalg.LinAlgError:  # pragma: no cover
+        return math.nan
+    dc = float(rows.p @ np.sum(Pm * (Cm - cbar[:, None]) * dth[None, :], axis=1)) - float(rows.p @ var)
+    return s * dc if math.isfinite(dc) else math.nan
 
 
 def _rows_mi(rows: _Rows, W: np.ndarray) -> float:
@@ -654,8 +903,8 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
         - \log \max_y \sum_u p(u) \max_x e^{\alpha_{u,x} - s c(x,y)} .
 
     It is evaluated with :math:`\alpha_{u,x} = \log p(x|u) - \log f_{u,x}`
-    from the slope-:math:`s` mixing problem solved by the constrained Newton
-    method, at the requested :math:`B`. Budgets at or beyond the cheapest
+    from the slope-:math:`s` mixing problem solved by the scaled active-set
+    Newton method (module notes), at the requested :math:`B`. Budgets at or beyond the cheapest
     zero-information cost (found by a linear program) return a channel with
     :math:`I(U;Y) = 0` up to rounding and the trivial bound 0. At the
     infeasibility edge :math:`B = \sum_x p(x)\min_y c(x,y)` only cheapest
@@ -729,8 +978,7 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
     # Infeasibility edge: only cheapest outputs; solve the unbudgeted problem on them.
     if Bt <= 1e-13 * scale_b:
         logK0 = np.where(ctil == 0.0, 0.0, -np.inf)
-        mix = _initial_mix(logK0, rows, ctil)
-        mix, logf, lm, it = _informed_cnm(logK0, rows, mix, tol_in)
+        mix, logf, lm, it = _informed_cold(logK0, rows, tol_in)
         Wr = _informed_channel(logK0, rows, mix, logf)
         mi = _rows_mi(rows, Wr)
         lb = float(rows.p @ (rows.logpxu - logf)) - lm
@@ -743,26 +991,28 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
 
 
 def _atoms_key(mix: _Mix) -> frozenset:
-    big = mix.w > 1e-12
+    big = mix.lw > math.log(1e-12)
     return frozenset((int(y), tuple(int(k) for k in s)) for y, s in zip(mix.y[big], mix.sel[big]))
 
 
 def _union(a: _Mix, b: _Mix) -> _Mix:
-    seen = {}
+    """Atoms of both mixtures with the average of their weights (a warm start between two slopes)."""
+    seen: dict = {}
     for m in (a, b):
-        for y, s in zip(m.y, m.sel):
-            seen.setdefault((int(y), tuple(int(k) for k in s)), None)
+        for y, s, lw in zip(m.y, m.sel, m.lw):
+            key = (int(y), tuple(int(k) for k in s))
+            seen[key] = np.logaddexp(seen.get(key, -np.inf), lw)
     keys = list(seen)
     J = len(keys)
     return _Mix(
         y=np.array([k[0] for k in keys], dtype=np.intp),
         sel=np.array([k[1] for k in keys], dtype=np.intp).reshape(J, -1),
-        w=np.full(J, 1.0 / J),
+        lw=np.array([seen[k] for k in keys]) - math.log(2.0),
     )
 
 
 class _InformedOracle:
-    """Slope-s solves of the informed problem (mixing problem + constrained Newton method)."""
+    """Slope-s solves of the informed problem (mixing problem + scaled active-set Newton method)."""
 
     def __init__(self, rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, Bt: float, tol_in: float):
         self.rows, self.ctil, self.cfin, self.Bt, self.tol_in = rows, ctil, cfin, Bt, tol_in
@@ -773,24 +1023,26 @@ class _InformedOracle:
     def solve(self, s: float, warm: _Eval | None = None, generate: bool = True, mix0: _Mix | None = None) -> _Eval:
         rows = self.rows
         logK = -s * self.ctil
+        if mix0 is None and warm is not None:
+            m0 = warm.state[0]
+            mix0 = _Mix(y=m0.y.copy(), sel=m0.sel.copy(), lw=m0.lw.copy())
         if mix0 is None:
-            if warm is not None:
-                m0 = warm.state[0]
-                mix0 = _Mix(y=m0.y.copy(), sel=m0.sel.copy(), w=m0.w.copy())
-            else:
-                mix0 = _initial_mix(logK, rows, self.ctil)
-        mix, logf, lm, it = _informed_cnm(logK, rows, mix0, self.tol_in, generate=generate)
+            mix, logf, lm, it = _informed_cold(logK, rows, self.tol_in)
+        else:
+            mix, logf, lm, it = _informed_san(logK, rows, mix0, self.tol_in, generate=generate)
         Wr = _informed_channel(logK, rows, mix, logf)
-        H = float(rows.p @ (rows.logpxu - logf))
+        H = float(rows.p @ (rows.logpxu - logf)) if np.all(np.isfinite(logf)) else math.inf
         mi = _rows_mi(rows, Wr) if generate else math.nan
+        value = H - lm if generate and math.isfinite(H) and math.isfinite(lm) else (-math.inf if generate else math.nan)
+        dcost = _informed_sensitivity(logK, rows, mix, logf, self.cfin, s) if generate and s > 0 else math.nan
         return _Eval(
             s=s, X=Wr, cost=_rows_cost(rows, Wr, self.cfin), mi=mi, H=H,
-            value=H - lm if generate else math.nan, key=_atoms_key(mix), state=(mix, logf), iterations=it,
+            value=value, key=_atoms_key(mix), state=(mix, logf), iterations=it, dcost=dcost,
         )
 
     def restricted(self, s: float, ev: _Eval) -> _Eval:
         m0 = ev.state[0]
-        return self.solve(s, generate=False, mix0=_Mix(m0.y, m0.sel, m0.w.copy()))
+        return self.solve(s, generate=False, mix0=_Mix(m0.y, m0.sel, m0.lw.copy()))
 
     def solve_between(self, s: float, lo: _Eval, hi: _Eval) -> _Eval:
         return self.solve(s, mix0=_union(lo.state[0], hi.state[0]))
@@ -801,14 +1053,16 @@ class _InformedOracle:
         atoms = _union(_union(lo.state[0], hi.state[0]), r.state[0])
         logK = -r.s * self.ctil
         logf_star = r.state[1]
-        logL = _informed_logL(logK, rows, atoms)
-        with np.errstate(under="ignore"):
-            S = np.exp(np.minimum(logL - logf_star[:, None], 700.0))
         J = atoms.y.size
+        S = np.zeros((rows.p.size, J))
         kap = np.zeros(J)
+        cols = np.arange(J)
         for g in range(len(rows.groups)):
             k = atoms.sel[:, g]
-            kap += rows.p[k] * S[k, np.arange(J)] * self.cfin[rows.x[k], atoms.y]
+            with np.errstate(under="ignore"):
+                Sg = np.exp(np.minimum(logK[rows.x[k], atoms.y] - logf_star[k], 700.0))
+            S[k, cols] = Sg
+            kap += rows.p[k] * Sg * self.cfin[rows.x[k], atoms.y]
         sqp = np.sqrt(rows.p)
         big = 1e3 * max(1.0, float(np.max(sqp[:, None] * S)))
         A = np.vstack([sqp[:, None] * S, big * kap / max(Bt, 1e-300), np.full((1, J), big)])
@@ -820,8 +1074,8 @@ class _InformedOracle:
         if not w.sum() > 0:
             return []
         keep = w > 0
-        mix = _Mix(y=atoms.y[keep], sel=atoms.sel[keep], w=w[keep] / w[keep].sum())
-        logf = _lse(_informed_logL(logK, rows, mix) + _log(mix.w)[None, :], axis=1)
+        mix = _Mix(y=atoms.y[keep], sel=atoms.sel[keep], lw=np.log(w[keep] / w[keep].sum()))
+        logf, _ = _informed_logf(logK, rows, mix)
         if not np.all(np.isfinite(logf)):
             return []
         Wr = _informed_channel(logK, rows, mix, logf)
@@ -836,11 +1090,13 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
     at the requested budget); every point met is a primal candidate; the
     answer is the best single point within budget or the best mixture of one
     point above and one below it (the feasible set is convex and I is
-    convex). Slopes: bracketing by the ratio cost/budget, then regula falsi
-    (Illinois) in log s with a bisection safeguard; where the optimal cost
-    jumps (two supports tie at one slope: a linear piece of the curve), the
-    tie is located by Newton's method on the difference of the two restricted
-    optima and both are kept for mixing.
+    convex). Slopes: Newton steps in log s on cost(s) = Bt with the derivative
+    of the cost along the solution path (safeguarded: bracketing, then regula
+    falsi (Illinois) in log s with a bisection fallback when the Newton point
+    leaves the bracket); where the optimal cost jumps (two supports tie at one
+    slope: a linear piece of the curve), the tie is located by Newton's method
+    on the difference of the two restricted optima and both are kept for
+    mixing.
 
     Returns (X, mi, lb, s, iterations, evaluations).
     """
@@ -919,6 +1175,12 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
             pool.append((cst, mi, r.X))
         return s
 
+    def newton_log_step(r: _Eval) -> float:
+        """Newton step in log s towards cost = Bt from r (nan when the derivative is unusable)."""
+        if not (math.isfinite(r.dcost) and r.dcost < 0.0):
+            return math.nan
+        return (Bt - r.cost) / r.dcost
+
     s = s0
     r = solve(s)
     if zero_exit is not None and zero_exit(r):
@@ -926,12 +1188,16 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
     grow = 1.0
     if r.cost > Bt:
         while r.cost > Bt and s < 1e300:
-            s *= min(max(1.05 * r.cost / Bt, 1.05) * grow, 64.0)
+            u = newton_log_step(r)  # > 0; Newton undershoots on the convex branch: aim a little beyond
+            f = math.exp(min(1.5 * u, 5.0)) if math.isfinite(u) else 1.05 * r.cost / Bt
+            s *= min(max(f, 1.05) * grow, 64.0)
             grow *= 2.0
             r = solve(s)
     else:
         while r.cost < Bt and s > 1e-300:
-            s /= min(max(1.05 * Bt / max(r.cost, 1e-300), 1.05) * grow, 64.0)
+            u = newton_log_step(r)  # < 0
+            f = math.exp(min(-1.2 * u, 5.0)) if math.isfinite(u) else 1.05 * Bt / max(r.cost, 1e-300)
+            s /= min(max(f, 1.05) * grow, 64.0)
             grow *= 2.0
             r = solve(s)
             if zero_exit is not None and zero_exit(r):
@@ -964,15 +1230,23 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
                     pool.extend(oracle.face(rk, lo, hi))
                 side = 0
                 continue
-        Flo, Fhi = (lo.cost - Bt) * Fscale[0], (hi.cost - Bt) * Fscale[1]
-        t = (tl * Fhi - th_ * Flo) / (Fhi - Flo) if Flo != Fhi else math.nan
         margin = 1e-3 * width
+        # Newton from the end nearer the budget, if it stays inside the bracket
+        near = lo if lo.cost - Bt <= Bt - hi.cost else hi
+        u = newton_log_step(near)
+        t = math.log(near.s) + u if math.isfinite(u) else math.nan
         hist.append(min(lo.cost - Bt, Bt - hi.cost))
         stalled = len(hist) >= 4 and hist[-1] > 0.5 * hist[-4]
         if stalled or not (tl + margin < t < th_ - margin):
-            t = 0.5 * (tl + th_)
-            hist.clear()
-        pred = (lo.cost - Bt) + (hi.cost - lo.cost) * (t - tl) / width
+            Flo, Fhi = (lo.cost - Bt) * Fscale[0], (hi.cost - Bt) * Fscale[1]
+            t = (tl * Fhi - th_ * Flo) / (Fhi - Flo) if Flo != Fhi else math.nan
+            if stalled or not (tl + margin < t < th_ - margin):
+                t = 0.5 * (tl + th_)
+                hist.clear()
+        if math.isfinite(u) and t == math.log(near.s) + u:
+            pred = (near.cost - Bt) + near.dcost * u  # zero up to rounding
+        else:
+            pred = (lo.cost - Bt) + (hi.cost - lo.cost) * (t - tl) / width
         r = solve(math.exp(t))
         jumpy = abs(r.cost - Bt - pred) > 0.25 * (lo.cost - hi.cost)
         if r.cost >= Bt:
@@ -1019,25 +1293,6 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
         return None
 
     return _slope_search(oracle, Bt, tol, scale_b, s0, zero_exit=zero_exit, floor_hook=floor_hook)
-
-
-def _initial_mix(logK: np.ndarray, rows: _Rows, ctil: np.ndarray) -> _Mix:
-    """One atom per input letter x, at its cheapest output, covering every row."""
-    xs = np.unique(rows.x)
-    ys, sels = [], []
-    for x in xs:
-        y = int(np.argmax(logK[x]))
-        sel = []
-        for idx in rows.groups:
-            hit = idx[rows.x[idx] == x]
-            if hit.size:
-                sel.append(int(hit[0]))
-            else:
-                sel.append(int(idx[np.argmax(rows.logp[idx] + logK[rows.x[idx], y])]))
-        ys.append(y)
-        sels.append(sel)
-    J = len(ys)
-    return _Mix(y=np.array(ys, dtype=np.intp), sel=np.array(sels, dtype=np.intp), w=np.full(J, 1.0 / J))
 
 
 # ---------------------------------------------------------------------------
