@@ -428,32 +428,34 @@ def _informed_terms(logK: np.ndarray, rows: _Rows, logf: np.ndarray, active: np.
     return _lse(G, axis=0), sel, G
 
 
-def _informed_qp(M: np.ndarray, q: np.ndarray, lb: np.ndarray, free: np.ndarray) -> np.ndarray:
-    """Primal active-set method for the scaled Newton subproblem.
+def _informed_qp(M: np.ndarray, q: np.ndarray, lb: np.ndarray, z0: np.ndarray) -> np.ndarray:
+    """Solve the scaled Newton subproblem (a bound-constrained convex QP).
 
-    Minimises ``q'z + z'(diag(sigma) M)z / 2`` over ``z >= lb`` (``lb <= 0``),
-    starting from the feasible point ``z = 0`` with the variables in ``free``
-    released. ``M`` is the row-scaled Hessian ``R Pi`` (entries of order one
-    whatever the masses), so every linear solve is well conditioned; the
-    scaling ``sigma > 0`` itself never enters. Stationarity on the free
-    variables reads ``q + M z = 0``; a variable at its bound stays there while
-    ``(q + M z)_j >= 0``.
+    Minimises ``q'z + z'(diag(sigma) M)z / 2`` over ``z >= lb`` by a primal
+    active-set method started at the feasible point ``z0`` (its variables at
+    their bound form the initial working set). ``M`` is the row-scaled Hessian
+    ``R Pi`` (entries of order one whatever the masses), so every linear solve
+    is well conditioned; the scaling ``sigma > 0`` itself never enters.
+    Optimality: ``q + M z = 0`` on the free variables, ``(q + M z)_j >= 0``
+    for those at their bound. The Hessian is singular when the free atoms are
+    linearly dependent; a tiny ridge then turns the solve into a step along
+    the null direction, which the ratio test stops at the first bound.
     """
-    J = q.size
-    z = np.zeros(J)
-    free = free.copy()
     tiny = 1e-14
+    J = q.size
+    z = z0.copy()
+    F = z > lb
+    first = True
     for _ in range(4 * J + 20):
-        Fi = np.nonzero(free)[0]
+        Fi = np.nonzero(F)[0]
         if Fi.size:
-            Bi = np.nonzero(~free)[0]
-            rhs = -(q[Fi] + M[np.ix_(Fi, Bi)] @ z[Bi])
             MF = M[np.ix_(Fi, Fi)]
-            MF = MF + np.diag(1e-12 * np.abs(np.diag(MF)) + 1e-300)
+            MF[np.diag_indices_from(MF)] += 1e-12 * np.abs(np.diag(MF)) + 1e-300
+            rhs = -(q[Fi] + M[Fi][:, ~F] @ z[~F])
             try:
                 zF = np.linalg.solve(MF, rhs)
             except np.linalg.LinAlgError:  # pragma: no cover - singular despite the ridge
-                zF = np.linalg.lstsq(MF, rhs, rcond=None)[0]
+                break
             if not np.all(np.isfinite(zF)):  # pragma: no cover
                 break
             d = zF - z[Fi]
@@ -467,17 +469,21 @@ def _informed_qp(M: np.ndarray, q: np.ndarray, lb: np.ndarray, free: np.ndarray)
                 at = z[Fi] <= lb[Fi] + tiny
                 at[i] = True
                 z[Fi[at]] = lb[Fi[at]]
-                free[Fi[at]] = False
+                F[Fi[at]] = False
                 continue
             z[Fi] = zF
-        Bi = np.nonzero(~free)[0]
+        Bi = np.nonzero(~F)[0]
         if Bi.size == 0:
             break
         rho = q[Bi] + M[Bi] @ z
         i = int(np.argmin(rho))
         if rho[i] >= -1e-13:
             break
-        free[Bi[i]] = True
+        if first:  # release every descent variable at once the first time, then one at a time
+            F[Bi[rho < -1e-13]] = True
+            first = False
+        else:
+            F[Bi[i]] = True
     return z
 
 
@@ -509,6 +515,7 @@ def _informed_san(
     act = np.ones(p.size, dtype=bool) if active is None else active
     logptot = math.log(float(p.sum()))
     y, sel, lw = mix.y, mix.sel, mix.lw
+    dying = np.zeros(y.size, dtype=bool)  # atoms the last Newton subproblem removed
     it = 0
     while True:
         cur = _Mix(y, sel, lw)
@@ -526,7 +533,12 @@ def _informed_san(
         it += 1
         J0 = y.size
         if generate:
-            cand = np.nonzero(logD > 0.0)[0]
+            # candidates: local maxima of D over the outputs, and every output near the largest
+            # (adding every output with D > 1 makes the subproblem degenerate and slow)
+            up = np.ones(logD.size, dtype=bool)
+            up[1:] &= logD[1:] >= logD[:-1]
+            up[:-1] &= logD[:-1] >= logD[1:]
+            cand = np.nonzero((logD > 0.0) & (up | (logD > 0.5 * lm)))[0]
             if cand.size:
                 have = set(map(tuple, np.column_stack([y, sel]).tolist()))
                 ck = np.column_stack([cand, selbest[cand]])
@@ -538,11 +550,13 @@ def _informed_san(
                     with np.errstate(invalid="ignore"):
                         logDA = _lse(np.where(np.isfinite(lL), logp[sel] - logf[sel] + lL, -np.inf), axis=1)
         J = y.size
-        with np.errstate(invalid="ignore"):
-            gap_rows = np.where(np.isfinite(lL), logf[sel] - lL, np.inf)
-        logsig = np.concatenate([lw, np.min(gap_rows[J0:], axis=1)])
         fin = np.isfinite(lL)
-        logR = np.where(fin, logp[sel] - logf[sel] + lL, -np.inf)
+        with np.errstate(invalid="ignore"):
+            gap_rows = np.where(fin, logf[sel] - lL, np.inf)
+        logsig = np.concatenate([lw, np.min(gap_rows[J0:], axis=1)])
+        # Newton subproblem, each atom's row of the (row-scaled) Hessian divided by its D_j, so that
+        # R_jk / D_j <= 1 even when a warm start leaves rows starved (the LCP is unchanged)
+        logRn = np.where(fin, logp[sel] - logf[sel] + lL - logDA[:, None], -np.inf)
         logPi = np.where(fin, lL + logsig[:, None] - logf[sel], -np.inf)
         n = p.size
         Rm = np.zeros((J, n))
@@ -550,15 +564,21 @@ def _informed_san(
         cols = np.arange(J)
         with np.errstate(under="ignore"):
             for g in range(sel.shape[1]):
-                Rm[cols, sel[:, g]] = np.exp(logR[:, g])
-                Pm[sel[:, g], cols] = np.exp(np.minimum(logPi[:, g], 700.0))
+                Rm[cols, sel[:, g]] = np.exp(logRn[:, g])
+                Pm[sel[:, g], cols] = np.exp(np.minimum(logPi[:, g], 0.0))
         M = Rm @ Pm
-        g0 = -np.expm1(logDA)  # 1 - D_j: scaled gradient of F at z = 0
+        qn = np.expm1(-logDA)  # (1 - D_j) / D_j
         lb = np.concatenate([np.full(J0, -1.0), np.zeros(J - J0)])
-        free0 = np.concatenate([np.ones(J0, dtype=bool), g0[J0:] < 0.0])
-        z = _informed_qp(M, g0, lb, free0)
-        sig = np.exp(np.minimum(logsig - logsig.max(), 0.0))  # relative scales (the slope test is scale-free)
-        slope = float((sig * g0) @ z) * math.exp(logsig.max())
+        # start the QP where the previous one ended: atoms it removed (still present after a partial
+        # step) at their bound, so that the active set changes only by what is new
+        z0 = np.concatenate([np.where(dying, -1.0, 0.0), np.zeros(J - J0)])
+        z = _informed_qp(M, qn, lb, z0 if J0 == dying.size else np.zeros(J))
+        # directional derivative of F along sigma z: sum_j sigma_j (1 - D_j) z_j, in the log domain
+        g0 = -np.expm1(logDA)
+        prod = g0 * z
+        with np.errstate(divide="ignore"):
+            mag = np.minimum(logsig + np.log(np.abs(prod)), 700.0)
+        slope = float(np.sum(np.sign(prod) * np.exp(mag)))
         F0 = -float(p[act] @ logf[act]) + float(np.exp(lw).sum())
         t = 1.0
         while True:
@@ -571,7 +591,7 @@ def _informed_san(
             logf_t, _ = _informed_logf(logK, rows, trial)
             if np.all(np.isfinite(logf_t[act])):
                 Ft = -float(p[act] @ logf_t[act]) + float(np.exp(trial.lw).sum())
-                if Ft <= F0 + 1e-4 * t * min(slope, 0.0) + 1e-15 * max(1.0, abs(F0)):
+                if Ft <= F0 + 1e-4 * t * max(min(slope, 0.0), -1e300) + 1e-15 * max(1.0, abs(F0)):
                     break
             t *= 0.5
             if t < 1e-10:
@@ -579,6 +599,7 @@ def _informed_san(
         if t < 1e-10:  # no progress at this precision
             y, sel = y[:J0], sel[:J0]
             break
+        dying = (z <= lb + 1e-14)[keep]
         y, sel, lw = trial.y, trial.sel, trial.lw
     # normalise: scaling w by 1/S scales f by 1/S and D by S
     c = float(_lse(lw))
@@ -604,8 +625,11 @@ def _initial_mix(logK: np.ndarray, rows: _Rows, active: np.ndarray | None = None
                 sel.append(int(idx[np.argmax(rows.logp[idx] + logK[rows.x[idx], y])]))
         ys.append(y)
         sels.append(sel)
-    J = len(ys)
-    return _Mix(y=np.array(ys, dtype=np.intp), sel=np.array(sels, dtype=np.intp), lw=np.full(J, -math.log(J)))
+    # weights: the mass of each input letter (the channel that keeps every x at its cheapest output)
+    px = np.zeros(logK.shape[0])
+    np.add.at(px, rows.x[act], rows.p[act])
+    lw = np.log(px[xs])
+    return _Mix(y=np.array(ys, dtype=np.intp), sel=np.array(sels, dtype=np.intp), lw=lw - _lse(lw))
 
 
 def _informed_attach(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray, active: np.ndarray,
