@@ -608,26 +608,35 @@ def _informed_san(
     return out, logf, lm + c, it
 
 
-def _initial_mix(logK: np.ndarray, rows: _Rows, active: np.ndarray | None = None) -> _Mix:
-    """One atom per input letter x at its cheapest output, covering every (active) row."""
-    act = np.ones(rows.p.size, dtype=bool) if active is None else active
-    xs = np.unique(rows.x[act])
+def _initial_mix(logK: np.ndarray, rows: _Rows, cover: np.ndarray | None = None,
+                 pool: np.ndarray | None = None) -> _Mix:
+    """One atom per input letter x of the rows in ``cover``, at its cheapest output.
+
+    Each atom holds the rows (u, x) of its letter and, for the groups without
+    one, the best row of ``pool`` (default ``cover``) at that output; it
+    weighs the letter's mass (the channel that keeps every x at its cheapest
+    output).
+    """
+    cov = np.ones(rows.p.size, dtype=bool) if cover is None else cover
+    pl = cov if pool is None else (pool | cov)
+    xs = np.unique(rows.x[cov])
     ys, sels = [], []
     for x in xs:
         y = int(np.argmax(logK[x]))
         sel = []
         for idx in rows.groups:
-            idx = idx[act[idx]]
-            hit = idx[rows.x[idx] == x]
+            hit = idx[cov[idx] & (rows.x[idx] == x)]
             if hit.size:
                 sel.append(int(hit[0]))
             else:
-                sel.append(int(idx[np.argmax(rows.logp[idx] + logK[rows.x[idx], y])]))
+                cand = idx[pl[idx]]
+                if cand.size == 0:
+                    cand = idx
+                sel.append(int(cand[np.argmax(rows.logp[cand] + logK[rows.x[cand], y])]))
         ys.append(y)
         sels.append(sel)
-    # weights: the mass of each input letter (the channel that keeps every x at its cheapest output)
     px = np.zeros(logK.shape[0])
-    np.add.at(px, rows.x[act], rows.p[act])
+    np.add.at(px, rows.x[cov], rows.p[cov])
     lw = np.log(px[xs])
     return _Mix(y=np.array(ys, dtype=np.intp), sel=np.array(sels, dtype=np.intp), lw=lw - _lse(lw))
 
@@ -686,34 +695,128 @@ def _informed_attach(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray,
                 lw=np.concatenate([mix.lw, lwk]))
 
 
-_STAGES = (1e-4, 1e-8, 1e-12, 1e-16, 1e-24, 1e-40, 0.0)
+_STAGES = (1e-4, 1e-8, 1e-12, 0.0)
 """Levels of p(x | u) at which rows join the cold-start solve (largest first)."""
 
 
-def _informed_cold(logK: np.ndarray, rows: _Rows, tol: float, *, maxiter: int = 200):
-    """Cold start of the slope-s problem: rows join in decreasing order of p(x|u), tails attached.
+_TAIL = 1e-18
+"""Rows with p(u, x) below this never enter the Newton iterations: they are attached at their
+first-order optimum, and the certificate gives them the largest dual values that keep it valid
+(:func:`_informed_value`); each moves the value and the bound by at most about p(u, x) times a
+log-ratio, far below the tolerance."""
 
-    Rows with ``p(x | u) >= 1e-4`` are solved first; every later stage
-    attaches the rows of the next decades at their first-order optimum
-    (:func:`_informed_attach`) and re-solves, so that a row is never asked to
-    move its weight across tens of orders of magnitude in one Newton step.
+
+def _informed_core(rows: _Rows) -> np.ndarray:
+    """Rows solved by Newton's method: mass at least ``_TAIL``, and the largest row of every group."""
+    core = rows.p >= _TAIL
+    for idx in rows.groups:
+        core[idx[np.argmax(rows.p[idx])]] = True
+    return core
+
+
+def _informed_strip(rows: _Rows, mix: _Mix, core: np.ndarray) -> _Mix:
+    """The atoms of ``mix`` that involve only rows of ``core``."""
+    own = np.all(core[mix.sel], axis=1)
+    return _Mix(mix.y[own], mix.sel[own], mix.lw[own])
+
+
+def _informed_staged(logK: np.ndarray, rows: _Rows, tol: float, core: np.ndarray, mix0: _Mix | None = None, *,
+                     maxiter: int = 200):
+    """Slope-s problem on the rows of ``core``, brought in by decreasing p(x|u).
+
+    Rows with ``p(x | u) >= 1e-4`` are solved first (from the atoms of
+    ``mix0`` that involve only such rows, or from one atom per letter); every
+    later stage attaches the rows of the next decades at their first-order
+    optimum (:func:`_informed_attach`) and re-solves, so that a row is never
+    asked to move its weight across tens of orders of magnitude, or its
+    output across the grid, by Newton steps: the small rows follow the bulk.
     """
     pxu = np.exp(rows.logpxu)
-    active = pxu >= _STAGES[0]
-    mix = _initial_mix(logK, rows, active)
+    active = (pxu >= _STAGES[0]) & core
+    for idx in rows.groups:  # every group keeps its largest row
+        active[idx[np.argmax(rows.p[idx])]] = True
+    mix = None
+    if mix0 is not None:
+        mix = _informed_strip(rows, mix0, active)
+        if mix.y.size:
+            logf, _ = _informed_logf(logK, rows, mix)
+            lost = active & ~np.isfinite(logf)
+            if np.any(lost):  # an active row only the dropped atoms served: give it its own letter's atom
+                extra = _initial_mix(logK, rows, lost, active)
+                mix = _Mix(np.concatenate([mix.y, extra.y]), np.vstack([mix.sel, extra.sel]),
+                           np.concatenate([mix.lw, extra.lw + float(_lse(rows.logp[lost]))]))
+        else:
+            mix = None
+    if mix is None:
+        mix = _initial_mix(logK, rows, active)
     its = 0
     logf = lm = None
     for i, thr in enumerate(_STAGES):
         if i > 0:
-            new = (pxu >= thr) & ~active
+            new = (pxu >= thr) & core & ~active
             if not np.any(new):
                 continue
             mix = _informed_attach(logK, rows, mix, logf, active, new)
             active = active | new
-        mix, logf, lm, it = _informed_san(logK, rows, mix, tol, active=None if np.all(active) else active,
-                                          maxiter=maxiter)
+        last = bool(np.all(active == core))
+        # intermediate stages need only be close: the next one moves every weight again
+        mix, logf, lm, it = _informed_san(logK, rows, mix, tol if last else max(tol, 1e-6),
+                                          active=None if bool(np.all(active)) else active, maxiter=maxiter)
         its += it
     return mix, logf, lm, its
+
+
+def _informed_value(logK: np.ndarray, rows: _Rows, logf: np.ndarray, tails: np.ndarray | None) -> float:
+    """Certified lower bound on the slope-s Lagrangian from fitted values ``f`` (informed dual).
+
+    ``alpha_{u,x} = log p(x|u) - log f_{u,x}`` on every row, minus
+    ``log max_y D(y)`` (the lemma's normalisation). With ``tails``, those rows
+    get instead the largest values that keep the other rows' normalised
+    terms feasible, each group's share of the slack at y being a G-th: this
+    bound holds for any ``f`` and does not need the tails' ``f`` to be
+    converged. The larger of the two is returned.
+    """
+    G = len(rows.groups)
+    if not np.all(np.isfinite(logf)):
+        plain = -math.inf
+    else:
+        alpha = rows.logpxu - logf
+        logD, _ = _informed_gradient(logK, rows, logf)
+        plain = float(rows.p @ alpha) - float(logD.max())
+    if tails is None or not np.any(tails):
+        return plain
+    core = ~tails
+    if not np.all(np.isfinite(logf[core])):
+        return plain
+    with np.errstate(invalid="ignore"):
+        T = (rows.logp - logf)[:, None] + logK[rows.x]
+    T[tails] = -np.inf
+    T[np.isnan(T)] = -np.inf
+    logpg = np.log(rows.pu)
+    Gm = np.full((G, logK.shape[1]), -np.inf)
+    for g, idx in enumerate(rows.groups):
+        Gm[g] = np.max(T[idx], axis=0)
+    tot = _lse(Gm, axis=0)
+    logM = float(tot.max())
+    Gn = Gm - logM
+    with np.errstate(divide="ignore"):
+        lslack = np.log(np.maximum(-np.expm1(np.minimum(tot - logM, 0.0)), 0.0)) - math.log(G)
+    cap = np.logaddexp(Gn, lslack[None, :])  # (G, |Y|): each group's allowance at y
+    alpha = rows.logpxu - np.where(np.isfinite(logf), logf, 0.0) - logM
+    tk = np.nonzero(tails)[0]
+    with np.errstate(invalid="ignore"):
+        lim = cap[rows.grp[tk]] - logK[rows.x[tk]]  # log p_g + alpha + log K <= cap
+    lim = np.where(np.isnan(lim), np.inf, lim)
+    alpha[tk] = np.min(lim, axis=1) - logpg[rows.grp[tk]]
+    if not np.all(np.isfinite(alpha)):
+        return plain
+    # evaluate the bound for this alpha exactly (its normalisation is 1 up to rounding)
+    T2 = (logpg[rows.grp] + alpha)[:, None] + logK[rows.x]
+    Gm2 = np.full((G, logK.shape[1]), -np.inf)
+    for g, idx in enumerate(rows.groups):
+        Gm2[g] = np.max(T2[idx], axis=0)
+    rep = float(rows.p @ alpha) - float(_lse(Gm2, axis=0).max())
+    return max(plain, rep)
 
 
 def _informed_channel(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray) -> np.ndarray:
@@ -1002,10 +1105,15 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
     # Infeasibility edge: only cheapest outputs; solve the unbudgeted problem on them.
     if Bt <= 1e-13 * scale_b:
         logK0 = np.where(ctil == 0.0, 0.0, -np.inf)
-        mix, logf, lm, it = _informed_cold(logK0, rows, tol_in)
+        core = _informed_core(rows)
+        tails = None if np.all(core) else ~core
+        mix, logf, lm, it = _informed_staged(logK0, rows, tol_in, core)
+        if tails is not None:
+            mix = _informed_attach(logK0, rows, mix, logf, core, tails)
+            logf, _ = _informed_logf(logK0, rows, mix)
         Wr = _informed_channel(logK0, rows, mix, logf)
         mi = _rows_mi(rows, Wr)
-        lb = float(rows.p @ (rows.logpxu - logf)) - lm
+        lb = _informed_value(logK0, rows, logf, tails)
         lb = max(lb, 0.0)
         return finish(Wr, mi, lb, math.inf, it, 1)
 
@@ -1040,24 +1148,36 @@ class _InformedOracle:
 
     def __init__(self, rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, Bt: float, tol_in: float):
         self.rows, self.ctil, self.cfin, self.Bt, self.tol_in = rows, ctil, cfin, Bt, tol_in
+        self.core = _informed_core(rows)
+        self.tails = None if np.all(self.core) else ~self.core
 
     def measure(self, W: np.ndarray) -> tuple[float, float]:
         return _rows_mi(self.rows, W), _rows_cost(self.rows, W, self.cfin)
 
     def solve(self, s: float, warm: _Eval | None = None, generate: bool = True, mix0: _Mix | None = None) -> _Eval:
-        rows = self.rows
+        rows, core = self.rows, self.core
         logK = -s * self.ctil
-        if mix0 is None and warm is not None:
-            m0 = warm.state[0]
-            mix0 = _Mix(y=m0.y.copy(), sel=m0.sel.copy(), lw=m0.lw.copy())
-        if mix0 is None:
-            mix, logf, lm, it = _informed_cold(logK, rows, self.tol_in)
+        act = None if self.tails is None else core
+        if mix0 is not None:  # restricted solves and solves from a given mixture
+            mix, logf, lm, it = _informed_san(logK, rows, _informed_strip(rows, mix0, core), self.tol_in,
+                                              generate=generate, active=act)
+        elif warm is not None:
+            # a few Newton steps from the nearby solution usually suffice; if not (the support moved
+            # far), bring the rows back in by stages
+            start = _informed_strip(rows, warm.state[0], core)
+            mix, logf, lm, it = _informed_san(logK, rows, start, self.tol_in, maxiter=10, active=act)
+            if not lm <= self.tol_in:
+                mix, logf, lm, it2 = _informed_staged(logK, rows, self.tol_in, core, mix)
+                it += it2
         else:
-            mix, logf, lm, it = _informed_san(logK, rows, mix0, self.tol_in, generate=generate)
+            mix, logf, lm, it = _informed_staged(logK, rows, self.tol_in, core)
+        if self.tails is not None:  # the tails follow at their first-order optimum
+            mix = _informed_attach(logK, rows, mix, logf, core, self.tails)
+            logf, _ = _informed_logf(logK, rows, mix)
         Wr = _informed_channel(logK, rows, mix, logf)
         H = float(rows.p @ (rows.logpxu - logf)) if np.all(np.isfinite(logf)) else math.inf
         mi = _rows_mi(rows, Wr) if generate else math.nan
-        value = H - lm if generate and math.isfinite(H) and math.isfinite(lm) else (-math.inf if generate else math.nan)
+        value = _informed_value(logK, rows, logf, self.tails) if generate else math.nan
         dcost = _informed_sensitivity(logK, rows, mix, logf, self.cfin, s) if generate and s > 0 else math.nan
         return _Eval(
             s=s, X=Wr, cost=_rows_cost(rows, Wr, self.cfin), mi=mi, H=H,
@@ -1171,7 +1291,7 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
                     best = (mi, Xm)
         return best[0], best[1], lb, sb
 
-    def kink_slope(lo: _Eval, hi: _Eval) -> float | None:
+    def kink_slope(lo: _Eval, hi: _Eval):
         """Slope where the supports of lo and hi tie: Newton on H_lo(s) - H_hi(s) (derivative cost_lo - cost_hi)."""
         dl, dh = lo.value - lo.s * Bt, hi.value - hi.s * Bt
         if not lo.cost > hi.cost:
@@ -1197,33 +1317,32 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
         for r in (ra, rb):  # both tie at s: each is a primal candidate (mixed in assess)
             mi, cst = oracle.measure(r.X)
             pool.append((cst, mi, r.X))
-        return s
+        return s, ra, rb
 
     def newton_log_step(r: _Eval) -> float:
-        """Newton step in log s towards cost = Bt from r (nan when the derivative is unusable)."""
-        if not (math.isfinite(r.dcost) and r.dcost < 0.0):
+        """Newton step in log s on log cost (the cost falls roughly like a power of s); nan if unusable."""
+        if not (math.isfinite(r.dcost) and r.dcost < 0.0 and r.cost > 0.0):
             return math.nan
-        return (Bt - r.cost) / r.dcost
+        return (math.log(Bt) - math.log(r.cost)) * r.cost / r.dcost
 
+    # path-following to a bracket: Newton steps on log cost, at most a factor 2 in s per solve (a warm
+    # start from a nearby slope costs a few Newton steps; from a distant one it costs more than a cold start)
     s = s0
     r = solve(s)
     if zero_exit is not None and zero_exit(r):
         return r.X, r.mi, 0.0, 0.0, iters[0], len(cache)
-    grow = 1.0
-    if r.cost > Bt:
-        while r.cost > Bt and s < 1e300:
-            u = newton_log_step(r)  # > 0; Newton undershoots on the convex branch: aim a little beyond
-            f = math.exp(min(1.5 * u, 5.0)) if math.isfinite(u) else 1.05 * r.cost / Bt
-            s *= min(max(f, 1.05) * grow, 64.0)
-            grow *= 2.0
-            r = solve(s)
-    else:
-        while r.cost < Bt and s > 1e-300:
-            u = newton_log_step(r)  # < 0
-            f = math.exp(min(-1.2 * u, 5.0)) if math.isfinite(u) else 1.05 * Bt / max(r.cost, 1e-300)
-            s /= min(max(f, 1.05) * grow, 64.0)
-            grow *= 2.0
-            r = solve(s)
+    big = math.log(2.0)
+    for _ in range(2000):
+        up = r.cost > Bt
+        if (up and any(q.cost <= Bt for q in cache)) or (not up and any(q.cost >= Bt for q in cache)):
+            break
+        if r.cost == Bt or not 1e-300 < s < 1e300:
+            break
+        u = newton_log_step(r)
+        mag = min(max(1.1 * abs(u), math.log(1.02)), big) if math.isfinite(u) else big
+        s *= math.exp(mag if up else -mag)
+        r = solve(s)
+        if not up:
             if zero_exit is not None and zero_exit(r):
                 return r.X, r.mi, 0.0, 0.0, iters[0], len(cache)
             if floor_hook is not None and r.cost < Bt and len(cache) >= 4:
@@ -1245,11 +1364,12 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
         width = th_ - tl
         if width <= 1e-15 * max(1.0, abs(tl)):
             break
-        if jumpy and lo.key != hi.key:
+        if jumpy and lo.key != hi.key and width < 0.05:
             jumpy = False
-            sk = kink_slope(lo, hi)
-            if sk is not None and lo.s < sk < hi.s:
-                rk = solve(sk, between=(lo, hi))
+            got = kink_slope(lo, hi)
+            if got is not None and lo.s < got[0] < hi.s:
+                sk, ra, rb = got
+                rk = solve(sk, mix0=ra.state[0])  # ra is optimal at the tie: a warm start at the optimum
                 if hasattr(oracle, "face"):
                     pool.extend(oracle.face(rk, lo, hi))
                 side = 0
@@ -1259,16 +1379,18 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
         near = lo if lo.cost - Bt <= Bt - hi.cost else hi
         u = newton_log_step(near)
         t = math.log(near.s) + u if math.isfinite(u) else math.nan
+        newton = tl + margin < t < th_ - margin
         hist.append(min(lo.cost - Bt, Bt - hi.cost))
         stalled = len(hist) >= 4 and hist[-1] > 0.5 * hist[-4]
-        if stalled or not (tl + margin < t < th_ - margin):
+        if stalled or not newton:
+            newton = False
             Flo, Fhi = (lo.cost - Bt) * Fscale[0], (hi.cost - Bt) * Fscale[1]
             t = (tl * Fhi - th_ * Flo) / (Fhi - Flo) if Flo != Fhi else math.nan
             if stalled or not (tl + margin < t < th_ - margin):
                 t = 0.5 * (tl + th_)
                 hist.clear()
-        if math.isfinite(u) and t == math.log(near.s) + u:
-            pred = (near.cost - Bt) + near.dcost * u  # zero up to rounding
+        if newton:
+            pred = 0.0
         else:
             pred = (lo.cost - Bt) + (hi.cost - lo.cost) * (t - tl) / width
         r = solve(math.exp(t))
