@@ -147,6 +147,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg.lapack import dgesv as _dgesv
 from scipy.optimize import linprog, nnls
 from scipy.sparse import coo_matrix
 from scipy.sparse import csc_matrix
@@ -323,6 +324,24 @@ def _mi_joint(p_uy: np.ndarray) -> float:
     return max(mi, 0.0)
 
 
+def _lse_ax(a: np.ndarray, axis: int) -> np.ndarray:
+    """Log-sum-exp of a 2-D array along ``axis`` (fast path of :func:`_lse` when no slice is all -inf)."""
+    m = a.max(axis=axis)
+    if np.all(np.isfinite(m)):
+        return np.log(np.exp(a - np.expand_dims(m, axis)).sum(axis=axis)) + m
+    return _lse(a, axis=axis)
+
+
+def _lse_1(a: np.ndarray) -> float:
+    """Log-sum-exp of a 1-D array, as a float (-inf for an empty or all -inf array)."""
+    if a.size == 0:
+        return -math.inf
+    m = float(a.max())
+    if not math.isfinite(m):
+        return m
+    return float(np.log(np.exp(a - m).sum())) + m
+
+
 # ---------------------------------------------------------------------------
 # Informed attacker: data layout
 # ---------------------------------------------------------------------------
@@ -385,7 +404,6 @@ class _Eval:
     key: frozenset  # support identity
     state: object  # warm start: (mix, logf)
     iterations: int
-    dcost: float = math.nan  # d cost / d log s on the solution's support (nan if unknown)
 
 
 def _informed_logf(logK: np.ndarray, rows: _Rows, mix: _Mix) -> tuple[np.ndarray, np.ndarray]:
@@ -396,7 +414,7 @@ def _informed_logf(logK: np.ndarray, rows: _Rows, mix: _Mix) -> tuple[np.ndarray
     cols = np.arange(J)
     for g in range(mix.sel.shape[1]):
         A[mix.sel[:, g], cols] = lL[:, g] + mix.lw
-    return _lse(A, axis=1), lL
+    return _lse_ax(A, 1), lL
 
 
 def _informed_gradient(logK: np.ndarray, rows: _Rows, logf: np.ndarray):
@@ -411,24 +429,29 @@ def _informed_terms(logK: np.ndarray, rows: _Rows, logf: np.ndarray, active: np.
     ``D(y) = sum_u max_x p(u, x) K(x, y) / f_{u,x}`` over the rows in
     ``active`` (all rows by default); the group terms form a (G, |Y|) array.
     """
-    with np.errstate(invalid="ignore"):
-        T = (rows.logp - logf)[:, None] + logK[rows.x]
+    a = rows.logp - logf
     if active is not None:
-        T[~active] = -np.inf
-    T[np.isnan(T)] = -np.inf
+        a = np.where(active, a, -np.inf)
+    if not np.all(np.isfinite(a) | (a == -np.inf)):  # unserved rows (log f = -inf): no term
+        a = np.where(np.isfinite(a), a, -np.inf)
+    T = a[:, None] + logK[rows.x]
     ny = logK.shape[1]
     G = np.empty((len(rows.groups), ny))
     sel = np.empty((ny, len(rows.groups)), dtype=np.intp)
     cols = np.arange(ny)
     for g, idx in enumerate(rows.groups):
+        if idx.size == 1:
+            G[g] = T[idx[0]]
+            sel[:, g] = idx[0]
+            continue
         Tg = T[idx]
         am = np.argmax(Tg, axis=0)
         G[g] = Tg[am, cols]
         sel[:, g] = idx[am]
-    return _lse(G, axis=0), sel, G
+    return _lse_ax(G, 0), sel, G
 
 
-def _informed_qp(M: np.ndarray, q: np.ndarray, lb: np.ndarray, z0: np.ndarray) -> np.ndarray:
+def _informed_qp(M: np.ndarray, q: np.ndarray, lb: np.ndarray, z0: np.ndarray, rank: int) -> np.ndarray:
     """Solve the scaled Newton subproblem (a bound-constrained convex QP).
 
     Minimises ``q'z + z'(diag(sigma) M)z / 2`` over ``z >= lb`` by a primal
@@ -447,40 +470,44 @@ def _informed_qp(M: np.ndarray, q: np.ndarray, lb: np.ndarray, z0: np.ndarray) -
     F = z > lb
     first = True
     for _ in range(4 * J + 20):
-        Fi = np.nonzero(F)[0]
+        Fi = np.flatnonzero(F)
         if Fi.size:
-            MF = M[np.ix_(Fi, Fi)]
-            MF[np.diag_indices_from(MF)] += 1e-12 * np.abs(np.diag(MF)) + 1e-300
-            rhs = -(q[Fi] + M[Fi][:, ~F] @ z[~F])
-            try:
-                zF = np.linalg.solve(MF, rhs)
-            except np.linalg.LinAlgError:  # pragma: no cover - singular despite the ridge
+            MF = M[Fi[:, None], Fi]
+            MF.flat[:: Fi.size + 1] *= 1.0 + 1e-12  # a tiny ridge (relative to the diagonal)
+            zb = np.where(F, 0.0, z)
+            rhs = -(q[Fi] + M[Fi] @ zb)
+            _, _, zF, info = _dgesv(MF, rhs)
+            if info != 0 or not np.all(np.isfinite(zF)):  # pragma: no cover - singular despite the ridge
                 break
-            if not np.all(np.isfinite(zF)):  # pragma: no cover
-                break
-            d = zF - z[Fi]
-            blocked = zF < lb[Fi] - tiny
-            if np.any(blocked):
+            zc = z[Fi]
+            lbF = lb[Fi]
+            blocked = zF < lbF - tiny
+            if blocked.any():
+                d = zF - zc
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    ratio = np.where(blocked & (d < 0), (lb[Fi] - z[Fi]) / d, np.inf)
+                    ratio = np.where(blocked & (d < 0), (lbF - zc) / d, np.inf)
                 i = int(np.argmin(ratio))
                 a = min(max(float(ratio[i]), 0.0), 1.0)
-                z[Fi] += a * d
-                at = z[Fi] <= lb[Fi] + tiny
+                zc = zc + a * d
+                at = zc <= lbF + tiny
                 at[i] = True
-                z[Fi[at]] = lb[Fi[at]]
+                zc[at] = lbF[at]
+                z[Fi] = zc
                 F[Fi[at]] = False
                 continue
             z[Fi] = zF
-        Bi = np.nonzero(~F)[0]
+        Bi = np.flatnonzero(~F)
         if Bi.size == 0:
             break
         rho = q[Bi] + M[Bi] @ z
         i = int(np.argmin(rho))
         if rho[i] >= -1e-13:
             break
-        if first:  # release every descent variable at once the first time, then one at a time
-            F[Bi[rho < -1e-13]] = True
+        if first:  # release the steepest descent variables at once the first time (as many as the
+            # rank leaves room for: more would only be dropped again one solve at a time), then one at a time
+            room = max(rank - Fi.size, 1)
+            neg = np.flatnonzero(rho < -1e-13)
+            F[Bi[neg[np.argsort(rho[neg])[:room]]]] = True
             first = False
         else:
             F[Bi[i]] = True
@@ -517,17 +544,16 @@ def _informed_san(
     y, sel, lw = mix.y, mix.sel, mix.lw
     dying = np.zeros(y.size, dtype=bool)  # atoms the last Newton subproblem removed
     it = 0
+    logf, lL = _informed_logf(logK, rows, mix)
     while True:
-        cur = _Mix(y, sel, lw)
-        logf, lL = _informed_logf(logK, rows, cur)
         served = bool(np.all(np.isfinite(logf[act])))
-        logDA = _lse(np.where(np.isfinite(lL), logp[sel] - logf[sel] + lL, -np.inf), axis=1) if served else None
+        logDA = _lse_ax(np.where(np.isfinite(lL), logp[sel] - logf[sel] + lL, -np.inf), 1) if served else None
         if generate and served:
             logD, selbest, _ = _informed_terms(logK, rows, logf, active)
             lm = float(max(logD.max(), logDA.max()))
         else:
             lm = float(logDA.max()) if served else math.inf
-        logS = float(_lse(lw)) - logptot
+        logS = _lse_1(lw) - logptot
         if not served or lm + logS <= tol or it >= maxiter:
             break
         it += 1
@@ -539,6 +565,9 @@ def _informed_san(
             up[1:] &= logD[1:] >= logD[:-1]
             up[:-1] &= logD[:-1] >= logD[1:]
             cand = np.nonzero((logD > 0.0) & (up | (logD > 0.5 * lm)))[0]
+            cap = int(act.sum()) + 2  # the optimum has at most one atom per row
+            if cand.size > cap:
+                cand = cand[np.argsort(logD[cand])[::-1][:cap]]
             if cand.size:
                 have = set(map(tuple, np.column_stack([y, sel]).tolist()))
                 ck = np.column_stack([cand, selbest[cand]])
@@ -548,7 +577,7 @@ def _informed_san(
                     sel = np.vstack([sel, selbest[cand[fresh]]])
                     lL = logK[rows.x[sel], y[:, None]]
                     with np.errstate(invalid="ignore"):
-                        logDA = _lse(np.where(np.isfinite(lL), logp[sel] - logf[sel] + lL, -np.inf), axis=1)
+                        logDA = _lse_ax(np.where(np.isfinite(lL), logp[sel] - logf[sel] + lL, -np.inf), 1)
         J = y.size
         fin = np.isfinite(lL)
         with np.errstate(invalid="ignore"):
@@ -572,7 +601,7 @@ def _informed_san(
         # start the QP where the previous one ended: atoms it removed (still present after a partial
         # step) at their bound, so that the active set changes only by what is new
         z0 = np.concatenate([np.where(dying, -1.0, 0.0), np.zeros(J - J0)])
-        z = _informed_qp(M, qn, lb, z0 if J0 == dying.size else np.zeros(J))
+        z = _informed_qp(M, qn, lb, z0 if J0 == dying.size else np.zeros(J), int(act.sum()))
         # directional derivative of F along sigma z: sum_j sigma_j (1 - D_j) z_j, in the log domain
         g0 = -np.expm1(logDA)
         prod = g0 * z
@@ -588,7 +617,7 @@ def _informed_san(
                                        np.where(tz[J0:] > 0, logsig[J0:] + np.log(np.where(tz[J0:] > 0, tz[J0:], 1.0)), -np.inf)])
             keep = np.isfinite(lw_t)
             trial = _Mix(y[keep], sel[keep], lw_t[keep])
-            logf_t, _ = _informed_logf(logK, rows, trial)
+            logf_t, lL_t = _informed_logf(logK, rows, trial)
             if np.all(np.isfinite(logf_t[act])):
                 Ft = -float(p[act] @ logf_t[act]) + float(np.exp(trial.lw).sum())
                 if Ft <= F0 + 1e-4 * t * max(min(slope, 0.0), -1e300) + 1e-15 * max(1.0, abs(F0)):
@@ -598,11 +627,13 @@ def _informed_san(
                 break
         if t < 1e-10:  # no progress at this precision
             y, sel = y[:J0], sel[:J0]
+            logf, lL = _informed_logf(logK, rows, _Mix(y, sel, lw))
             break
         dying = (z <= lb + 1e-14)[keep]
         y, sel, lw = trial.y, trial.sel, trial.lw
+        logf, lL = logf_t, lL_t
     # normalise: scaling w by 1/S scales f by 1/S and D by S
-    c = float(_lse(lw))
+    c = _lse_1(lw)
     out = _Mix(y, sel, lw - c)
     logf = logf - c
     return out, logf, lm + c, it
@@ -699,6 +730,7 @@ _STAGES = (1e-4, 1e-8, 1e-12, 0.0)
 """Levels of p(x | u) at which rows join the cold-start solve (largest first)."""
 
 
+_DEBUG = False
 _TAIL = 1e-18
 """Rows with p(u, x) below this never enter the Newton iterations: they are attached at their
 first-order optimum, and the certificate gives them the largest dual values that keep it valid
@@ -717,6 +749,8 @@ def _informed_core(rows: _Rows) -> np.ndarray:
 def _informed_strip(rows: _Rows, mix: _Mix, core: np.ndarray) -> _Mix:
     """The atoms of ``mix`` that involve only rows of ``core``."""
     own = np.all(core[mix.sel], axis=1)
+    if own.all():
+        return mix
     return _Mix(mix.y[own], mix.sel[own], mix.lw[own])
 
 
@@ -821,13 +855,13 @@ def _informed_value(logK: np.ndarray, rows: _Rows, logf: np.ndarray, tails: np.n
 
 def _informed_channel(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray) -> np.ndarray:
     """W(y | u, x) = sum over atoms at y of w K(x, y) / f_{u,x} (rows renormalised)."""
-    W = np.zeros((rows.p.size, logK.shape[1]))
-    for g in range(mix.sel.shape[1]):
-        r = mix.sel[:, g]
-        with np.errstate(under="ignore", invalid="ignore"):
-            vals = np.exp(mix.lw + logK[rows.x[r], mix.y] - logf[r])
-        vals = np.where(np.isfinite(vals), vals, 0.0)
-        np.add.at(W, (r, mix.y), vals)
+    n, ny = rows.p.size, logK.shape[1]
+    r = mix.sel.T.ravel()  # (G * J,) row of each (group, atom)
+    yy = np.tile(mix.y, mix.sel.shape[1])
+    with np.errstate(under="ignore", invalid="ignore"):
+        vals = np.exp(np.tile(mix.lw, mix.sel.shape[1]) + logK[rows.x[r], yy] - logf[r])
+    vals = np.where(np.isfinite(vals), vals, 0.0)
+    W = np.bincount(r * ny + yy, weights=vals, minlength=n * ny).reshape(n, ny)
     tot = W.sum(axis=1, keepdims=True)
     bad = ~(tot[:, 0] > 0)
     if np.any(bad):  # a row no atom serves: its cheapest output (only possible for unconverged tails)
@@ -1150,6 +1184,7 @@ class _InformedOracle:
         self.rows, self.ctil, self.cfin, self.Bt, self.tol_in = rows, ctil, cfin, Bt, tol_in
         self.core = _informed_core(rows)
         self.tails = None if np.all(self.core) else ~self.core
+        self._dcost: dict = {}
 
     def measure(self, W: np.ndarray) -> tuple[float, float]:
         return _rows_mi(self.rows, W), _rows_cost(self.rows, W, self.cfin)
@@ -1177,12 +1212,26 @@ class _InformedOracle:
         Wr = _informed_channel(logK, rows, mix, logf)
         H = float(rows.p @ (rows.logpxu - logf)) if np.all(np.isfinite(logf)) else math.inf
         mi = _rows_mi(rows, Wr) if generate else math.nan
-        value = _informed_value(logK, rows, logf, self.tails) if generate else math.nan
-        dcost = _informed_sensitivity(logK, rows, mix, logf, self.cfin, s) if generate and s > 0 else math.nan
+        if not generate:
+            value = math.nan
+        elif self.tails is None:  # lm is log max D over every row and output: the plain bound
+            value = H - lm if math.isfinite(H) and math.isfinite(lm) else -math.inf
+        else:
+            value = _informed_value(logK, rows, logf, self.tails)
         return _Eval(
             s=s, X=Wr, cost=_rows_cost(rows, Wr, self.cfin), mi=mi, H=H,
-            value=value, key=_atoms_key(mix), state=(mix, logf), iterations=it, dcost=dcost,
+            value=value, key=_atoms_key(mix), state=(mix, logf), iterations=it,
         )
+
+    def dcost(self, r: _Eval) -> float:
+        """d cost / d log s along the solution path at r (nan if unusable); computed once, on demand."""
+        got = self._dcost.get(id(r))
+        if got is None:
+            mix, logf = r.state
+            got = (_informed_sensitivity(-r.s * self.ctil, self.rows, mix, logf, self.cfin, r.s)
+                   if r.s > 0 and math.isfinite(r.value) else math.nan)
+            self._dcost[id(r)] = got
+        return got
 
     def restricted(self, s: float, ev: _Eval) -> _Eval:
         m0 = ev.state[0]
@@ -1321,9 +1370,10 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
 
     def newton_log_step(r: _Eval) -> float:
         """Newton step in log s on log cost (the cost falls roughly like a power of s); nan if unusable."""
-        if not (math.isfinite(r.dcost) and r.dcost < 0.0 and r.cost > 0.0):
+        dc = oracle.dcost(r) if hasattr(oracle, "dcost") else math.nan
+        if not (math.isfinite(dc) and dc < 0.0 and r.cost > 0.0):
             return math.nan
-        return (math.log(Bt) - math.log(r.cost)) * r.cost / r.dcost
+        return (math.log(Bt) - math.log(r.cost)) * r.cost / dc
 
     # path-following to a bracket: Newton steps on log cost, at most a factor 2 in s per solve (a warm
     # start from a nearby slope costs a few Newton steps; from a distant one it costs more than a cold start)
@@ -1379,7 +1429,8 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
         near = lo if lo.cost - Bt <= Bt - hi.cost else hi
         u = newton_log_step(near)
         t = math.log(near.s) + u if math.isfinite(u) else math.nan
-        newton = tl + margin < t < th_ - margin
+        # no margin for Newton (near the root its point is close to an end), but never a slope met before
+        newton = tl < t < th_ and min(abs(t - math.log(q.s)) for q in cache if q.s > 0) > 1e-12 * max(width, 1e-300)
         hist.append(min(lo.cost - Bt, Bt - hi.cost))
         stalled = len(hist) >= 4 and hist[-1] > 0.5 * hist[-4]
         if stalled or not newton:
@@ -1393,6 +1444,7 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
             pred = 0.0
         else:
             pred = (lo.cost - Bt) + (hi.cost - lo.cost) * (t - tl) / width
+        if _DEBUG: print("      loop: lo %.10g hi %.10g near %.10g u %s newton %s t->s %.10g stalled %s" % (lo.s, hi.s, near.s, u, newton, math.exp(t), stalled))
         r = solve(math.exp(t))
         jumpy = abs(r.cost - Bt - pred) > 0.25 * (lo.cost - hi.cost)
         if r.cost >= Bt:
