@@ -148,7 +148,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg.lapack import dgesv as _dgesv
-from scipy.optimize import linprog, nnls
+from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
 from scipy.sparse import csc_matrix
 from scipy.sparse.linalg import splu
@@ -730,7 +730,6 @@ _STAGES = (1e-4, 1e-8, 1e-12, 0.0)
 """Levels of p(x | u) at which rows join the cold-start solve (largest first)."""
 
 
-_DEBUG = False
 _TAIL = 1e-18
 """Rows with p(u, x) below this never enter the Newton iterations: they are attached at their
 first-order optimum, and the certificate gives them the largest dual values that keep it valid
@@ -1151,6 +1150,14 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
         lb = max(lb, 0.0)
         return finish(Wr, mi, lb, math.inf, it, 1)
 
+    # A constant output is a zero-information channel: if the cheapest one fits, it is optimal.
+    const = np.where(np.isfinite(ctil), px[:, None] * cfin, np.inf)
+    const = np.where(px[:, None] > 0, const, 0.0).sum(axis=0)
+    y0 = int(np.argmin(const))
+    if const[y0] <= Bt:
+        W0 = np.zeros((rows.p.size, ny))
+        W0[:, y0] = 1.0
+        return finish(W0, 0.0, 0.0, 0.0, 0, 0)
     res = _informed_search(rows, ctil, cfin, Bt, tol, tol_in, scale_b)
     Wr, mi, lb, s, iters, evals = res
     return finish(Wr, mi, max(lb, 0.0), s, iters, evals)
@@ -1159,22 +1166,6 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
 def _atoms_key(mix: _Mix) -> frozenset:
     big = mix.lw > math.log(1e-12)
     return frozenset((int(y), tuple(int(k) for k in s)) for y, s in zip(mix.y[big], mix.sel[big]))
-
-
-def _union(a: _Mix, b: _Mix) -> _Mix:
-    """Atoms of both mixtures with the average of their weights (a warm start between two slopes)."""
-    seen: dict = {}
-    for m in (a, b):
-        for y, s, lw in zip(m.y, m.sel, m.lw):
-            key = (int(y), tuple(int(k) for k in s))
-            seen[key] = np.logaddexp(seen.get(key, -np.inf), lw)
-    keys = list(seen)
-    J = len(keys)
-    return _Mix(
-        y=np.array([k[0] for k in keys], dtype=np.intp),
-        sel=np.array([k[1] for k in keys], dtype=np.intp).reshape(J, -1),
-        lw=np.array([seen[k] for k in keys]) - math.log(2.0),
-    )
 
 
 class _InformedOracle:
@@ -1237,44 +1228,6 @@ class _InformedOracle:
         m0 = ev.state[0]
         return self.solve(s, generate=False, mix0=_Mix(m0.y, m0.sel, m0.lw.copy()))
 
-    def solve_between(self, s: float, lo: _Eval, hi: _Eval) -> _Eval:
-        return self.solve(s, mix0=_union(lo.state[0], hi.state[0]))
-
-    def face(self, r: _Eval, lo: _Eval, hi: _Eval):
-        """On the optimal face at slope r.s (fitted values fixed) meet the budget exactly."""
-        rows, Bt = self.rows, self.Bt
-        atoms = _union(_union(lo.state[0], hi.state[0]), r.state[0])
-        logK = -r.s * self.ctil
-        logf_star = r.state[1]
-        J = atoms.y.size
-        S = np.zeros((rows.p.size, J))
-        kap = np.zeros(J)
-        cols = np.arange(J)
-        for g in range(len(rows.groups)):
-            k = atoms.sel[:, g]
-            with np.errstate(under="ignore"):
-                Sg = np.exp(np.minimum(logK[rows.x[k], atoms.y] - logf_star[k], 700.0))
-            S[k, cols] = Sg
-            kap += rows.p[k] * Sg * self.cfin[rows.x[k], atoms.y]
-        sqp = np.sqrt(rows.p)
-        big = 1e3 * max(1.0, float(np.max(sqp[:, None] * S)))
-        A = np.vstack([sqp[:, None] * S, big * kap / max(Bt, 1e-300), np.full((1, J), big)])
-        b = np.concatenate([sqp, [big], [big]])
-        try:
-            w, _ = nnls(A, b, maxiter=50 * A.shape[1] + 100)
-        except RuntimeError:  # pragma: no cover
-            return []
-        if not w.sum() > 0:
-            return []
-        keep = w > 0
-        mix = _Mix(y=atoms.y[keep], sel=atoms.sel[keep], lw=np.log(w[keep] / w[keep].sum()))
-        logf, _ = _informed_logf(logK, rows, mix)
-        if not np.all(np.isfinite(logf)):
-            return []
-        Wr = _informed_channel(logK, rows, mix, logf)
-        mi, cst = self.measure(Wr)
-        return [(cst, mi, Wr)]
-
 
 def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero_exit=None, floor_hook=None):
     """Find the slope whose optimal cost meets the budget ``Bt`` and a certified near-optimal point.
@@ -1283,13 +1236,15 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
     at the requested budget); every point met is a primal candidate; the
     answer is the best single point within budget or the best mixture of one
     point above and one below it (the feasible set is convex and I is
-    convex). Slopes: Newton steps in log s on cost(s) = Bt with the derivative
-    of the cost along the solution path (safeguarded: bracketing, then regula
-    falsi (Illinois) in log s with a bisection fallback when the Newton point
-    leaves the bracket); where the optimal cost jumps (two supports tie at one
-    slope: a linear piece of the curve), the tie is located by Newton's method
-    on the difference of the two restricted optima and both are kept for
-    mixing.
+    convex). Slopes: path-following to a bracket by Newton steps in log s on
+    log cost, with the derivative of the cost along the solution path, at
+    most a factor 2 in s per solve while warm starts are expensive; inside
+    the bracket, Newton from the end nearer the budget when it stays on that
+    end's smooth piece, else regula falsi (Illinois) in log s with a
+    bisection fallback. Where the optimal cost jumps (two supports tie at one
+    slope: a linear piece of the curve), the tie is located by Newton's
+    method on the difference of the two restricted optima and both are kept
+    for mixing.
 
     Returns (X, mi, lb, s, iterations, evaluations).
     """
@@ -1298,13 +1253,9 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
     iters = [0]
 
     def solve(s: float, **kw) -> _Eval:
-        if "warm" not in kw and "between" not in kw and cache:
+        if "warm" not in kw and cache:
             kw["warm"] = min(cache, key=lambda r: abs(math.log(r.s) - math.log(s)) if r.s > 0 else math.inf)
-        if "between" in kw:
-            lo_, hi_ = kw.pop("between")
-            r = oracle.solve_between(s, lo_, hi_)
-        else:
-            r = oracle.solve(s, **kw)
+        r = oracle.solve(s, **kw)
         iters[0] += r.iterations
         cache.append(r)
         pool.append((r.cost, r.mi, r.X))
@@ -1381,13 +1332,14 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
     r = solve(s)
     if zero_exit is not None and zero_exit(r):
         return r.X, r.mi, 0.0, 0.0, iters[0], len(cache)
-    big = math.log(2.0)
     for _ in range(2000):
         up = r.cost > Bt
         if (up and any(q.cost <= Bt for q in cache)) or (not up and any(q.cost >= Bt for q in cache)):
             break
         if r.cost == Bt or not 1e-300 < s < 1e300:
             break
+        # the step may grow while warm starts stay cheap (the solution moving smoothly)
+        big = math.log(2.0) if r.iterations > 4 else math.log(16.0)
         u = newton_log_step(r)
         mag = min(max(1.1 * abs(u), math.log(1.02)), big) if math.isfinite(u) else big
         s *= math.exp(mag if up else -mag)
@@ -1403,6 +1355,7 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
     side = 0
     Fscale = [1.0, 1.0]  # Illinois factors for the lo and hi ends
     jumpy = False
+    tried: set = set()
     hist: list[float] = []
     for _ in range(100):
         mi, X, lb, sb = assess()
@@ -1414,27 +1367,30 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
         width = th_ - tl
         if width <= 1e-15 * max(1.0, abs(tl)):
             break
-        if jumpy and lo.key != hi.key and width < 0.05:
+        # Newton from the end nearer the budget: on one smooth piece (the same support at both ends), or
+        # when its step is short next to the bracket (the root then lies on that end's own piece; across
+        # changes of support the local derivative misleads and the secant is better). No margin for it
+        # (near the root its point is close to an end), but never a slope met before.
+        near = lo if lo.cost - Bt <= Bt - hi.cost else hi
+        u = newton_log_step(near)
+        t = math.log(near.s) + u if math.isfinite(u) else math.nan
+        hist.append(min(lo.cost - Bt, Bt - hi.cost))
+        stalled = len(hist) >= 4 and hist[-1] > 0.5 * hist[-4]
+        newton = (not stalled and tl < t < th_ and (lo.key == hi.key or abs(u) < 0.25 * width)
+                  and min(abs(t - math.log(q.s)) for q in cache if q.s > 0) > 1e-12 * max(width, 1e-300))
+        pair = (id(lo), id(hi))
+        if not newton and lo.key != hi.key and (jumpy or width < 0.01) and width < 0.05 and pair not in tried:
+            # two supports meet in a narrow bracket: look for the slope where they tie
+            tried.add(pair)
             jumpy = False
             got = kink_slope(lo, hi)
             if got is not None and lo.s < got[0] < hi.s:
                 sk, ra, rb = got
-                rk = solve(sk, mix0=ra.state[0])  # ra is optimal at the tie: a warm start at the optimum
-                if hasattr(oracle, "face"):
-                    pool.extend(oracle.face(rk, lo, hi))
+                solve(sk, mix0=ra.state[0])  # ra is optimal at the tie: a warm start at the optimum
                 side = 0
                 continue
         margin = 1e-3 * width
-        # Newton from the end nearer the budget, if it stays inside the bracket
-        near = lo if lo.cost - Bt <= Bt - hi.cost else hi
-        u = newton_log_step(near)
-        t = math.log(near.s) + u if math.isfinite(u) else math.nan
-        # no margin for Newton (near the root its point is close to an end), but never a slope met before
-        newton = tl < t < th_ and min(abs(t - math.log(q.s)) for q in cache if q.s > 0) > 1e-12 * max(width, 1e-300)
-        hist.append(min(lo.cost - Bt, Bt - hi.cost))
-        stalled = len(hist) >= 4 and hist[-1] > 0.5 * hist[-4]
-        if stalled or not newton:
-            newton = False
+        if not newton:
             Flo, Fhi = (lo.cost - Bt) * Fscale[0], (hi.cost - Bt) * Fscale[1]
             t = (tl * Fhi - th_ * Flo) / (Fhi - Flo) if Flo != Fhi else math.nan
             if stalled or not (tl + margin < t < th_ - margin):
@@ -1444,7 +1400,6 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
             pred = 0.0
         else:
             pred = (lo.cost - Bt) + (hi.cost - lo.cost) * (t - tl) / width
-        if _DEBUG: print("      loop: lo %.10g hi %.10g near %.10g u %s newton %s t->s %.10g stalled %s" % (lo.s, hi.s, near.s, u, newton, math.exp(t), stalled))
         r = solve(math.exp(t))
         jumpy = abs(r.cost - Bt - pred) > 0.25 * (lo.cost - hi.cost)
         if r.cost >= Bt:
