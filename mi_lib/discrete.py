@@ -1339,7 +1339,7 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
         if r.cost == Bt or not 1e-300 < s < 1e300:
             break
         # the step may grow while warm starts stay cheap (the solution moving smoothly)
-        big = math.log(2.0) if r.iterations > 4 else math.log(16.0)
+        big = math.log(4.0) if r.iterations > 4 else math.log(16.0)
         u = newton_log_step(r)
         mag = min(max(1.1 * abs(u), math.log(1.02)), big) if math.isfinite(u) else big
         s *= math.exp(mag if up else -mag)
