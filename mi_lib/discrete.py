@@ -1341,13 +1341,18 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
         # the step may grow while warm starts stay cheap (the solution moving smoothly)
         big = math.log(4.0) if r.iterations > 4 else math.log(16.0)
         u = newton_log_step(r)
+        if not up and floor_hook is not None and math.isfinite(u) and u < -3.0 * big:
+            # far below the budget even after the step: the zero-information point may be within reach
+            out = floor_hook(r)
+            if out is not None:
+                return out + (iters[0], len(cache))
         mag = min(max(1.1 * abs(u), math.log(1.02)), big) if math.isfinite(u) else big
         s *= math.exp(mag if up else -mag)
         r = solve(s)
         if not up:
             if zero_exit is not None and zero_exit(r):
                 return r.X, r.mi, 0.0, 0.0, iters[0], len(cache)
-            if floor_hook is not None and r.cost < Bt and len(cache) >= 4:
+            if floor_hook is not None and r.cost < Bt and (len(cache) >= 4 or r.mi <= 1e-4):
                 out = floor_hook(r)
                 if out is not None:
                     return out + (iters[0], len(cache))
