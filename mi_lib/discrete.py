@@ -48,6 +48,12 @@ The solver takes :math:`\alpha_{u,x} = \log p(x \mid u) - \log f_{u,x}`
 from the optimum of the slope-:math:`s` problem written as a mixing problem
 (below); at the optimum :math:`M = 1` and the bound equals the value.
 With :math:`U = X` this is Blahut's bound for the rate-distortion function.
+Rows of negligible mass (:math:`p(u,x) < 10^{-18}`, Gaussian tails) are not
+iterated; their :math:`\alpha` is instead the largest value that keeps the
+other rows' normalised terms feasible, each group taking a :math:`1/|U|`
+share of the slack at every output, so that :math:`M \le 1` holds without
+their fitted values being converged (the larger of this bound and the plain
+one is reported; both hold for any :math:`\alpha`).
 
 Blind dual. For any full-support perturbation law :math:`\pi` with output
 laws :math:`V_u = p(\cdot \mid u) * \pi`, :math:`q = \sum_u p(u) V_u`, take one
@@ -90,11 +96,12 @@ over :math:`m_u(x, y) \ge 0` with :math:`\sum_x m_u(x, y) = q(y)` for all
 :math:`y` together with one input letter per :math:`u`; the problem is a
 mixing-distribution maximum likelihood with "observations" :math:`(u, x)` of
 weights :math:`p(u, x)` and a sparse optimum. It is solved by a scaled
-active-set Newton method: add the best atom at every output whose
-directional derivative :math:`D(y) = \sum_u \max_x p(u,x) K(x,y) / f_{u,x}`
-exceeds 1, then solve the bound-constrained Newton subproblem in relative
+active-set Newton method: add the best atoms at the local maxima (over the
+outputs) of the directional derivative
+:math:`D(y) = \sum_u \max_x p(u,x) K(x,y) / f_{u,x}` that exceed 1, then solve the bound-constrained Newton subproblem in relative
 coordinates :math:`w_j \to w_j(1 + z_j)` by a primal active-set method and
-search along it (Armijo). The masses :math:`p(u, x)` of discretised
+search along it (Armijo); the subproblem starts from the active set the
+previous one ended with. The masses :math:`p(u, x)` of discretised
 continuous laws span hundreds of orders of magnitude; in these coordinates
 the Hessian, divided row by row by the atom's scale, is :math:`R\,\Pi` with
 :math:`R_{jk} = p_k L_{kj} / f_k` and :math:`\Pi_{kj} = w_j L_{kj} / f_k`,
@@ -104,20 +111,24 @@ solves the same subproblem as a least-squares problem weighted by
 :math:`\sqrt{p}`, stalls there: a row of mass :math:`10^{-30}` is invisible
 to the least squares and to the line search, but not to the certificate,
 which needs :math:`D(y) \le 1` at every output.) A cold start brings the
-rows in by decreasing :math:`p(x \mid u)`, attaching each new decade at its
-first-order optimum (the output minimising
+rows in by decreasing :math:`p(x \mid u)`, attaching each new group of
+decades at its first-order optimum (the output minimising
 :math:`(1 - T_u(y)) / K(x, y)`, :math:`T_u(y)` the other groups' share of
 the normalisation there), so that no weight has to travel across tens of
-orders of magnitude by Newton steps. The optimal channel is
+orders of magnitude, or across the grid, by Newton steps; rows below
+:math:`10^{-18}` are only attached. A warm start from a nearby slope takes a
+few Newton steps and falls back to the staged start. The optimal channel is
 :math:`W(y \mid u, x) = m_u(x, y) K(x, y) / f_{u,x}`,
 :math:`f_{u,x} = \sum_y m_u(x,y) K(x,y)`. The slope is then found by
 Newton steps in :math:`\log s` on the cost, with its derivative along the
 solution path (one linear solve with the same matrix), safeguarded by a
 bracket and regula falsi; if the cost jumps at a slope (two supports tie:
-a linear piece of the value curve), the tie is located and the two channels
-are mixed (the feasible set is convex and :math:`I` is convex in the
-channel), and the better of the bounds, each evaluated at the *requested*
-budget, is reported.
+a linear piece of the value curve), the tie is located by Newton's method
+on the two restricted optima and their channels are mixed (the feasible set
+is convex and :math:`I` is convex in the channel), and the best of the
+bounds, each evaluated at the *requested* budget, is reported. Budgets that
+afford a constant output, or the cheapest zero-information channel (a
+linear program), return it with the bound 0.
 
 Blind attacker. A log-barrier path-following Newton method on the grid:
 minimise :math:`I(\pi) - \tau \sum_e \log \pi(e)` subject to
@@ -522,8 +533,8 @@ def _informed_san(
 
     Minimises ``F(w) = -sum_k p_k log f_k + sum_j w_j`` (``f = L w``) over
     ``w >= 0`` on the atoms of ``mix`` (adding, when ``generate``, the best
-    atom at every output y whose directional derivative
-    ``D(y) = sum_u max_x p(u,x) K(x,y) / f_{u,x}`` exceeds 1). Each step
+    atoms at the local maxima over y of the directional derivative
+    ``D(y) = sum_u max_x p(u,x) K(x,y) / f_{u,x}`` that exceed 1). Each step
     solves the Newton subproblem in relative coordinates ``w_j -> w_j (1 + z_j)``
     (new atoms: ``sigma_j z_j``, ``sigma_j`` the weight that would carry all of
     its most constrained row), in which the Hessian, divided row by row by the
