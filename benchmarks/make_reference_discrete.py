@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover - optional extra
     sys.exit(0)
 
 import scipy.sparse as sps
-from discrete_problems import FIG6, pm1_informed
+from discrete_problems import FIG6, gauss_pm1_informed, pm1_informed
 
 OUT = Path(__file__).resolve().parent / "data" / "reference_discrete.json"
 SETTINGS = {
@@ -79,6 +79,30 @@ def informed_value(p_ux: np.ndarray, cost: np.ndarray, budget: float) -> tuple[f
     terms = [cp.sum(cp.rel_entr(puy[u * ny : (u + 1) * ny], pu[u] * qy)) for u in range(nU) if pu[u] > 0]
     prob = cp.Problem(cp.Minimize(sum(terms)), [R @ w == 1, c @ w <= budget])
     return solve(prob)
+
+
+def zero_mi_budget(p_ux: np.ndarray, cost: np.ndarray) -> tuple[float, str]:
+    """Cheapest expected cost of a channel with I(U;Y) = 0 (every p(y|u) equal), as a linear program."""
+    nU, nX = p_ux.shape
+    ny = cost.shape[1]
+    rows = [(u, x) for u in range(nU) for x in range(nX) if p_ux[u, x] > 0]
+    allowed = np.isfinite(cost)
+    vi = [(k, u, x, int(y)) for k, (u, x) in enumerate(rows) for y in np.nonzero(allowed[x])[0]]
+    nv = len(vi)
+    w = cp.Variable(nv, nonneg=True)
+    q = cp.Variable(ny, nonneg=True)
+    pu = p_ux.sum(axis=1)
+    # p(y | u) = sum_x p(x|u) W(y|u,x) = q(y) for every u
+    P = sps.coo_matrix(
+        ([p_ux[u, x] / pu[u] for (_, u, x, _) in vi], ([u * ny + y for (_, u, _, y) in vi], range(nv))),
+        shape=(nU * ny, nv),
+    ).tocsr()
+    R = sps.coo_matrix(([1.0] * nv, ([k for (k, _, _, _) in vi], range(nv))), shape=(len(rows), nv)).tocsr()
+    c = np.array([p_ux[u, x] * cost[x, y] for (_, u, x, y) in vi])
+    cons = [R @ w == 1] + [P[u * ny:(u + 1) * ny] @ w == q for u in range(nU) if pu[u] > 0]
+    prob = cp.Problem(cp.Minimize(c @ w), cons)
+    prob.solve(**SETTINGS)
+    return float(prob.value), str(prob.status)
 
 
 def blind_value(p_ux: np.ndarray, x_idx: np.ndarray, kappa: np.ndarray, budget: float) -> tuple[float, str, int]:
@@ -183,6 +207,21 @@ def main() -> None:
              "reference_mi": max(val, 0.0), "status": status, "iterations": its}
         )
         print(cases[-1]["id"], val, status)
+    # informed, U = +-1 observed through Gaussian noise, X quantised on a grid: masses spanning hundreds of
+    # orders of magnitude (the regime where the constrained Newton method stalled); budgets on both sides
+    # of the zero-information point, whose cost is stored too (a linear program)
+    for h, sigma, budgets in ((0.1, 0.25, (0.1, 0.5, 0.999, 1.0)), (0.2, 0.1, (0.05, 0.6)), (0.1, 0.1, (0.9,)),
+                              (0.05, 0.5, (0.3,))):
+        p, c = gauss_pm1_informed(h, sigma)
+        b0, b0_status = zero_mi_budget(p, c)
+        for B in budgets:
+            val, status, its = informed_value(p, c, B)
+            cases.append(
+                {"id": f"gauss-informed-h{h}-s{sigma}-B{B}", "kind": "gauss_informed", "h": h, "sigma": sigma,
+                 "budget": B, "reference_mi": max(val, 0.0), "status": status, "iterations": its,
+                 "zero_mi_budget": b0, "zero_mi_status": b0_status}
+            )
+            print(cases[-1]["id"], val, status, "zero-MI budget", b0, b0_status)
     # blind, +-1 signal (U = X) and a noisy observation (U != X)
     for lo, hi, n, D in ((-2.0, 2.0, 81, 0.3), (-2.0, 2.0, 81, 1.0), (-1.0, 1.0, 41, 0.5), (-3.0, 3.0, 121, 0.8)):
         e = np.linspace(lo, hi, n)
@@ -219,7 +258,8 @@ def main() -> None:
             "solver_settings": SETTINGS,
             "notes": "mutual information in nats; reference_mi is the Clarabel optimum (clipped at 0); "
             "grid41_min is a brute-force minimum of problem (21) over a 41^4 grid of flip probabilities "
-            "(an upper bound on the optimum).",
+            "(an upper bound on the optimum); zero_mi_budget is the cheapest cost of a zero-information "
+            "channel (a linear program solved by Clarabel), beyond which the optimum is 0.",
         },
         "cases": cases,
     }

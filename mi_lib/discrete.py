@@ -48,6 +48,12 @@ The solver takes :math:`\alpha_{u,x} = \log p(x \mid u) - \log f_{u,x}`
 from the optimum of the slope-:math:`s` problem written as a mixing problem
 (below); at the optimum :math:`M = 1` and the bound equals the value.
 With :math:`U = X` this is Blahut's bound for the rate-distortion function.
+Rows of negligible mass (:math:`p(u,x) < 10^{-18}`, Gaussian tails) are not
+iterated; their :math:`\alpha` is instead the largest value that keeps the
+other rows' normalised terms feasible, each group taking a :math:`1/|U|`
+share of the slack at every output, so that :math:`M \le 1` holds without
+their fitted values being converged (the larger of this bound and the plain
+one is reported; both hold for any :math:`\alpha`).
 
 Blind dual. For any full-support perturbation law :math:`\pi` with output
 laws :math:`V_u = p(\cdot \mid u) * \pi`, :math:`q = \sum_u p(u) V_u`, take one
@@ -88,18 +94,41 @@ into a nonparametric maximum-likelihood (mixing) problem: with
 over :math:`m_u(x, y) \ge 0` with :math:`\sum_x m_u(x, y) = q(y)` for all
 :math:`u` and :math:`q` a pmf. Each atom of :math:`m` is an output letter
 :math:`y` together with one input letter per :math:`u`; the problem is a
-mixing-distribution maximum likelihood with few "observations"
-(:math:`|U||X|`) and a sparse optimum, which the constrained Newton method
-(Wang 2007: add the atoms with the largest directional derivative, update the
-weights by a non-negative least-squares Newton step, line search) solves to
-machine precision in a few iterations. The optimal channel is
+mixing-distribution maximum likelihood with "observations" :math:`(u, x)` of
+weights :math:`p(u, x)` and a sparse optimum. It is solved by a scaled
+active-set Newton method: add the best atoms at the local maxima (over the
+outputs) of the directional derivative
+:math:`D(y) = \sum_u \max_x p(u,x) K(x,y) / f_{u,x}` that exceed 1, then solve the bound-constrained Newton subproblem in relative
+coordinates :math:`w_j \to w_j(1 + z_j)` by a primal active-set method and
+search along it (Armijo); the subproblem starts from the active set the
+previous one ended with. The masses :math:`p(u, x)` of discretised
+continuous laws span hundreds of orders of magnitude; in these coordinates
+the Hessian, divided row by row by the atom's scale, is :math:`R\,\Pi` with
+:math:`R_{jk} = p_k L_{kj} / f_k` and :math:`\Pi_{kj} = w_j L_{kj} / f_k`,
+whose entries are of order one whatever the masses, and the weights are kept
+in the log domain. (The constrained Newton method of Wang (2007), which
+solves the same subproblem as a least-squares problem weighted by
+:math:`\sqrt{p}`, stalls there: a row of mass :math:`10^{-30}` is invisible
+to the least squares and to the line search, but not to the certificate,
+which needs :math:`D(y) \le 1` at every output.) A cold start brings the
+rows in by decreasing :math:`p(x \mid u)`, attaching each new group of
+decades at its first-order optimum (the output minimising
+:math:`(1 - T_u(y)) / K(x, y)`, :math:`T_u(y)` the other groups' share of
+the normalisation there), so that no weight has to travel across tens of
+orders of magnitude, or across the grid, by Newton steps; rows below
+:math:`10^{-18}` are only attached. A warm start from a nearby slope takes a
+few Newton steps and falls back to the staged start. The optimal channel is
 :math:`W(y \mid u, x) = m_u(x, y) K(x, y) / f_{u,x}`,
-:math:`f_{u,x} = \sum_y m_u(x,y) K(x,y)`. The slope is then found by a
-bracketed secant search on :math:`\log s` until the cost meets the budget;
-if the search brackets the budget between two slopes, the two channels are
-mixed (the feasible set is convex and :math:`I` is convex in the channel), and
-the better of the two bounds, each evaluated at the *requested* budget, is
-reported.
+:math:`f_{u,x} = \sum_y m_u(x,y) K(x,y)`. The slope is then found by
+Newton steps in :math:`\log s` on the cost, with its derivative along the
+solution path (one linear solve with the same matrix), safeguarded by a
+bracket and regula falsi; if the cost jumps at a slope (two supports tie:
+a linear piece of the value curve), the tie is located by Newton's method
+on the two restricted optima and their channels are mixed (the feasible set
+is convex and :math:`I` is convex in the channel), and the best of the
+bounds, each evaluated at the *requested* budget, is reported. Budgets that
+afford a constant output, or the cheapest zero-information channel (a
+linear program), return it with the bound 0.
 
 Blind attacker, fine grids. When the grid is finer than the spacing of the
 signal letters, the coset of :math:`E` modulo the greatest common divisor of
@@ -139,7 +168,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog, nnls
+from scipy.linalg.lapack import dgesv as _dgesv
+from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
 from scipy.sparse import csc_matrix
 from scipy.sparse.linalg import splu
@@ -190,7 +220,7 @@ class DiscreteAttack:
     min_budget : float
         Cheapest achievable cost :math:`\sum_x p(x) \min_y c(x, y)`.
     iterations : int
-        Newton (constrained Newton method) iterations over all slopes tried.
+        Newton steps (scaled active-set Newton method) over all slopes tried.
     evaluations : int
         Number of slopes :math:`s` for which the inner problem was solved.
     """
@@ -316,6 +346,24 @@ def _mi_joint(p_uy: np.ndarray) -> float:
     return max(mi, 0.0)
 
 
+def _lse_ax(a: np.ndarray, axis: int) -> np.ndarray:
+    """Log-sum-exp of a 2-D array along ``axis`` (fast path of :func:`_lse` when no slice is all -inf)."""
+    m = a.max(axis=axis)
+    if np.all(np.isfinite(m)):
+        return np.log(np.exp(a - np.expand_dims(m, axis)).sum(axis=axis)) + m
+    return _lse(a, axis=axis)
+
+
+def _lse_1(a: np.ndarray) -> float:
+    """Log-sum-exp of a 1-D array, as a float (-inf for an empty or all -inf array)."""
+    if a.size == 0:
+        return -math.inf
+    m = float(a.max())
+    if not math.isfinite(m):
+        return m
+    return float(np.log(np.exp(a - m).sum())) + m
+
+
 # ---------------------------------------------------------------------------
 # Informed attacker: data layout
 # ---------------------------------------------------------------------------
@@ -333,6 +381,7 @@ class _Rows:
     groups: tuple  # row indices of each u (one array per u with p(u) > 0)
     gu: np.ndarray  # the u index of each group
     pu: np.ndarray  # p(u) of each group
+    grp: np.ndarray  # group index of each row
 
 
 def _rows_of(p_ux: np.ndarray) -> _Rows:
@@ -341,6 +390,7 @@ def _rows_of(p_ux: np.ndarray) -> _Rows:
     pu_all = p_ux.sum(axis=1)
     gu = np.unique(uu)
     groups = tuple(np.nonzero(uu == g)[0] for g in gu)
+    grp = np.searchsorted(gu, uu)
     return _Rows(
         u=uu,
         x=xx,
@@ -350,16 +400,17 @@ def _rows_of(p_ux: np.ndarray) -> _Rows:
         groups=groups,
         gu=gu,
         pu=pu_all[gu],
+        grp=grp,
     )
 
 
 @dataclass(slots=True)
 class _Mix:
-    """Atoms of the mixing problem: output letter + one row per u, and weights."""
+    """Atoms of the mixing problem (output letter + one row per u) and their log-weights."""
 
     y: np.ndarray  # (J,) output index
     sel: np.ndarray  # (J, G) row index chosen for each group
-    w: np.ndarray  # (J,) weights, sum 1
+    lw: np.ndarray  # (J,) log-weights (a normalised mixture has logsumexp(lw) = 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,143 +418,512 @@ class _Eval:
     """Solution of a problem at one slope s (Lagrangian min I + s cost)."""
 
     s: float
-    X: np.ndarray  # primal point (channel rows or perturbation pmf)
+    X: np.ndarray  # primal point (channel rows)
     cost: float
     mi: float
     H: float  # primal Lagrangian value at X (restricted optimum for restricted solves)
     value: float  # certified lower bound on min_X I + s cost (nan for restricted solves)
     key: frozenset  # support identity
-    state: object  # warm start
+    state: object  # warm start: (mix, logf)
     iterations: int
 
 
-def _informed_logL(logK: np.ndarray, rows: _Rows, mix: _Mix) -> np.ndarray:
-    n = rows.p.size
+def _informed_logf(logK: np.ndarray, rows: _Rows, mix: _Mix) -> tuple[np.ndarray, np.ndarray]:
+    """log f per row (-inf for a row no atom serves) and log L (J, G) of each atom on its rows."""
     J = mix.y.size
-    logL = np.full((n, J), -np.inf)
+    lL = logK[rows.x[mix.sel], mix.y[:, None]]
+    A = np.full((rows.p.size, J), -np.inf)
     cols = np.arange(J)
-    for g in range(len(rows.groups)):
-        r = mix.sel[:, g]
-        logL[r, cols] = logK[rows.x[r], mix.y]
-    return logL
+    for g in range(mix.sel.shape[1]):
+        A[mix.sel[:, g], cols] = lL[:, g] + mix.lw
+    return _lse_ax(A, 1), lL
 
 
 def _informed_gradient(logK: np.ndarray, rows: _Rows, logf: np.ndarray):
     """log of the directional derivative D(y) of the best atom at every y, and that atom."""
-    T = (rows.logp - logf)[:, None] + logK[rows.x]
+    logD, sel, _ = _informed_terms(logK, rows, logf)
+    return logD, sel
+
+
+def _informed_terms(logK: np.ndarray, rows: _Rows, logf: np.ndarray, active: np.ndarray | None = None):
+    """``log D(y)``, the best atom at every y and the per-group terms ``log max_x p(u,x) K(x,y) / f_{u,x}``.
+
+    ``D(y) = sum_u max_x p(u, x) K(x, y) / f_{u,x}`` over the rows in
+    ``active`` (all rows by default); the group terms form a (G, |Y|) array.
+    """
+    a = rows.logp - logf
+    if active is not None:
+        a = np.where(active, a, -np.inf)
+    if not np.all(np.isfinite(a) | (a == -np.inf)):  # unserved rows (log f = -inf): no term
+        a = np.where(np.isfinite(a), a, -np.inf)
+    T = a[:, None] + logK[rows.x]
     ny = logK.shape[1]
     G = np.empty((len(rows.groups), ny))
     sel = np.empty((ny, len(rows.groups)), dtype=np.intp)
     cols = np.arange(ny)
     for g, idx in enumerate(rows.groups):
+        if idx.size == 1:
+            G[g] = T[idx[0]]
+            sel[:, g] = idx[0]
+            continue
         Tg = T[idx]
         am = np.argmax(Tg, axis=0)
         G[g] = Tg[am, cols]
         sel[:, g] = idx[am]
-    return _lse(G, axis=0), sel
+    return _lse_ax(G, 0), sel, G
 
 
-def _add_atoms(mix: _Mix, logD: np.ndarray, selbest: np.ndarray, lm: float, nrows: int) -> _Mix:
-    """Append the best atom and the local maxima of D above 1 (weight 0)."""
-    ny = logD.size
-    up = np.ones(ny, dtype=bool)
-    if ny > 1:
-        up[1:] &= logD[1:] >= logD[:-1]
-        up[:-1] &= logD[:-1] >= logD[1:]
-    cand = np.nonzero(up & (logD > 0.5 * lm))[0]
-    cap = 4 * nrows + 4
-    if cand.size > cap:
-        cand = cand[np.argsort(logD[cand])[::-1][:cap]]
-    cand = np.union1d(cand, [int(np.argmax(logD))])
-    have = {(int(y), tuple(s)) for y, s in zip(mix.y, mix.sel)}
-    new_y, new_sel = [], []
-    for y in cand:
-        key = (int(y), tuple(selbest[y]))
-        if key not in have:
-            have.add(key)
-            new_y.append(int(y))
-            new_sel.append(selbest[y])
-    if not new_y:
-        return mix
-    return _Mix(
-        y=np.concatenate([mix.y, np.array(new_y, dtype=np.intp)]),
-        sel=np.vstack([mix.sel, np.array(new_sel, dtype=np.intp)]),
-        w=np.concatenate([mix.w, np.zeros(len(new_y))]),
-    )
+def _informed_qp(M: np.ndarray, q: np.ndarray, lb: np.ndarray, z0: np.ndarray, rank: int) -> np.ndarray:
+    """Solve the scaled Newton subproblem (a bound-constrained convex QP).
 
-
-def _informed_cnm(
-    logK: np.ndarray, rows: _Rows, mix: _Mix, tol: float, maxiter: int = 200, generate: bool = True
-):
-    """Constrained Newton method (Wang 2007) for the slope-s mixing problem.
-
-    Minimises F(w) = -sum_k p_k log f_k(w), f = L w, over weights w >= 0,
-    sum w = 1, on the atoms of ``mix`` (adding atoms where the directional
-    derivative D(y) = sum_u max_x p(u,x) K(x,y) / f_{u,x} exceeds 1 when
-    ``generate``). Each step minimises the exact quadratic model
-    sum_k p_k ((S w')_k - 2)^2 / 2, S = L / f, by non-negative least squares,
-    followed by an Armijo line search.
-
-    Returns the mixture, log f (per row), log max D (over all outputs, or over
-    the atoms when ``generate`` is false) and the number of iterations.
+    Minimises ``q'z + z'(diag(sigma) M)z / 2`` over ``z >= lb`` by a primal
+    active-set method started at the feasible point ``z0`` (its variables at
+    their bound form the initial working set). ``M`` is the row-scaled Hessian
+    ``R Pi`` (entries of order one whatever the masses), so every linear solve
+    is well conditioned; the scaling ``sigma > 0`` itself never enters.
+    Optimality: ``q + M z = 0`` on the free variables, ``(q + M z)_j >= 0``
+    for those at their bound. The Hessian is singular when the free atoms are
+    linearly dependent; a tiny ridge then turns the solve into a step along
+    the null direction, which the ratio test stops at the first bound.
     """
-    p = rows.p
-    sqp = np.sqrt(p)
-    it = 0
-    while True:
-        logL = _informed_logL(logK, rows, mix)
-        logf = _lse(logL + _log(mix.w)[None, :], axis=1)
-        if generate:
-            logD, selbest = _informed_gradient(logK, rows, logf)
-            lm = float(logD.max())
+    tiny = 1e-14
+    J = q.size
+    z = z0.copy()
+    F = z > lb
+    first = True
+    for _ in range(4 * J + 20):
+        Fi = np.flatnonzero(F)
+        if Fi.size:
+            MF = M[Fi[:, None], Fi]
+            MF.flat[:: Fi.size + 1] *= 1.0 + 1e-12  # a tiny ridge (relative to the diagonal)
+            zb = np.where(F, 0.0, z)
+            rhs = -(q[Fi] + M[Fi] @ zb)
+            _, _, zF, info = _dgesv(MF, rhs)
+            if info != 0 or not np.all(np.isfinite(zF)):  # pragma: no cover - singular despite the ridge
+                break
+            zc = z[Fi]
+            lbF = lb[Fi]
+            blocked = zF < lbF - tiny
+            if blocked.any():
+                d = zF - zc
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = np.where(blocked & (d < 0), (lbF - zc) / d, np.inf)
+                i = int(np.argmin(ratio))
+                a = min(max(float(ratio[i]), 0.0), 1.0)
+                zc = zc + a * d
+                at = zc <= lbF + tiny
+                at[i] = True
+                zc[at] = lbF[at]
+                z[Fi] = zc
+                F[Fi[at]] = False
+                continue
+            z[Fi] = zF
+        Bi = np.flatnonzero(~F)
+        if Bi.size == 0:
+            break
+        rho = q[Bi] + M[Bi] @ z
+        i = int(np.argmin(rho))
+        if rho[i] >= -1e-13:
+            break
+        if first:  # release the steepest descent variables at once the first time (as many as the
+            # rank leaves room for: more would only be dropped again one solve at a time), then one at a time
+            room = max(rank - Fi.size, 1)
+            neg = np.flatnonzero(rho < -1e-13)
+            F[Bi[neg[np.argsort(rho[neg])[:room]]]] = True
+            first = False
         else:
-            with np.errstate(under="ignore"):
-                lm = float(np.log(np.max(p @ np.exp(np.minimum(logL - logf[:, None], 700.0)))))
-        if lm <= tol or it >= maxiter:
-            return mix, logf, lm, it
+            F[Bi[i]] = True
+    return z
+
+
+def _informed_san(
+    logK: np.ndarray, rows: _Rows, mix: _Mix, tol: float, *, generate: bool = True,
+    active: np.ndarray | None = None, maxiter: int = 200,
+):
+    """Scaled active-set Newton method for the slope-s mixing problem.
+
+    Minimises ``F(w) = -sum_k p_k log f_k + sum_j w_j`` (``f = L w``) over
+    ``w >= 0`` on the atoms of ``mix`` (adding, when ``generate``, the best
+    atoms at the local maxima over y of the directional derivative
+    ``D(y) = sum_u max_x p(u,x) K(x,y) / f_{u,x}`` that exceed 1). Each step
+    solves the Newton subproblem in relative coordinates ``w_j -> w_j (1 + z_j)``
+    (new atoms: ``sigma_j z_j``, ``sigma_j`` the weight that would carry all of
+    its most constrained row), in which the Hessian, divided row by row by the
+    atom's scale, is ``R Pi``: ``R_jk = p_k L_kj / f_k`` and
+    ``Pi_kj = sigma_j L_kj / f_k`` are both of order one whatever the masses
+    ``p_k``. Weights live in the log domain; an Armijo search on F follows.
+    Only rows in ``active`` count (the others are attached later).
+
+    Returns the normalised mixture, log f for it, the certified
+    ``lm = log max D`` (over all outputs, or over the atoms when not
+    ``generate``) and the number of Newton steps. The gap at this slope is
+    ``lm`` (``H - lm`` is a lower bound, ``H`` the mixture's value).
+    """
+    p = rows.p if active is None else np.where(active, rows.p, 0.0)
+    logp = rows.logp if active is None else np.where(active, rows.logp, -np.inf)
+    act = np.ones(p.size, dtype=bool) if active is None else active
+    logptot = math.log(float(p.sum()))
+    y, sel, lw = mix.y, mix.sel, mix.lw
+    dying = np.zeros(y.size, dtype=bool)  # atoms the last Newton subproblem removed
+    it = 0
+    logf, lL = _informed_logf(logK, rows, mix)
+    while True:
+        served = bool(np.all(np.isfinite(logf[act])))
+        logDA = _lse_ax(np.where(np.isfinite(lL), logp[sel] - logf[sel] + lL, -np.inf), 1) if served else None
+        if generate and served:
+            logD, selbest, _ = _informed_terms(logK, rows, logf, active)
+            lm = float(max(logD.max(), logDA.max()))
+        else:
+            lm = float(logDA.max()) if served else math.inf
+        logS = _lse_1(lw) - logptot
+        if not served or lm + logS <= tol or it >= maxiter:
+            break
         it += 1
+        J0 = y.size
         if generate:
-            mix = _add_atoms(mix, logD, selbest, lm, p.size)
-            logL = _informed_logL(logK, rows, mix)
+            # candidates: local maxima of D over the outputs, and every output near the largest
+            # (adding every output with D > 1 makes the subproblem degenerate and slow)
+            up = np.ones(logD.size, dtype=bool)
+            up[1:] &= logD[1:] >= logD[:-1]
+            up[:-1] &= logD[:-1] >= logD[1:]
+            cand = np.nonzero((logD > 0.0) & (up | (logD > 0.5 * lm)))[0]
+            cap = int(act.sum()) + 2  # the optimum has at most one atom per row
+            if cand.size > cap:
+                cand = cand[np.argsort(logD[cand])[::-1][:cap]]
+            if cand.size:
+                have = set(map(tuple, np.column_stack([y, sel]).tolist()))
+                ck = np.column_stack([cand, selbest[cand]])
+                fresh = np.array([tuple(r) not in have for r in ck.tolist()], dtype=bool)
+                if np.any(fresh):
+                    y = np.concatenate([y, cand[fresh]])
+                    sel = np.vstack([sel, selbest[cand[fresh]]])
+                    lL = logK[rows.x[sel], y[:, None]]
+                    with np.errstate(invalid="ignore"):
+                        logDA = _lse_ax(np.where(np.isfinite(lL), logp[sel] - logf[sel] + lL, -np.inf), 1)
+        J = y.size
+        fin = np.isfinite(lL)
+        with np.errstate(invalid="ignore"):
+            gap_rows = np.where(fin, logf[sel] - lL, np.inf)
+        logsig = np.concatenate([lw, np.min(gap_rows[J0:], axis=1)])
+        # Newton subproblem, each atom's row of the (row-scaled) Hessian divided by its D_j, so that
+        # R_jk / D_j <= 1 even when a warm start leaves rows starved (the LCP is unchanged)
+        logRn = np.where(fin, logp[sel] - logf[sel] + lL - logDA[:, None], -np.inf)
+        logPi = np.where(fin, lL + logsig[:, None] - logf[sel], -np.inf)
+        n = p.size
+        Rm = np.zeros((J, n))
+        Pm = np.zeros((n, J))
+        cols = np.arange(J)
         with np.errstate(under="ignore"):
-            S = np.exp(np.minimum(logL - logf[:, None], 700.0))
-        zeta = 10.0 * max(1.0, float(np.max(sqp[:, None] * S)))
-        A = np.vstack([sqp[:, None] * S, np.full((1, S.shape[1]), zeta)])
-        b = np.concatenate([2.0 * sqp, [zeta]])
-        try:
-            wn, _ = nnls(A, b, maxiter=50 * A.shape[1] + 100)
-        except RuntimeError:  # pragma: no cover - NNLS iteration cap
-            return mix, logf, lm, it
-        tot = wn.sum()
-        if not tot > 0:
-            return mix, logf, lm, it
-        wn = wn / tot
-        slope = -(float((p @ S) @ wn) - 1.0)
-        F0 = -float(p @ logf)
+            for g in range(sel.shape[1]):
+                Rm[cols, sel[:, g]] = np.exp(logRn[:, g])
+                Pm[sel[:, g], cols] = np.exp(np.minimum(logPi[:, g], 0.0))
+        M = Rm @ Pm
+        qn = np.expm1(-logDA)  # (1 - D_j) / D_j
+        lb = np.concatenate([np.full(J0, -1.0), np.zeros(J - J0)])
+        # start the QP where the previous one ended: atoms it removed (still present after a partial
+        # step) at their bound, so that the active set changes only by what is new
+        z0 = np.concatenate([np.where(dying, -1.0, 0.0), np.zeros(J - J0)])
+        z = _informed_qp(M, qn, lb, z0 if J0 == dying.size else np.zeros(J), int(act.sum()))
+        # directional derivative of F along sigma z: sum_j sigma_j (1 - D_j) z_j, in the log domain
+        g0 = -np.expm1(logDA)
+        prod = g0 * z
+        with np.errstate(divide="ignore"):
+            mag = np.minimum(logsig + np.log(np.abs(prod)), 700.0)
+        slope = float(np.sum(np.sign(prod) * np.exp(mag)))
+        F0 = -float(p[act] @ logf[act]) + float(np.exp(lw).sum())
         t = 1.0
         while True:
-            wt = mix.w + t * (wn - mix.w)
-            logft = _lse(logL + _log(wt)[None, :], axis=1)
-            Ft = -float(p @ logft) if np.all(np.isfinite(logft)) else np.inf
-            if Ft <= F0 + 1e-4 * t * min(slope, 0.0) or t < 1e-12:
-                break
+            tz = t * z
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lw_t = np.concatenate([lw + np.log1p(np.maximum(tz[:J0], -1.0)),
+                                       np.where(tz[J0:] > 0, logsig[J0:] + np.log(np.where(tz[J0:] > 0, tz[J0:], 1.0)), -np.inf)])
+            keep = np.isfinite(lw_t)
+            trial = _Mix(y[keep], sel[keep], lw_t[keep])
+            logf_t, lL_t = _informed_logf(logK, rows, trial)
+            if np.all(np.isfinite(logf_t[act])):
+                Ft = -float(p[act] @ logf_t[act]) + float(np.exp(trial.lw).sum())
+                if Ft <= F0 + 1e-4 * t * max(min(slope, 0.0), -1e300) + 1e-15 * max(1.0, abs(F0)):
+                    break
             t *= 0.5
-        if not Ft <= F0:  # no further progress at this precision
-            return mix, logf, lm, it
-        keep = wt > 0
-        mix = _Mix(y=mix.y[keep], sel=mix.sel[keep], w=wt[keep] / wt[keep].sum())
+            if t < 1e-10:
+                break
+        if t < 1e-10:  # no progress at this precision
+            y, sel = y[:J0], sel[:J0]
+            logf, lL = _informed_logf(logK, rows, _Mix(y, sel, lw))
+            break
+        dying = (z <= lb + 1e-14)[keep]
+        y, sel, lw = trial.y, trial.sel, trial.lw
+        logf, lL = logf_t, lL_t
+    # normalise: scaling w by 1/S scales f by 1/S and D by S
+    c = _lse_1(lw)
+    out = _Mix(y, sel, lw - c)
+    logf = logf - c
+    return out, logf, lm + c, it
+
+
+def _initial_mix(logK: np.ndarray, rows: _Rows, cover: np.ndarray | None = None,
+                 pool: np.ndarray | None = None) -> _Mix:
+    """One atom per input letter x of the rows in ``cover``, at its cheapest output.
+
+    Each atom holds the rows (u, x) of its letter and, for the groups without
+    one, the best row of ``pool`` (default ``cover``) at that output; it
+    weighs the letter's mass (the channel that keeps every x at its cheapest
+    output).
+    """
+    cov = np.ones(rows.p.size, dtype=bool) if cover is None else cover
+    pl = cov if pool is None else (pool | cov)
+    xs = np.unique(rows.x[cov])
+    ys, sels = [], []
+    for x in xs:
+        y = int(np.argmax(logK[x]))
+        sel = []
+        for idx in rows.groups:
+            hit = idx[cov[idx] & (rows.x[idx] == x)]
+            if hit.size:
+                sel.append(int(hit[0]))
+            else:
+                cand = idx[pl[idx]]
+                if cand.size == 0:
+                    cand = idx
+                sel.append(int(cand[np.argmax(rows.logp[cand] + logK[rows.x[cand], y])]))
+        ys.append(y)
+        sels.append(sel)
+    px = np.zeros(logK.shape[0])
+    np.add.at(px, rows.x[cov], rows.p[cov])
+    lw = np.log(px[xs])
+    return _Mix(y=np.array(ys, dtype=np.intp), sel=np.array(sels, dtype=np.intp), lw=lw - _lse(lw))
+
+
+def _informed_attach(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray, active: np.ndarray,
+                     new: np.ndarray) -> _Mix:
+    """Serve the rows ``new`` (not yet in the problem) by one atom each, at their first-order optimum.
+
+    For a row k of group g whose mass is small next to the rows already
+    solved, the optimum to first order in ``p_k`` sends it to the output
+    minimising ``(1 - T_g(y)) / K(x_k, y)``, ``T_g(y)`` the other groups' share
+    of the normalisation at y, with weight ``p_k / (1 - T_g(y))``; the atom
+    pairs it with the other groups' best rows at that output. The weight is
+    capped so that the rows it shares the atom with change by at most 1 %.
+    """
+    _, selbest, Gm = _informed_terms(logK, rows, logf, active)
+    G = Gm.shape[0]
+    ks = np.nonzero(new)[0]
+    g_of = rows.grp[ks]
+    ny = logK.shape[1]
+    tot_others = np.empty((G, ny))
+    cap = np.empty((G, ny))
+    yy = np.arange(ny)
+    for g in range(G):
+        others = np.delete(Gm, g, axis=0)
+        tot_others[g] = _lse(others, axis=0) if G > 1 else -np.inf
+        if G > 1:
+            so = np.delete(selbest, g, axis=1)  # (ny, G-1) the partner rows
+            with np.errstate(invalid="ignore"):
+                room = logf[so] - logK[rows.x[so], yy[:, None]]
+            room = np.where(np.isnan(room), np.inf, room)
+            cap[g] = np.min(room, axis=1) + math.log(1e-2)
+        else:
+            cap[g] = np.inf
+    with np.errstate(divide="ignore", invalid="ignore"):
+        head = np.log(-np.expm1(np.minimum(tot_others, 0.0)))  # log(1 - T_g(y)), -inf where saturated
+    lk = logK[rows.x[ks]]  # (m, ny)
+    hk = head[g_of]
+    ok = np.isfinite(lk) & np.isfinite(hk)
+    with np.errstate(invalid="ignore"):
+        val = np.where(ok, hk - lk, np.inf)  # log of the largest feasible lambda_k via y
+        logw = np.where(ok, rows.logp[ks][:, None] - hk, np.inf)
+    capk = cap[g_of]
+    valid = ok & (logw <= capk)
+    ys = np.where(np.any(valid, axis=1), np.argmin(np.where(valid, val, np.inf), axis=1),
+                  np.argmin(np.where(np.isfinite(lk), np.where(ok, val, np.inf), np.inf), axis=1))
+    none = ~np.any(ok, axis=1)
+    if np.any(none):  # every reachable output saturated by the other groups: fall back to the cheapest output
+        ys[none] = np.argmax(lk[none], axis=1)
+    r = np.arange(ks.size)
+    lwk = np.minimum(logw[r, ys], capk[r, ys])
+    lwk = np.where(np.isfinite(lwk), lwk, rows.logp[ks] + math.log(1e-2))
+    sels = selbest[ys].copy()
+    sels[r, g_of] = ks
+    return _Mix(y=np.concatenate([mix.y, ys.astype(np.intp)]), sel=np.vstack([mix.sel, sels]),
+                lw=np.concatenate([mix.lw, lwk]))
+
+
+_STAGES = (1e-4, 1e-8, 1e-12, 0.0)
+"""Levels of p(x | u) at which rows join the cold-start solve (largest first)."""
+
+
+_TAIL = 1e-18
+"""Rows with p(u, x) below this never enter the Newton iterations: they are attached at their
+first-order optimum, and the certificate gives them the largest dual values that keep it valid
+(:func:`_informed_value`); each moves the value and the bound by at most about p(u, x) times a
+log-ratio, far below the tolerance."""
+
+
+def _informed_core(rows: _Rows) -> np.ndarray:
+    """Rows solved by Newton's method: mass at least ``_TAIL``, and the largest row of every group."""
+    core = rows.p >= _TAIL
+    for idx in rows.groups:
+        core[idx[np.argmax(rows.p[idx])]] = True
+    return core
+
+
+def _informed_strip(rows: _Rows, mix: _Mix, core: np.ndarray) -> _Mix:
+    """The atoms of ``mix`` that involve only rows of ``core``."""
+    own = np.all(core[mix.sel], axis=1)
+    if own.all():
+        return mix
+    return _Mix(mix.y[own], mix.sel[own], mix.lw[own])
+
+
+def _informed_staged(logK: np.ndarray, rows: _Rows, tol: float, core: np.ndarray, mix0: _Mix | None = None, *,
+                     maxiter: int = 200):
+    """Slope-s problem on the rows of ``core``, brought in by decreasing p(x|u).
+
+    Rows with ``p(x | u) >= 1e-4`` are solved first (from the atoms of
+    ``mix0`` that involve only such rows, or from one atom per letter); every
+    later stage attaches the rows of the next decades at their first-order
+    optimum (:func:`_informed_attach`) and re-solves, so that a row is never
+    asked to move its weight across tens of orders of magnitude, or its
+    output across the grid, by Newton steps: the small rows follow the bulk.
+    """
+    pxu = np.exp(rows.logpxu)
+    active = (pxu >= _STAGES[0]) & core
+    for idx in rows.groups:  # every group keeps its largest row
+        active[idx[np.argmax(rows.p[idx])]] = True
+    mix = None
+    if mix0 is not None:
+        mix = _informed_strip(rows, mix0, active)
+        if mix.y.size:
+            logf, _ = _informed_logf(logK, rows, mix)
+            lost = active & ~np.isfinite(logf)
+            if np.any(lost):  # an active row only the dropped atoms served: give it its own letter's atom
+                extra = _initial_mix(logK, rows, lost, active)
+                mix = _Mix(np.concatenate([mix.y, extra.y]), np.vstack([mix.sel, extra.sel]),
+                           np.concatenate([mix.lw, extra.lw + float(_lse(rows.logp[lost]))]))
+        else:
+            mix = None
+    if mix is None:
+        mix = _initial_mix(logK, rows, active)
+    its = 0
+    logf = lm = None
+    for i, thr in enumerate(_STAGES):
+        if i > 0:
+            new = (pxu >= thr) & core & ~active
+            if not np.any(new):
+                continue
+            mix = _informed_attach(logK, rows, mix, logf, active, new)
+            active = active | new
+        last = bool(np.all(active == core))
+        # intermediate stages need only be close: the next one moves every weight again
+        mix, logf, lm, it = _informed_san(logK, rows, mix, tol if last else max(tol, 1e-6),
+                                          active=None if bool(np.all(active)) else active, maxiter=maxiter)
+        its += it
+    return mix, logf, lm, its
+
+
+def _informed_value(logK: np.ndarray, rows: _Rows, logf: np.ndarray, tails: np.ndarray | None) -> float:
+    """Certified lower bound on the slope-s Lagrangian from fitted values ``f`` (informed dual).
+
+    ``alpha_{u,x} = log p(x|u) - log f_{u,x}`` on every row, minus
+    ``log max_y D(y)`` (the lemma's normalisation). With ``tails``, those rows
+    get instead the largest values that keep the other rows' normalised
+    terms feasible, each group's share of the slack at y being a G-th: this
+    bound holds for any ``f`` and does not need the tails' ``f`` to be
+    converged. The larger of the two is returned.
+    """
+    G = len(rows.groups)
+    if not np.all(np.isfinite(logf)):
+        plain = -math.inf
+    else:
+        alpha = rows.logpxu - logf
+        logD, _ = _informed_gradient(logK, rows, logf)
+        plain = float(rows.p @ alpha) - float(logD.max())
+    if tails is None or not np.any(tails):
+        return plain
+    core = ~tails
+    if not np.all(np.isfinite(logf[core])):
+        return plain
+    with np.errstate(invalid="ignore"):
+        T = (rows.logp - logf)[:, None] + logK[rows.x]
+    T[tails] = -np.inf
+    T[np.isnan(T)] = -np.inf
+    logpg = np.log(rows.pu)
+    Gm = np.full((G, logK.shape[1]), -np.inf)
+    for g, idx in enumerate(rows.groups):
+        Gm[g] = np.max(T[idx], axis=0)
+    tot = _lse(Gm, axis=0)
+    logM = float(tot.max())
+    Gn = Gm - logM
+    with np.errstate(divide="ignore"):
+        lslack = np.log(np.maximum(-np.expm1(np.minimum(tot - logM, 0.0)), 0.0)) - math.log(G)
+    cap = np.logaddexp(Gn, lslack[None, :])  # (G, |Y|): each group's allowance at y
+    alpha = rows.logpxu - np.where(np.isfinite(logf), logf, 0.0) - logM
+    tk = np.nonzero(tails)[0]
+    with np.errstate(invalid="ignore"):
+        lim = cap[rows.grp[tk]] - logK[rows.x[tk]]  # log p_g + alpha + log K <= cap
+    lim = np.where(np.isnan(lim), np.inf, lim)
+    alpha[tk] = np.min(lim, axis=1) - logpg[rows.grp[tk]]
+    if not np.all(np.isfinite(alpha)):
+        return plain
+    # evaluate the bound for this alpha exactly (its normalisation is 1 up to rounding)
+    T2 = (logpg[rows.grp] + alpha)[:, None] + logK[rows.x]
+    Gm2 = np.full((G, logK.shape[1]), -np.inf)
+    for g, idx in enumerate(rows.groups):
+        Gm2[g] = np.max(T2[idx], axis=0)
+    rep = float(rows.p @ alpha) - float(_lse(Gm2, axis=0).max())
+    return max(plain, rep)
 
 
 def _informed_channel(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray) -> np.ndarray:
-    W = np.zeros((rows.p.size, logK.shape[1]))
-    lw = _log(mix.w)
-    for g in range(len(rows.groups)):
-        r = mix.sel[:, g]
-        with np.errstate(under="ignore"):
-            vals = np.exp(lw + logK[rows.x[r], mix.y] - logf[r])
-        np.add.at(W, (r, mix.y), vals)
-    W /= W.sum(axis=1, keepdims=True)
-    return W
+    """W(y | u, x) = sum over atoms at y of w K(x, y) / f_{u,x} (rows renormalised)."""
+    n, ny = rows.p.size, logK.shape[1]
+    r = mix.sel.T.ravel()  # (G * J,) row of each (group, atom)
+    yy = np.tile(mix.y, mix.sel.shape[1])
+    with np.errstate(under="ignore", invalid="ignore"):
+        vals = np.exp(np.tile(mix.lw, mix.sel.shape[1]) + logK[rows.x[r], yy] - logf[r])
+    vals = np.where(np.isfinite(vals), vals, 0.0)
+    W = np.bincount(r * ny + yy, weights=vals, minlength=n * ny).reshape(n, ny)
+    tot = W.sum(axis=1, keepdims=True)
+    bad = ~(tot[:, 0] > 0)
+    if np.any(bad):  # a row no atom serves: its cheapest output (only possible for unconverged tails)
+        W[bad] = 0.0
+        W[np.nonzero(bad)[0], np.argmax(logK[rows.x[bad]], axis=1)] = 1.0
+        tot = W.sum(axis=1, keepdims=True)
+    return W / tot
+
+
+def _informed_sensitivity(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray, cfin: np.ndarray,
+                          s: float) -> float:
+    """d cost / d log s along the solution path at fixed support (nan if it is not defined)."""
+    fin = np.isfinite(mix.lw)
+    if not np.any(fin) or not np.all(np.isfinite(logf)):
+        return math.nan
+    y, sel, lw = mix.y[fin], mix.sel[fin], mix.lw[fin]
+    n, J = rows.p.size, y.size
+    lL = logK[rows.x[sel], y[:, None]]
+    ok = np.isfinite(lL)
+    cost = np.where(ok, cfin[rows.x[sel], y[:, None]], 0.0)  # (J, G)
+    with np.errstate(under="ignore"):
+        Rv = np.where(ok, np.exp(np.where(ok, rows.logp[sel] - logf[sel] + lL, -np.inf)), 0.0)
+        Pv = np.where(ok, np.exp(np.where(ok, lL + lw[:, None] - logf[sel], -np.inf)), 0.0)
+    Rm = np.zeros((J, n))
+    Pm = np.zeros((n, J))
+    Cm = np.zeros((n, J))
+    cols = np.arange(J)
+    for g in range(sel.shape[1]):
+        Rm[cols, sel[:, g]] = Rv[:, g]
+        Pm[sel[:, g], cols] = Pv[:, g]
+        Cm[sel[:, g], cols] = cost[:, g]
+    cbar = np.sum(Pm * Cm, axis=1)  # mean reduced cost of each row under the channel
+    var = np.sum(Pm * Cm * Cm, axis=1) - cbar**2
+    b = np.sum(Rm * (cbar[None, :] - Cm.T), axis=1)  # d D_j / d s
+    M = Rm @ Pm
+    try:
+        dth = np.linalg.lstsq(M, b, rcond=1e-12)[0]
+    except np.linalg.LinAlgError:  # pragma: no cover
+        return math.nan
+    dc = float(rows.p @ np.sum(Pm * (Cm - cbar[:, None]) * dth[None, :], axis=1)) - float(rows.p @ var)
+    return s * dc if math.isfinite(dc) else math.nan
 
 
 def _rows_mi(rows: _Rows, W: np.ndarray) -> float:
@@ -665,8 +1085,8 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
         - \log \max_y \sum_u p(u) \max_x e^{\alpha_{u,x} - s c(x,y)} .
 
     It is evaluated with :math:`\alpha_{u,x} = \log p(x|u) - \log f_{u,x}`
-    from the slope-:math:`s` mixing problem solved by the constrained Newton
-    method, at the requested :math:`B`. Budgets at or beyond the cheapest
+    from the slope-:math:`s` mixing problem solved by the scaled active-set
+    Newton method (module notes), at the requested :math:`B`. Budgets at or beyond the cheapest
     zero-information cost (found by a linear program) return a channel with
     :math:`I(U;Y) = 0` up to rounding and the trivial bound 0. At the
     infeasibility edge :math:`B = \sum_x p(x)\min_y c(x,y)` only cheapest
@@ -740,104 +1160,95 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
     # Infeasibility edge: only cheapest outputs; solve the unbudgeted problem on them.
     if Bt <= 1e-13 * scale_b:
         logK0 = np.where(ctil == 0.0, 0.0, -np.inf)
-        mix = _initial_mix(logK0, rows, ctil)
-        mix, logf, lm, it = _informed_cnm(logK0, rows, mix, tol_in)
+        core = _informed_core(rows)
+        tails = None if np.all(core) else ~core
+        mix, logf, lm, it = _informed_staged(logK0, rows, tol_in, core)
+        if tails is not None:
+            mix = _informed_attach(logK0, rows, mix, logf, core, tails)
+            logf, _ = _informed_logf(logK0, rows, mix)
         Wr = _informed_channel(logK0, rows, mix, logf)
         mi = _rows_mi(rows, Wr)
-        lb = float(rows.p @ (rows.logpxu - logf)) - lm
+        lb = _informed_value(logK0, rows, logf, tails)
         lb = max(lb, 0.0)
         return finish(Wr, mi, lb, math.inf, it, 1)
 
+    # A constant output is a zero-information channel: if the cheapest one fits, it is optimal.
+    const = np.where(np.isfinite(ctil), px[:, None] * cfin, np.inf)
+    const = np.where(px[:, None] > 0, const, 0.0).sum(axis=0)
+    y0 = int(np.argmin(const))
+    if const[y0] <= Bt:
+        W0 = np.zeros((rows.p.size, ny))
+        W0[:, y0] = 1.0
+        return finish(W0, 0.0, 0.0, 0.0, 0, 0)
     res = _informed_search(rows, ctil, cfin, Bt, tol, tol_in, scale_b)
     Wr, mi, lb, s, iters, evals = res
     return finish(Wr, mi, max(lb, 0.0), s, iters, evals)
 
 
 def _atoms_key(mix: _Mix) -> frozenset:
-    big = mix.w > 1e-12
+    big = mix.lw > math.log(1e-12)
     return frozenset((int(y), tuple(int(k) for k in s)) for y, s in zip(mix.y[big], mix.sel[big]))
 
 
-def _union(a: _Mix, b: _Mix) -> _Mix:
-    seen = {}
-    for m in (a, b):
-        for y, s in zip(m.y, m.sel):
-            seen.setdefault((int(y), tuple(int(k) for k in s)), None)
-    keys = list(seen)
-    J = len(keys)
-    return _Mix(
-        y=np.array([k[0] for k in keys], dtype=np.intp),
-        sel=np.array([k[1] for k in keys], dtype=np.intp).reshape(J, -1),
-        w=np.full(J, 1.0 / J),
-    )
-
-
 class _InformedOracle:
-    """Slope-s solves of the informed problem (mixing problem + constrained Newton method)."""
+    """Slope-s solves of the informed problem (mixing problem + scaled active-set Newton method)."""
 
     def __init__(self, rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, Bt: float, tol_in: float):
         self.rows, self.ctil, self.cfin, self.Bt, self.tol_in = rows, ctil, cfin, Bt, tol_in
+        self.core = _informed_core(rows)
+        self.tails = None if np.all(self.core) else ~self.core
+        self._dcost: dict = {}
 
     def measure(self, W: np.ndarray) -> tuple[float, float]:
         return _rows_mi(self.rows, W), _rows_cost(self.rows, W, self.cfin)
 
     def solve(self, s: float, warm: _Eval | None = None, generate: bool = True, mix0: _Mix | None = None) -> _Eval:
-        rows = self.rows
+        rows, core = self.rows, self.core
         logK = -s * self.ctil
-        if mix0 is None:
-            if warm is not None:
-                m0 = warm.state[0]
-                mix0 = _Mix(y=m0.y.copy(), sel=m0.sel.copy(), w=m0.w.copy())
-            else:
-                mix0 = _initial_mix(logK, rows, self.ctil)
-        mix, logf, lm, it = _informed_cnm(logK, rows, mix0, self.tol_in, generate=generate)
+        act = None if self.tails is None else core
+        if mix0 is not None:  # restricted solves and solves from a given mixture
+            mix, logf, lm, it = _informed_san(logK, rows, _informed_strip(rows, mix0, core), self.tol_in,
+                                              generate=generate, active=act)
+        elif warm is not None:
+            # a few Newton steps from the nearby solution usually suffice; if not (the support moved
+            # far), bring the rows back in by stages
+            start = _informed_strip(rows, warm.state[0], core)
+            mix, logf, lm, it = _informed_san(logK, rows, start, self.tol_in, maxiter=10, active=act)
+            if not lm <= self.tol_in:
+                mix, logf, lm, it2 = _informed_staged(logK, rows, self.tol_in, core, mix)
+                it += it2
+        else:
+            mix, logf, lm, it = _informed_staged(logK, rows, self.tol_in, core)
+        if self.tails is not None:  # the tails follow at their first-order optimum
+            mix = _informed_attach(logK, rows, mix, logf, core, self.tails)
+            logf, _ = _informed_logf(logK, rows, mix)
         Wr = _informed_channel(logK, rows, mix, logf)
-        H = float(rows.p @ (rows.logpxu - logf))
+        H = float(rows.p @ (rows.logpxu - logf)) if np.all(np.isfinite(logf)) else math.inf
         mi = _rows_mi(rows, Wr) if generate else math.nan
+        if not generate:
+            value = math.nan
+        elif self.tails is None:  # lm is log max D over every row and output: the plain bound
+            value = H - lm if math.isfinite(H) and math.isfinite(lm) else -math.inf
+        else:
+            value = _informed_value(logK, rows, logf, self.tails)
         return _Eval(
             s=s, X=Wr, cost=_rows_cost(rows, Wr, self.cfin), mi=mi, H=H,
-            value=H - lm if generate else math.nan, key=_atoms_key(mix), state=(mix, logf), iterations=it,
+            value=value, key=_atoms_key(mix), state=(mix, logf), iterations=it,
         )
+
+    def dcost(self, r: _Eval) -> float:
+        """d cost / d log s along the solution path at r (nan if unusable); computed once, on demand."""
+        got = self._dcost.get(id(r))
+        if got is None:
+            mix, logf = r.state
+            got = (_informed_sensitivity(-r.s * self.ctil, self.rows, mix, logf, self.cfin, r.s)
+                   if r.s > 0 and math.isfinite(r.value) else math.nan)
+            self._dcost[id(r)] = got
+        return got
 
     def restricted(self, s: float, ev: _Eval) -> _Eval:
         m0 = ev.state[0]
-        return self.solve(s, generate=False, mix0=_Mix(m0.y, m0.sel, m0.w.copy()))
-
-    def solve_between(self, s: float, lo: _Eval, hi: _Eval) -> _Eval:
-        return self.solve(s, mix0=_union(lo.state[0], hi.state[0]))
-
-    def face(self, r: _Eval, lo: _Eval, hi: _Eval):
-        """On the optimal face at slope r.s (fitted values fixed) meet the budget exactly."""
-        rows, Bt = self.rows, self.Bt
-        atoms = _union(_union(lo.state[0], hi.state[0]), r.state[0])
-        logK = -r.s * self.ctil
-        logf_star = r.state[1]
-        logL = _informed_logL(logK, rows, atoms)
-        with np.errstate(under="ignore"):
-            S = np.exp(np.minimum(logL - logf_star[:, None], 700.0))
-        J = atoms.y.size
-        kap = np.zeros(J)
-        for g in range(len(rows.groups)):
-            k = atoms.sel[:, g]
-            kap += rows.p[k] * S[k, np.arange(J)] * self.cfin[rows.x[k], atoms.y]
-        sqp = np.sqrt(rows.p)
-        big = 1e3 * max(1.0, float(np.max(sqp[:, None] * S)))
-        A = np.vstack([sqp[:, None] * S, big * kap / max(Bt, 1e-300), np.full((1, J), big)])
-        b = np.concatenate([sqp, [big], [big]])
-        try:
-            w, _ = nnls(A, b, maxiter=50 * A.shape[1] + 100)
-        except RuntimeError:  # pragma: no cover
-            return []
-        if not w.sum() > 0:
-            return []
-        keep = w > 0
-        mix = _Mix(y=atoms.y[keep], sel=atoms.sel[keep], w=w[keep] / w[keep].sum())
-        logf = _lse(_informed_logL(logK, rows, mix) + _log(mix.w)[None, :], axis=1)
-        if not np.all(np.isfinite(logf)):
-            return []
-        Wr = _informed_channel(logK, rows, mix, logf)
-        mi, cst = self.measure(Wr)
-        return [(cst, mi, Wr)]
+        return self.solve(s, generate=False, mix0=_Mix(m0.y, m0.sel, m0.lw.copy()))
 
 
 def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero_exit=None, floor_hook=None):
@@ -847,11 +1258,15 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
     at the requested budget); every point met is a primal candidate; the
     answer is the best single point within budget or the best mixture of one
     point above and one below it (the feasible set is convex and I is
-    convex). Slopes: bracketing by the ratio cost/budget, then regula falsi
-    (Illinois) in log s with a bisection safeguard; where the optimal cost
-    jumps (two supports tie at one slope: a linear piece of the curve), the
-    tie is located by Newton's method on the difference of the two restricted
-    optima and both are kept for mixing.
+    convex). Slopes: path-following to a bracket by Newton steps in log s on
+    log cost, with the derivative of the cost along the solution path, at
+    most a factor 2 in s per solve while warm starts are expensive; inside
+    the bracket, Newton from the end nearer the budget when it stays on that
+    end's smooth piece, else regula falsi (Illinois) in log s with a
+    bisection fallback. Where the optimal cost jumps (two supports tie at one
+    slope: a linear piece of the curve), the tie is located by Newton's
+    method on the difference of the two restricted optima and both are kept
+    for mixing.
 
     Returns (X, mi, lb, s, iterations, evaluations).
     """
@@ -860,13 +1275,9 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
     iters = [0]
 
     def solve(s: float, **kw) -> _Eval:
-        if "warm" not in kw and "between" not in kw and cache:
+        if "warm" not in kw and cache:
             kw["warm"] = min(cache, key=lambda r: abs(math.log(r.s) - math.log(s)) if r.s > 0 else math.inf)
-        if "between" in kw:
-            lo_, hi_ = kw.pop("between")
-            r = oracle.solve_between(s, lo_, hi_)
-        else:
-            r = oracle.solve(s, **kw)
+        r = oracle.solve(s, **kw)
         iters[0] += r.iterations
         cache.append(r)
         pool.append((r.cost, r.mi, r.X))
@@ -902,7 +1313,7 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
                     best = (mi, Xm)
         return best[0], best[1], lb, sb
 
-    def kink_slope(lo: _Eval, hi: _Eval) -> float | None:
+    def kink_slope(lo: _Eval, hi: _Eval):
         """Slope where the supports of lo and hi tie: Newton on H_lo(s) - H_hi(s) (derivative cost_lo - cost_hi)."""
         dl, dh = lo.value - lo.s * Bt, hi.value - hi.s * Bt
         if not lo.cost > hi.cost:
@@ -928,26 +1339,42 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
         for r in (ra, rb):  # both tie at s: each is a primal candidate (mixed in assess)
             mi, cst = oracle.measure(r.X)
             pool.append((cst, mi, r.X))
-        return s
+        return s, ra, rb
 
+    def newton_log_step(r: _Eval) -> float:
+        """Newton step in log s on log cost (the cost falls roughly like a power of s); nan if unusable."""
+        dc = oracle.dcost(r) if hasattr(oracle, "dcost") else math.nan
+        if not (math.isfinite(dc) and dc < 0.0 and r.cost > 0.0):
+            return math.nan
+        return (math.log(Bt) - math.log(r.cost)) * r.cost / dc
+
+    # path-following to a bracket: Newton steps on log cost, at most a factor 2 in s per solve (a warm
+    # start from a nearby slope costs a few Newton steps; from a distant one it costs more than a cold start)
     s = s0
     r = solve(s)
     if zero_exit is not None and zero_exit(r):
         return r.X, r.mi, 0.0, 0.0, iters[0], len(cache)
-    grow = 1.0
-    if r.cost > Bt:
-        while r.cost > Bt and s < 1e300:
-            s *= min(max(1.05 * r.cost / Bt, 1.05) * grow, 64.0)
-            grow *= 2.0
-            r = solve(s)
-    else:
-        while r.cost < Bt and s > 1e-300:
-            s /= min(max(1.05 * Bt / max(r.cost, 1e-300), 1.05) * grow, 64.0)
-            grow *= 2.0
-            r = solve(s)
+    for _ in range(2000):
+        up = r.cost > Bt
+        if (up and any(q.cost <= Bt for q in cache)) or (not up and any(q.cost >= Bt for q in cache)):
+            break
+        if r.cost == Bt or not 1e-300 < s < 1e300:
+            break
+        # the step may grow while warm starts stay cheap (the solution moving smoothly)
+        big = math.log(4.0) if r.iterations > 4 else math.log(16.0)
+        u = newton_log_step(r)
+        if not up and floor_hook is not None and math.isfinite(u) and u < -3.0 * big:
+            # far below the budget even after the step: the zero-information point may be within reach
+            out = floor_hook(r)
+            if out is not None:
+                return out + (iters[0], len(cache))
+        mag = min(max(1.1 * abs(u), math.log(1.02)), big) if math.isfinite(u) else big
+        s *= math.exp(mag if up else -mag)
+        r = solve(s)
+        if not up:
             if zero_exit is not None and zero_exit(r):
                 return r.X, r.mi, 0.0, 0.0, iters[0], len(cache)
-            if floor_hook is not None and r.cost < Bt and len(cache) >= 4:
+            if floor_hook is not None and r.cost < Bt and (len(cache) >= 4 or r.mi <= 1e-4):
                 out = floor_hook(r)
                 if out is not None:
                     return out + (iters[0], len(cache))
@@ -955,6 +1382,7 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
     side = 0
     Fscale = [1.0, 1.0]  # Illinois factors for the lo and hi ends
     jumpy = False
+    tried: set = set()
     hist: list[float] = []
     for _ in range(100):
         mi, X, lb, sb = assess()
@@ -966,24 +1394,39 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
         width = th_ - tl
         if width <= 1e-15 * max(1.0, abs(tl)):
             break
-        if jumpy and lo.key != hi.key:
-            jumpy = False
-            sk = kink_slope(lo, hi)
-            if sk is not None and lo.s < sk < hi.s:
-                rk = solve(sk, between=(lo, hi))
-                if hasattr(oracle, "face"):
-                    pool.extend(oracle.face(rk, lo, hi))
-                side = 0
-                continue
-        Flo, Fhi = (lo.cost - Bt) * Fscale[0], (hi.cost - Bt) * Fscale[1]
-        t = (tl * Fhi - th_ * Flo) / (Fhi - Flo) if Flo != Fhi else math.nan
-        margin = 1e-3 * width
+        # Newton from the end nearer the budget: on one smooth piece (the same support at both ends), or
+        # when its step is short next to the bracket (the root then lies on that end's own piece; across
+        # changes of support the local derivative misleads and the secant is better). No margin for it
+        # (near the root its point is close to an end), but never a slope met before.
+        near = lo if lo.cost - Bt <= Bt - hi.cost else hi
+        u = newton_log_step(near)
+        t = math.log(near.s) + u if math.isfinite(u) else math.nan
         hist.append(min(lo.cost - Bt, Bt - hi.cost))
         stalled = len(hist) >= 4 and hist[-1] > 0.5 * hist[-4]
-        if stalled or not (tl + margin < t < th_ - margin):
-            t = 0.5 * (tl + th_)
-            hist.clear()
-        pred = (lo.cost - Bt) + (hi.cost - lo.cost) * (t - tl) / width
+        newton = (not stalled and tl < t < th_ and (lo.key == hi.key or abs(u) < 0.25 * width)
+                  and min(abs(t - math.log(q.s)) for q in cache if q.s > 0) > 1e-12 * max(width, 1e-300))
+        pair = (id(lo), id(hi))
+        if not newton and lo.key != hi.key and (jumpy or width < 0.01) and width < 0.05 and pair not in tried:
+            # two supports meet in a narrow bracket: look for the slope where they tie
+            tried.add(pair)
+            jumpy = False
+            got = kink_slope(lo, hi)
+            if got is not None and lo.s < got[0] < hi.s:
+                sk, ra, rb = got
+                solve(sk, mix0=ra.state[0])  # ra is optimal at the tie: a warm start at the optimum
+                side = 0
+                continue
+        margin = 1e-3 * width
+        if not newton:
+            Flo, Fhi = (lo.cost - Bt) * Fscale[0], (hi.cost - Bt) * Fscale[1]
+            t = (tl * Fhi - th_ * Flo) / (Fhi - Flo) if Flo != Fhi else math.nan
+            if stalled or not (tl + margin < t < th_ - margin):
+                t = 0.5 * (tl + th_)
+                hist.clear()
+        if newton:
+            pred = 0.0
+        else:
+            pred = (lo.cost - Bt) + (hi.cost - lo.cost) * (t - tl) / width
         r = solve(math.exp(t))
         jumpy = abs(r.cost - Bt - pred) > 0.25 * (lo.cost - hi.cost)
         if r.cost >= Bt:
@@ -1030,25 +1473,6 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
         return None
 
     return _slope_search(oracle, Bt, tol, scale_b, s0, zero_exit=zero_exit, floor_hook=floor_hook)
-
-
-def _initial_mix(logK: np.ndarray, rows: _Rows, ctil: np.ndarray) -> _Mix:
-    """One atom per input letter x, at its cheapest output, covering every row."""
-    xs = np.unique(rows.x)
-    ys, sels = [], []
-    for x in xs:
-        y = int(np.argmax(logK[x]))
-        sel = []
-        for idx in rows.groups:
-            hit = idx[rows.x[idx] == x]
-            if hit.size:
-                sel.append(int(hit[0]))
-            else:
-                sel.append(int(idx[np.argmax(rows.logp[idx] + logK[rows.x[idx], y])]))
-        ys.append(y)
-        sels.append(sel)
-    J = len(ys)
-    return _Mix(y=np.array(ys, dtype=np.intp), sel=np.array(sels, dtype=np.intp), w=np.full(J, 1.0 / J))
 
 
 # ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from scipy import optimize
+from scipy.stats import norm
 
 from mi_lib.discrete import binary_flip_attack, blind_attack, discrete_attack
 
@@ -66,6 +67,15 @@ def pm1_informed(A: float, n: int):
     c = (y[None, :] - x[:, None]) ** 2
     c[np.abs(y[None, :] - x[:, None]) > A + 1e-9] = np.inf
     return np.diag([0.5, 0.5]), c
+
+
+def gauss_pm1_informed(h: float, sigma: float):
+    """U uniform on {-1, +1}, X = U + N(0, sigma^2) quantised to cells of h Z on [-2, 2] (outer cells
+    unbounded), Y on the same grid, cost (y - x)^2. Masses run from 0.2 down to 1e-190 (some underflow to 0)."""
+    x = np.round(np.arange(-2.0, 2.0 + 1e-9, h), 10)
+    edges = np.concatenate([[-np.inf], (x[:-1] + x[1:]) / 2, [np.inf]])
+    p = np.array([0.5 * np.diff(norm.cdf((edges - u) / sigma)) for u in (-1.0, 1.0)])
+    return p, (x[None, :] - x[:, None]) ** 2
 
 
 def blind_mi(p_ux, x_values, e_values, pi) -> float:
@@ -484,8 +494,55 @@ def _solve_case(c):
     if k == "informed":
         cc = np.array([[np.inf if v is None else v for v in row] for row in c["cost"]])
         return discrete_attack(np.array(c["p_ux"]), cc, c["budget"])
+    if k == "gauss_informed":
+        p, cc = gauss_pm1_informed(c["h"], c["sigma"])
+        return discrete_attack(p, cc, c["budget"])
     ev = c["e_values"]
     return blind_attack(np.array(c["p_ux"]), c["x_values"], np.linspace(ev["lo"], ev["hi"], ev["n"]), c["budget"])
+
+
+# Tolerance against Clarabel's value: with the settings stored in the file (gap and feasibility 1e-10)
+# its optimum agrees with ours to 2e-9 whenever it reports 'optimal' (Clarabel is the less accurate of the
+# two: our value is a recomputed feasible channel's and our gap is certified below 1e-9); 1e-7 leaves a
+# factor 50. When it reports 'optimal_inaccurate' (the 162-row problem) its value sits up to 2e-7 above
+# ours, so 1e-6 there. Either is far below the errors this test exists for (gaps of 1e-4 to 1e-3, and an
+# information of 2e-3 where the optimum is 0).
+CLARABEL_TOL = {"optimal": 1e-7, "optimal_inaccurate": 1e-6}
+
+
+@pytest.mark.parametrize("case", [c for c in _ref_cases() if c["kind"] == "gauss_informed"], ids=lambda c: c["id"])
+def test_informed_gaussian_tails_against_reference(case):
+    """Discretised +-1 + Gaussian noise: masses spanning 190 orders of magnitude (the reproducer family).
+
+    Checks the certificate (gap and validity of the lower bound) against Clarabel's optimum, or against 0
+    beyond the zero-information budget (a linear program in the reference script), and that the channel
+    attains the reported information within budget.
+    """
+    p, cost = gauss_pm1_informed(case["h"], case["sigma"])
+    B = case["budget"]
+    res = discrete_attack(p, cost, B)
+    check_result(res, B)
+    assert mi_of_joint(np.einsum("ux,uxy->uy", p, res.channel)) == pytest.approx(res.mi, abs=1e-12)
+    assert float(np.einsum("ux,uxy,xy->", p, res.channel, cost)) <= B + 1e-12
+    if B >= case["zero_mi_budget"] + 1e-9:  # a zero-information channel fits: the optimum is 0
+        ref, tol = 0.0, 1e-12
+        assert res.lower_bound <= 1e-15
+    else:
+        ref, tol = case["reference_mi"], CLARABEL_TOL[case["status"]]
+    assert res.lower_bound <= ref + tol
+    assert abs(res.mi - ref) <= max(tol, GAP)
+
+
+def test_informed_subnormal_masses():
+    """Masses down to the subnormal range change nothing beyond 1e-12 and raise no warning."""
+    p, cost = gauss_pm1_informed(0.2, 0.1)
+    q = p.copy()
+    q[0, -1], q[1, 0] = 3e-310, 5e-320  # subnormal tails (the true ones underflow to 0)
+    q /= q.sum()
+    a, b = discrete_attack(p, cost, 0.3), discrete_attack(q, cost, 0.3)
+    check_result(b, 0.3)
+    assert b.mi == pytest.approx(a.mi, abs=1e-12)
+    assert b.lower_bound <= a.mi + 1e-12
 
 
 def test_reference_file_has_provenance():
@@ -497,7 +554,9 @@ def test_reference_file_has_provenance():
 
 
 @pytest.mark.parametrize(
-    "case", [c for c in _ref_cases() if not (c["kind"] == "pm1_informed" and c["n"] > 100)], ids=lambda c: c["id"]
+    "case",
+    [c for c in _ref_cases() if not (c["kind"] == "pm1_informed" and c["n"] > 100) and c["kind"] != "gauss_informed"],
+    ids=lambda c: c["id"],
 )
 def test_against_reference_optima(case):
     res = _solve_case(case)
