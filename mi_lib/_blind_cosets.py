@@ -275,9 +275,10 @@ def _bound(r: _Rows, b: _Batch, sig: np.ndarray, s: float) -> np.ndarray:
     with np.errstate(divide="ignore"):
         ell = np.log(sig)
     grad = _gradient(r, lV, lq, real)
-    base = np.where(real, ell - grad - s * b.kappa, -np.inf)
-    lZ = _lse(base, axis=1)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"):  # nan only where a real mass is zero: such cosets get -inf below
+        base = np.where(real, ell - grad - s * b.kappa, -np.inf)
+        base = np.where(np.isnan(base), -np.inf, base)
+        lZ = _lse(base, axis=1)
         lrho = np.where(real, base - lZ[:, None] - ell, -np.inf)
     G = r.gp.size
     acc = np.full((C, G, m + r.dmax), -np.inf)
@@ -291,7 +292,11 @@ def _bound(r: _Rows, b: _Batch, sig: np.ndarray, s: float) -> np.ndarray:
     per_y = _lse(terms, axis=1)
     per_y = np.where(q > 0, per_y, -np.inf)
     logR = per_y.max(axis=1)
-    return -lZ - logR
+    out = -lZ - logR
+    # the bound needs every real mass positive (a zero mass, e.g. an underflowed prediction, makes
+    # log a_u = -inf at some outputs); such cosets, and any non-finite value, get no bound
+    full_support = np.all(~real | (sig > 0.0), axis=1)
+    return np.where(full_support & ~np.isnan(out), out, -np.inf)
 
 
 def _structure(model):
@@ -496,9 +501,10 @@ def _screen(rows: _Rows, full: _Batch, others: np.ndarray, t: float, thr: float,
     law ``ref`` (the active law, interpolated to its grid points); while its
     one-step bound L_c(t) is below the current threshold it gets Newton steps,
     until it converges; the threshold drops to any converged value below it.
-    Returns ``(Lmin, best, K_best, steps)``: Lmin is the smallest bound among
-    the cosets solved to convergence (every other coset has a bound above the
-    final threshold, which is itself above Lmin or equal to ``thr``), ``best``
+    Returns ``(Lmin, best, K_best, steps)``: Lmin is the smaller of the
+    smallest bound among the cosets solved to convergence and the final
+    threshold (every other coset was dropped with a bound above the threshold
+    at that time), hence below every coset's bound; ``best``
     the coset with the smallest value if it beats ``thr`` by more than
     ``margin`` (else -1) and ``K_best`` its cost. None on a numerical failure.
     """
@@ -548,7 +554,9 @@ def _screen(rows: _Rows, full: _Batch, others: np.ndarray, t: float, thr: float,
     else:
         return None
     full.sigma[others], full.dsig[others], full.s[others] = sig, dsig, t
-    return Lmin, best, Kbest, steps
+    # every coset not solved to convergence was dropped with L_c >= cut at that time, and the cut
+    # only decreases: min(Lmin, final cut) is below every coset's bound
+    return min(Lmin, cut), best, Kbest, steps
 
 
 def coset_blind_solve(model, B: float, tol: float, budget: bool):
@@ -596,24 +604,12 @@ def coset_blind_solve(model, B: float, tol: float, budget: bool):
         return None
     full.s[:] = 0.0
     K0 = np.sum(full.sigma * full.kappa, axis=1)
-    Kp0 = np.sum(full.kappa * full.dsig, axis=1)
     best0 = np.nonzero(F0 <= F0.min() + 1e-15 * (1.0 + abs(F0.min())))[0]
     c0 = int(best0[np.argmin(K0[best0])])
     if not budget or K0[c0] <= B:
         pi = np.zeros(model.ne)
         pi[full.idx[c0][full.real[c0]]] = full.sigma[c0][full.real[c0]]
         return pi, float(L0.min()), 0.0, steps
-    pts_K: list[float] = []
-    pts_I: list[float] = []
-    pts_law: list = []
-
-    def add_points(idx, K, I, F, sig, k=3):
-        for j in np.argsort(F)[:k]:
-            c = int(idx[j])
-            pts_K.append(float(K[j]))
-            pts_I.append(float(I[j]))
-            pts_law.append((c, sig[c].copy()))
-
     # active set: start from the coset that is best at s = 0 among those that can meet the budget
     feasible = np.nonzero(np.where(full.real, full.kappa, np.inf).min(axis=1) < B)[0]
     if feasible.size == 0:

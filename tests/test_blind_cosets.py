@@ -150,3 +150,15 @@ def test_coset_bound_is_below_the_coset_optimum(seed, s):
     # and it is tight at the optimum
     Lopt = bc._bound(rows, sub, sub.sigma, s)
     assert np.all(F - Lopt <= 1e-10)
+
+
+def test_coset_bound_refuses_laws_without_full_support(monkeypatch):
+    """A zero mass on a coset voids the one-step bound (log a_u = -inf somewhere): it must give -inf."""
+    m, _ = _model(*PM1, np.linspace(-2.0, 2.0, 81), 4.0, monkeypatch)
+    rows, full = bc._structure(m)
+    sig = np.where(full.real, 1.0, 0.0)
+    sig[0, 1] = 0.0  # one real point of coset 0 without mass
+    sig = sig / sig.sum(axis=1, keepdims=True)
+    L = bc._bound(rows, full, sig, 0.5)
+    assert L[0] == -np.inf
+    assert np.all(np.isfinite(L[1:]))
