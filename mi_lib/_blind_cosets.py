@@ -385,6 +385,9 @@ def _budget_newton(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, B: 
     differ. Infeasible starts are allowed (a full step restores the
     constraints). Returns ``(pi, s, lam, info, steps)`` with s the budget
     multiplier and lam the common value F_c(s) of the active cosets, or None.
+    The solver calls it with one coset: with two, a weight may collapse before
+    the multipliers settle (an LP-like degeneracy), so mixtures go through
+    :func:`_pair_solve` instead.
     """
     sub = _subset(full, A)
     real = sub.real
@@ -423,9 +426,7 @@ def _budget_newton(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, B: 
         feas = max(abs(r1), abs(r2) / max(B, 1.0)) <= 1e-14
         if not np.isfinite(dec):
             return None
-        w = pi.sum(axis=1)
-        vanishing = nA > 1 and feas and float(w.min()) < 1e-14
-        if (feas and dec <= _CONVERGED and stat <= _RESID) or it == maxit or vanishing:
+        if (feas and dec <= _CONVERGED and stat <= _RESID) or it == maxit:
             return pi, lam2, -lam1, float(info.sum()), steps
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(real & (d < 0), pi / -d, np.inf)
@@ -681,7 +682,7 @@ def coset_blind_solve(model, B: float, tol: float, budget: bool):
         else:
             s_hi, c_hi = s, best
         if c_hi < 0 or c_lo == c_hi:
-            c = c_lo if c_hi < 0 else c_lo
+            c = c_lo
             alone = _tilt(full.sigma[c], full.kappa[c], full.real[c], B)
             if alone is None:
                 return None

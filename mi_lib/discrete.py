@@ -1769,7 +1769,7 @@ def _blind_search(m: _Blind, B: float, tol: float):
         mi = _model_mi(m, pi)
         if mi - lb <= tol and float(pi @ m.kappa) <= B + 1e-13 * max(B, 1.0):
             return pi, mi, lb, s, steps, 1
-    if float(m.kappa.max()) <= B:
+    if not binds:
         pi, mi, lb, s, it = _blind_barrier(m, B, tol, budget=False)
         pi, mi = _purify(m, pi, mi, B)
         return pi, mi, lb, 0.0, it, 1
