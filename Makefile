@@ -1,6 +1,9 @@
 # Two commands do everything on a fresh machine with Python 3.11 and make:
-#   make reproduce   execute every notebook in place and regenerate figures/
-#   make test        unit + property tests of mi_lib, then every notebook under strict nbval
+#   make reproduce   execute every notebook in place and regenerate figures/ and
+#                    notebooks/results/ (the spectra cache only when its recipe changed)
+#   make test        unit + property tests of mi_lib, then every notebook under strict nbval;
+#                    writes figures and records into a scratch directory, never into tracked files
+#   make test-kernels  the notebooks again under two other CPU kernels (CI runs it after make test)
 # Both create the virtual environment .venv from requirements-lock.txt when it is
 # missing or older than the lock file, and reuse it otherwise.
 
@@ -18,7 +21,7 @@ NBVAL_FLAGS := --nbval --nbval-current-env \
                --nbval-sanitize-with tests/nbval_sanitize.cfg \
                --nbval-cell-timeout=600
 
-.PHONY: all env test unit reproduce lab bench clean
+.PHONY: all env test test-kernels unit reproduce lab bench clean
 
 all: test
 
@@ -32,8 +35,15 @@ $(STAMP): requirements-lock.txt pyproject.toml
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
+# Notebooks under test write figures and result records into a scratch directory
+# ($$MI_LIB_OUTPUT_DIR, read by mi_lib.paths), which is removed afterwards.
 test: $(STAMP)
-	$(THREADS) $(PY) -m pytest -p no:cacheprovider tests notebooks $(NBVAL_FLAGS)
+	@scratch=$$(mktemp -d); \
+	$(THREADS) MI_LIB_OUTPUT_DIR=$$scratch $(PY) -m pytest -p no:cacheprovider tests notebooks $(NBVAL_FLAGS); \
+	status=$$?; rm -rf "$$scratch"; exit $$status
+
+test-kernels: $(STAMP)
+	$(THREADS) $(PY) tools/nbval_kernels.py --count 2 -- notebooks $(NBVAL_FLAGS)
 
 unit: $(STAMP)
 	$(THREADS) $(PY) -m pytest -p no:cacheprovider tests

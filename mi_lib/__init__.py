@@ -35,6 +35,14 @@ estimators
     plug-in with optional Miller–Madow correction.
 plotting
     The one helper through which notebooks style and save figures.
+paths
+    Where figures, cached data and result records live, from any working
+    directory (``$MI_LIB_OUTPUT_DIR`` redirects the outputs during tests).
+checks
+    Assert-then-report helpers that print portable verdicts
+    (``agree to < 1e-12``) instead of rounding-level digits.
+records
+    Result records of the notebooks, read by the claims ledger.
 """
 
 from .measures import (

@@ -5,6 +5,12 @@ Notebooks call :func:`set_theme` once and save every figure through
 with the variable metadata (creation date, software version) removed, so that
 rerunning a notebook on the same environment rewrites byte-identical PNGs and
 the committed ``figures/`` only change when a figure does.
+
+A bare name (``save_figure(fig, "fig3_min_mi")``) is saved into
+:func:`mi_lib.paths.figures_dir`: the repository's ``figures/`` whatever the
+kernel's working directory, or the scratch directory named by
+``$MI_LIB_OUTPUT_DIR`` (set by ``make test``, so tests never rewrite tracked
+figures).
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.figure
+
+from .paths import figures_dir
 
 __all__ = ["FIG_DPI", "FIG_SIZE", "save_figure", "set_theme"]
 
@@ -59,15 +67,23 @@ def save_figure(fig: matplotlib.figure.Figure, path: str | Path) -> tuple[Path, 
     fig : matplotlib.figure.Figure
         The figure to save.
     path : str or Path
-        Target without (or with an ignored) suffix, e.g.
-        ``Path("../figures") / "fig3_min_mi"``. Parent directories are created.
+        Target without (or with an ignored) ``.pdf``/``.png`` suffix. A
+        relative path is taken relative to :func:`mi_lib.paths.figures_dir`
+        (so ``"fig3_min_mi"`` is the usual call); an absolute path is used as
+        given. Parent directories are created.
 
     Returns
     -------
     (Path, Path)
         The PDF and PNG paths written.
     """
+    if not isinstance(path, (str, Path)) or not str(path):
+        raise TypeError(f"path must be a non-empty str or Path; got {path!r}")
     base = Path(path)
+    if not base.is_absolute():
+        if ".." in base.parts:
+            raise ValueError(f"a relative figure path must stay inside the figures directory; got {path!r}")
+        base = figures_dir() / base
     base = base.with_suffix("") if base.suffix in {".pdf", ".png"} else base
     base.parent.mkdir(parents=True, exist_ok=True)
     pdf, png = base.with_name(base.name + ".pdf"), base.with_name(base.name + ".png")

@@ -3,12 +3,19 @@
 Run through ``make reproduce``. Each notebook is executed top to bottom in a
 fresh kernel of the current environment; its stored outputs are replaced by the
 fresh ones (so strict nbval compares against exactly this run), and the figures
-it saves land in figures/. One line per notebook reports its wall time.
+it saves land in figures/ and its result record in notebooks/results/ (paths
+come from mi_lib.paths, so the working directory does not matter). One line per
+notebook reports its wall time.
+
+The stored notebook must not depend on how the kernel happened to flush its
+output: consecutive stream outputs of the same name are merged into one, so a
+second run on the same machine rewrites byte-identical files.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -19,6 +26,23 @@ from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Merge consecutive stream outputs of the same stream (stdout/stderr) into one."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (
+            out.get("output_type") == "stream"
+            and prev is not None
+            and prev.get("output_type") == "stream"
+            and prev.get("name") == out.get("name")
+        ):
+            prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
 
 
 def run(path: Path, timeout: int) -> float:
@@ -34,6 +58,9 @@ def run(path: Path, timeout: int) -> float:
     )
     client.execute()
     elapsed = time.perf_counter() - start
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     nbformat.write(nb, path)
     return elapsed
@@ -44,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="notebook file names or prefixes (default: all)")
     parser.add_argument("--timeout", type=int, default=1200, help="per-cell timeout in seconds")
     args = parser.parse_args(argv)
+    # Reproducing refreshes the committed outputs: never redirect them to a scratch directory.
+    os.environ.pop("MI_LIB_OUTPUT_DIR", None)
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if args.names:
         paths = [p for p in paths if any(p.name.startswith(n) for n in args.names)]
