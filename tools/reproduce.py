@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,15 +46,18 @@ def coalesce_streams(outputs: list) -> list:
     return merged
 
 
-def run(path: Path, timeout: int) -> float:
-    """Execute one notebook in place; return its wall time in seconds."""
+def run(path: Path, timeout: int, kernel_cwd: Path | None = None, write: bool = True) -> float:
+    """Execute one notebook (in place unless ``write`` is False); return its wall time in seconds.
+
+    The kernel starts in ``kernel_cwd`` (default: the notebook's own folder).
+    """
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     client = NotebookClient(
         nb,
         timeout=timeout,
         kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
+        resources={"metadata": {"path": str(kernel_cwd or path.parent)}},
         record_timing=False,
     )
     client.execute()
@@ -62,7 +66,8 @@ def run(path: Path, timeout: int) -> float:
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-    nbformat.write(nb, path)
+    if write:
+        nbformat.write(nb, path)
     return elapsed
 
 
@@ -70,9 +75,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("names", nargs="*", help="notebook file names or prefixes (default: all)")
     parser.add_argument("--timeout", type=int, default=1200, help="per-cell timeout in seconds")
+    parser.add_argument(
+        "--check", action="store_true",
+        help="execute only: write nothing tracked (figures and records go to a temporary directory)",
+    )
+    parser.add_argument(
+        "--kernel-cwd", choices=("notebooks", "root"), default="notebooks",
+        help="directory the kernel starts in (default: the notebooks folder)",
+    )
     args = parser.parse_args(argv)
-    # Reproducing refreshes the committed outputs: never redirect them to a scratch directory.
-    os.environ.pop("MI_LIB_OUTPUT_DIR", None)
+    kernel_cwd = ROOT if args.kernel_cwd == "root" else None
+    scratch = None
+    if args.check:
+        scratch = tempfile.TemporaryDirectory(prefix="mi_lib_check_")
+        os.environ["MI_LIB_OUTPUT_DIR"] = scratch.name
+    else:
+        # Reproducing refreshes the committed outputs: never redirect them to a scratch directory.
+        os.environ.pop("MI_LIB_OUTPUT_DIR", None)
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if args.names:
         paths = [p for p in paths if any(p.name.startswith(n) for n in args.names)]
@@ -83,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     for i, path in enumerate(paths, 1):
         print(f"[{i}/{len(paths)}] {path.name} ...", end=" ", flush=True)
         try:
-            elapsed = run(path, args.timeout)
+            elapsed = run(path, args.timeout, kernel_cwd, write=not args.check)
         except CellExecutionError as exc:
             print("FAILED")
             lines = str(exc).splitlines()
@@ -91,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         total += elapsed
         print(f"done in {elapsed:6.1f} s", flush=True)
-    print(f"all {len(paths)} notebooks executed in {total:.1f} s; figures are in {ROOT / 'figures'}")
+    where = "a temporary directory (--check)" if args.check else ROOT / "figures"
+    print(f"all {len(paths)} notebooks executed in {total:.1f} s; figures are in {where}")
     return 0
 
 
