@@ -4,6 +4,7 @@
 #   make test        unit + property tests of mi_lib, then every notebook under strict nbval;
 #                    writes figures and records into a scratch directory, never into tracked files
 #   make test-kernels  the notebooks again under two other CPU kernels (CI runs it after make test)
+#   make check-root    every notebook executed with the kernel started in the repository root
 # Both create the virtual environment .venv from requirements-lock.txt when it is
 # missing or older than the lock file, and reuse it otherwise.
 
@@ -21,7 +22,7 @@ NBVAL_FLAGS := --nbval --nbval-current-env \
                --nbval-sanitize-with tests/nbval_sanitize.cfg \
                --nbval-cell-timeout=600
 
-.PHONY: all env test test-kernels unit reproduce lab bench clean
+.PHONY: all env test test-kernels check-root unit reproduce lab bench clean
 
 all: test
 
@@ -44,6 +45,10 @@ test: $(STAMP)
 
 test-kernels: $(STAMP)
 	$(THREADS) $(PY) tools/nbval_kernels.py --count 2 -- notebooks $(NBVAL_FLAGS)
+
+# Every notebook executed with the kernel started in the repository root (writes nothing tracked).
+check-root: $(STAMP)
+	$(THREADS) $(PY) tools/reproduce.py --check --kernel-cwd root
 
 unit: $(STAMP)
 	$(THREADS) $(PY) -m pytest -p no:cacheprovider tests

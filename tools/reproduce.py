@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from traitlets.config import Config
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -53,14 +54,19 @@ def run(path: Path, timeout: int, kernel_cwd: Path | None = None, write: bool = 
     """
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(kernel_cwd or path.parent)}},
-        record_timing=False,
-    )
-    client.execute()
+    # Kernel and client talk over local IPC sockets in a private temporary directory
+    # (not TCP on loopback, which ipykernel warns about as unencrypted).
+    with tempfile.TemporaryDirectory(prefix="mi_lib_ipc_") as ipc:
+        config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(ipc) / "kernel")}})
+        client = NotebookClient(
+            nb,
+            config=config,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(kernel_cwd or path.parent)}},
+            record_timing=False,
+        )
+        client.execute()
     elapsed = time.perf_counter() - start
     for cell in nb.cells:
         if cell.cell_type == "code":
