@@ -58,7 +58,7 @@ reproduce: $(STAMP)
 	$(THREADS) $(PY) tools/reproduce.py
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab --allow-root notebooks/
 
 bench: $(STAMP)
 	$(THREADS) $(PY) benchmarks/run_all.py
