@@ -5,6 +5,7 @@
 #                    writes figures and records into a scratch directory, never into tracked files
 #   make test-kernels  the notebooks again under two other CPU kernels (CI runs it after make test)
 #   make check-root    every notebook executed with the kernel started in the repository root
+#   make student       the student edition (solutions removed) in build/student/, each run once
 # Both create the virtual environment .venv from requirements-lock.txt when it is
 # missing or older than the lock file, and reuse it otherwise.
 
@@ -22,7 +23,7 @@ NBVAL_FLAGS := --nbval --nbval-current-env \
                --nbval-sanitize-with tests/nbval_sanitize.cfg \
                --nbval-cell-timeout=600
 
-.PHONY: all env test test-kernels check-root unit reproduce lab bench clean
+.PHONY: all env test test-kernels check-root student unit reproduce lab bench clean
 
 all: test
 
@@ -56,6 +57,11 @@ unit: $(STAMP)
 reproduce: $(STAMP)
 	$(THREADS) $(PY) tools/make_spectra.py
 	$(THREADS) $(PY) tools/reproduce.py
+
+# The student edition: solutions replaced by prompts, outputs removed, into build/student/
+# (not tracked); each student notebook is then run top to bottom.
+student: $(STAMP)
+	$(THREADS) $(PY) tools/make_student.py
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --allow-root notebooks/

@@ -1,0 +1,29 @@
+"""The files a user expects beside the code: licences, citation, changelog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_licences_present_and_consistent_with_pyproject():
+    assert "MIT License" in (ROOT / "LICENSE").read_text()
+    assert 'license = "MIT"' in (ROOT / "pyproject.toml").read_text()
+    assert "CC BY 4.0" in (ROOT / "LICENSE-TEXT.md").read_text()
+
+
+def test_citation_file_cites_companion_and_paper():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    for key in ("cff-version", "message", "title", "authors"):
+        assert cff.get(key), key
+    paper = cff["references"][0]
+    assert "arXiv:2007.14042" in str(paper["identifiers"])
+    assert [a["family-names"] for a in paper["authors"]] == ["Yi", "Mudumbai", "Xu"]
+
+
+def test_changelog_has_an_entry():
+    text = (ROOT / "CHANGELOG.md").read_text()
+    assert text.startswith("# Changelog") and "## " in text
