@@ -6,6 +6,7 @@
 #   make test-kernels  the notebooks again under two other CPU kernels (CI runs it after make test)
 #   make check-root    every notebook executed with the kernel started in the repository root
 #   make student       the student edition (solutions removed) in build/student/, each run once
+#   make book          the static HTML book in build/book/ from the stored outputs (make book-check: browser test)
 # Both create the virtual environment .venv from requirements-lock.txt when it is
 # missing or older than the lock file, and reuse it otherwise.
 
@@ -23,7 +24,7 @@ NBVAL_FLAGS := --nbval --nbval-current-env \
                --nbval-sanitize-with tests/nbval_sanitize.cfg \
                --nbval-cell-timeout=600
 
-.PHONY: all env test test-kernels check-root student unit reproduce lab bench clean
+.PHONY: all env test test-kernels check-root student book book-check unit reproduce lab bench clean
 
 all: test
 
@@ -62,6 +63,22 @@ reproduce: $(STAMP)
 # (not tracked); each student notebook is then run top to bottom.
 student: $(STAMP)
 	$(THREADS) $(PY) tools/make_student.py
+
+# The book: a static HTML site from the stored outputs (no execution), built with the pinned
+# toolchain of requirements-book.txt (installed into .venv on first use) with warnings as errors.
+BOOK_STAMP := $(VENV)/.book-installed
+
+$(BOOK_STAMP): $(STAMP) requirements-book.txt
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-book.txt
+	@touch $@
+
+book: $(BOOK_STAMP)
+	$(THREADS) $(PY) tools/build_book.py
+
+# Open every page of the built book in headless Chromium (Debian's chromium and
+# chromium-driver must be installed; .ci/run installs them).
+book-check: $(BOOK_STAMP)
+	$(PY) tools/check_book.py
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --allow-root notebooks/
