@@ -7,8 +7,8 @@ outputs honest). The script
    numbered notebooks (solution cells get the ``hide-cell`` tag, so they render
    as closed drop-downs), a generated seminar plan (reading times and exercise
    counts computed from the notebooks), a generated API reference (autodoc of
-   every public ``mi_lib`` module, as reStructuredText), and MathJax 2.7 from the pinned
-   ``jupyter-server-mathjax`` package (no network needed to typeset formulas);
+   every public ``mi_lib`` module, as reStructuredText), and MathJax 3 from the pinned
+   ``django-static-mathjax`` package (no network needed to typeset formulas);
 2. runs Jupyter Book 1.x (Sphinx) with warnings as errors into ``build/book/``;
 3. checks every internal link and image reference of the built HTML (files and
    ``#anchors``).
@@ -112,12 +112,12 @@ def stage(src: Path) -> None:
         (src / "notebooks" / path.name).write_text(json.dumps(nb, indent=1, ensure_ascii=False))
     (src / "seminar_plan.md").write_text(seminar_plan(notebooks))
     (src / "api.rst").write_text(api_page())
-    import jupyter_server_mathjax
+    import mathjax as mathjax_package  # django-static-mathjax: MathJax's files, no Django needed
 
-    mathjax = Path(jupyter_server_mathjax.__file__).parent / "static"
+    mathjax = Path(mathjax_package.__file__).parent / "static" / "mathjax"
     # Not under _static/: Jupyter Book loads every .js file there on every page. Sphinx copies
     # html_static_path (_mathjax/) into the site's _static/, where mathjax_path finds it.
-    shutil.copytree(mathjax, src / "_mathjax" / "mathjax")
+    shutil.copytree(mathjax / "es5", src / "_mathjax" / "mathjax" / "es5")
 
 
 class _Links(HTMLParser):

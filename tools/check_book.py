@@ -22,22 +22,34 @@ import http.server
 import shutil
 import sys
 import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "build" / "book" / "_build" / "html"
 SCREENSHOTS = ("intro.html", "notebooks/02_gaussian_attack.html", "api.html")
 
+# MathJax 3 resolves MathJax.startup.promise once the page is typeset.
+WAIT_MATHJAX = """
+const done = arguments[arguments.length - 1];
+const start = Date.now();
+(function poll() {
+  if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
+    window.MathJax.startup.promise.then(() => done(true), () => done(false));
+  } else if (Date.now() - start > 20000) {
+    done(false);
+  } else {
+    setTimeout(poll, 100);
+  }
+})();
+"""
+
 PAGE_STATE = """
 const imgs = Array.from(document.images);
-const mathSource = document.querySelectorAll('.math, script[type^="math/tex"]').length;
+const mathSource = document.querySelectorAll('.math').length;
 return {
-  mathjaxReady: !!(window.MathJax && window.MathJax.Hub && window.MathJax.Hub.queue
-                   && window.MathJax.Hub.queue.pending === 0 && !document.querySelector('.MathJax_Processing')),
   mathSource: mathSource,
-  typeset: document.querySelectorAll('.MathJax, .MathJax_Display, .MathJax_CHTML, .MathJax_SVG').length,
-  mathErrors: document.querySelectorAll('.MathJax_Error, merror').length,
+  typeset: document.querySelectorAll('mjx-container').length,
+  mathErrors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
   images: imgs.length,
   brokenImages: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src')),
 };
@@ -72,14 +84,12 @@ def _driver(chromium: str, chromedriver: str):
 
 def check_page(driver, url: str, timeout: float = 30.0) -> tuple[list[str], dict]:
     driver.get(url)
-    deadline = time.monotonic() + timeout
+    driver.set_script_timeout(timeout)
     state = driver.execute_script(PAGE_STATE)
-    while time.monotonic() < deadline and (state["mathSource"] and not state["mathjaxReady"]):
-        time.sleep(0.2)
-        state = driver.execute_script(PAGE_STATE)
     problems = []
-    if state["mathSource"] and not state["mathjaxReady"]:
+    if state["mathSource"] and not driver.execute_async_script(WAIT_MATHJAX):
         problems.append("MathJax did not finish")
+    state = driver.execute_script(PAGE_STATE)
     if state["mathSource"] and state["typeset"] == 0:
         problems.append(f"{state['mathSource']} formulas, none typeset")
     if state["mathErrors"]:
