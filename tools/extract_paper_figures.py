@@ -71,7 +71,6 @@ DEFAULT_OUT = ROOT / "notebooks" / "data" / "paper_figures"
 ARXIV_ID = "2007.14042"
 ARXIV_VERSION = "v1"
 FIGURES = (3, 4, 5, 6)
-GREY_AXIS = (0.149, 0.149, 0.149)  # MATLAB's axis colour, as written in the PDF
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -448,18 +447,21 @@ class Axis:
 
 
 def _fit_axis(ticks: list[tuple[float, float, str]], exponent: int) -> Axis:
-    pos = np.array([t[0] for t in ticks])
-    val = np.array([t[1] for t in ticks])
+    """Least-squares line value = intercept + slope * position through the labelled ticks.
+
+    Plain Python sums in a fixed order (math.fsum), so the result does not depend on a BLAS."""
     if len(ticks) < 2:
         raise ValueError("an axis needs at least two labelled ticks")
-    A = np.vstack([np.ones_like(pos), pos]).T
-    (c0, c1), *_ = np.linalg.lstsq(A, val, rcond=None)
-    resid = float(np.max(np.abs(A @ np.array([c0, c1]) - val)))
-    span = float(val.max() - val.min())
-    if resid > 1e-4 * span:
+    pos = [t[0] for t in ticks]
+    val = [t[1] for t in ticks]
+    n = len(ticks)
+    mp, mv = math.fsum(pos) / n, math.fsum(val) / n
+    slope = math.fsum((p - mp) * (v - mv) for p, v in zip(pos, val)) / math.fsum((p - mp) ** 2 for p in pos)
+    intercept = mv - slope * mp
+    resid = max(abs(intercept + slope * p - v) for p, v in zip(pos, val))
+    if resid > 1e-4 * (max(val) - min(val)):
         raise ValueError(f"tick labels are not an affine function of tick positions (residual {resid:g}); log axis?")
-    return Axis([float(p) for p in pos], [float(v) for v in val], [t[2] for t in ticks], float(c1), float(c0), resid,
-                exponent)
+    return Axis(pos, val, [t[2] for t in ticks], slope, intercept, resid, exponent)
 
 
 @dataclass
@@ -476,16 +478,19 @@ class Curve:
     legend_index: int = -1
 
 
-def _is_grey_axis(s: Stroke) -> bool:
-    return all(_close(c, g, 1e-3) for c, g in zip(s.stroke_rgb, GREY_AXIS))
-
-
 def analyse_panel(stream: Stream) -> dict:
     """Find axes, calibrate them, extract curves and the legend, and match them."""
     strokes = [s for s in stream.strokes if s.op in ("S", "s")]
     fills = [s for s in stream.strokes if s.op in ("f", "F", "f*")]
+    # the axes colour: that of the longest straight horizontal stroke (the frame's bottom edge)
+    straight_h = [s for s in strokes if len(s.points) == 2 and _close(s.points[0][1], s.points[1][1], 1e-6)]
+    axis_rgb = max(straight_h, key=lambda s: (s.extent, -s.order)).stroke_rgb
+
+    def _is_grey_axis(s: Stroke) -> bool:
+        return s.stroke_rgb == axis_rgb
+
     grey = [s for s in strokes if _is_grey_axis(s)]
-    # the axes frame: grey 2-point strokes; the longest horizontal ones are the top/bottom
+    # the axes frame: 2-point strokes of that colour; the longest horizontal ones are the top/bottom
     horiz = [s for s in grey if len(s.points) == 2 and _close(s.points[0][1], s.points[1][1], 1e-6)]
     vert = [s for s in grey if len(s.points) == 2 and _close(s.points[0][0], s.points[1][0], 1e-6)]
     long_h = max(s.extent for s in horiz)
@@ -615,6 +620,7 @@ def analyse_panel(stream: Stream) -> dict:
         "curves": curves,
         "legend_box": lbox,
         "unique_styles": unique,
+        "axis_rgb": axis_rgb,
         "in_order": in_order,
     }
 
@@ -690,6 +696,16 @@ def find_panels(reader: pypdf.PdfReader) -> list[Panel]:
 # --------------------------------------------------------------------------------------
 
 
+def _fmt_data(v: float, axis: Axis) -> str:
+    """A data coordinate with a fixed number of decimals: 1e-9 of the axis's labelled span. Single-precision page
+    coordinates resolve ~1e-7 of it, so the digits kept carry everything the PDF holds and nothing of the
+    arithmetic's last bits."""
+    span = max(axis.ticks_value) - min(axis.ticks_value)
+    decimals = max(0, 9 - math.floor(math.log10(span)))
+    out = f"{v:.{decimals}f}"
+    return out[1:] if out.startswith("-") and float(out) == 0.0 else out
+
+
 def _fmt(v: float) -> str:
     """Fixed, platform-independent formatting: 10 significant digits, no -0."""
     s = f"{v:.10g}"
@@ -714,7 +730,7 @@ def extract(pdf: Path) -> tuple[dict[int, list[list[str]]], dict]:
                 rows[p.figure].append([str(p.figure), p.letter, p.caption, panel_value(p.caption), str(c.index), c.label,
                                        curve_value(c.label), _rgb_hex(c.colour), c.marker,
                                        "solid" if c.dash == "[] 0" else c.dash, str(j),
-                                       _fmt(xa.to_data(px)), _fmt(ya.to_data(py))])
+                                       _fmt_data(xa.to_data(px), xa), _fmt_data(ya.to_data(py), ya)])
         prov_panels.append({
             "figure": p.figure,
             "panel": p.letter,
@@ -730,6 +746,7 @@ def extract(pdf: Path) -> tuple[dict[int, list[list[str]]], dict]:
                        for c in a["curves"]],
             "curves_with_unique_style": a["unique_styles"],
             "curves_in_legend_order": a["in_order"],
+            "axis_colour": _rgb_hex(a["axis_rgb"]),
         })
     return rows, {"panels": prov_panels}
 
