@@ -214,6 +214,19 @@ def test_fig3_grid_step_001_reproduces_every_point() -> None:
     assert np.all(g >= t["rho2"] - 1e-12)
 
 
+def test_fig3_curves_sharing_a_colour_are_told_apart_by_the_data() -> None:
+    """MATLAB's 7-colour cycle gives sigma^2 = 0.1/0.8, 0.2/0.9, 0.3/1.0 the same colour and marker, so the tool
+    names them by drawing order. The data confirm it: under that naming every curve matches the exact rho*^2 to
+    0.011 (the grid overshoot), under the swapped naming the first point misses by more than 0.1."""
+    t = fig3_table()
+    for a2 in (1.0, 0.75, 0.5, 0.25):
+        for s_lo, s_hi in ((0.1, 0.8), (0.2, 0.9), (0.3, 1.0)):
+            for mine, other in ((s_lo, s_hi), (s_hi, s_lo)):
+                k = np.flatnonzero((t["a2"] == a2) & (t["s2"] == mine) & (t["D"] == 0.1))[0]
+                assert abs(t["y"][k] - t["rho2"][k]) < 0.011
+                assert abs(t["y"][k] - rho2_closed_form(a2, other, 0.1)) > 0.1 * min(1.0, a2 / 0.5)
+
+
 @pytest.mark.parametrize("n", [40, 50, 51, 60, 100])
 def test_fig3_fixed_count_meshgrid_does_not(n: int) -> None:
     """A meshgrid with a fixed number of points per axis misses some point by more than 1e-3."""
@@ -240,6 +253,15 @@ def test_fig45_budget_grid(fig: int) -> None:
         n = float(alpha) * m
         # ||H||_F^2 / n has standard deviation sqrt(2 / (n m)): 3% at m = 50, n = 5; 5 sd allowed
         assert abs(F / n - 1) < 5 * math.sqrt(2 / (n * m)) + 1e-3
+
+
+@pytest.mark.parametrize("fig", [4, 5])
+def test_fig45_curve_order(fig: int) -> None:
+    """Colours repeat after 7 curves here too; drawing order is confirmed by the data: the x spacing of each
+    curve gives ||H||_F^2 ~ n = alpha m (test above), and at the common first budget 0.1 the MI grows with alpha."""
+    for panel in "abcd":
+        first = [y[0] for (p, _), (_, y) in sorted(curves(fig).items()) if p == panel]
+        assert np.all(np.diff(first) > 0)
 
 
 def mp_bits(m: int, alpha: float, d: float) -> float:
