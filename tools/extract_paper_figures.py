@@ -11,10 +11,13 @@ so that they never need the PDF:
   columns ``figure, panel, panel_caption, curve, curve_label, colour, marker, linestyle,
   point, x, y``;
 * ``notebooks/data/paper_figures/provenance.json``: the PDF's sha256, the arXiv id and
-  version, pypdf's version, the date of the PDF (from its metadata, so the output does not
-  depend on when the tool runs), the exact command, and for every panel its axis
-  calibration (tick positions, tick labels, the fitted map and its residual) and how each
-  curve was identified.
+  version, its creation date, pypdf's version, the extraction date (``--date``, recorded in
+  the command so that the command reproduces the file), the exact command, and for every
+  panel its axis calibration (tick positions, tick labels, the fitted map and its residual)
+  and how each curve was identified.
+
+The values are not converted: x and y are in the units of the plotted axes (Figures 3 and 6
+as plotted, Figures 4-5 in bits, as the tests in ``tests/test_paper_figures.py`` establish).
 
 Everything is determined from the PDF itself:
 
@@ -41,9 +44,10 @@ Everything is determined from the PDF itself:
 
 Usage::
 
-    .venv/bin/python tools/extract_paper_figures.py PATH/TO/2007.14042v1.pdf [--out DIR]
+    .venv/bin/python tools/extract_paper_figures.py PATH/TO/2007.14042v1.pdf [--out DIR] [--date YYYY-MM-DD]
 
-Running it twice gives byte-identical files. pypdf is an optional tool dependency, pinned
+Running it twice gives byte-identical files (no BLAS, no clock: the axis fits are plain
+``math.fsum`` arithmetic and values are written with fixed decimals). pypdf is an optional tool dependency, pinned
 in ``requirements-tools.txt`` (``.venv/bin/pip install -r requirements-tools.txt``).
 """
 
@@ -62,7 +66,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pypdf
 from pypdf.generic import ContentStream
 
@@ -771,14 +774,14 @@ def curve_value(label: str) -> str:
 
 
 def _pdf_date(reader: pypdf.PdfReader) -> str:
-    info = reader.metadata or {}
-    raw = str(info.get("/CreationDate", ""))
-    m = re.match(r"D:(\d{4})(\d{2})(\d{2})(\d{2})?(\d{2})?(\d{2})?", raw)
+    """The PDF's /CreationDate (D:YYYYMMDDHHmmSS with Z or an offset) in ISO 8601, or "" if absent."""
+    raw = str((reader.metadata or {}).get("/CreationDate", ""))
+    m = re.match(r"D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(Z|[+-]\d{2}'?\d{2}'?)?", raw)
     if not m:
         return raw
-    y, mo, d, hh, mm, ss = m.groups()
-    return f"{y}-{mo}-{d}T{hh or '00'}:{mm or '00'}:{ss or '00'}Z" if "Z" in raw or raw.endswith("00'00'") else \
-        f"{y}-{mo}-{d}T{hh or '00'}:{mm or '00'}:{ss or '00'}"
+    y, mo, d, hh, mm, ss, tz = m.groups()
+    tz = "" if tz is None else ("Z" if tz == "Z" else f"{tz[:3]}:{tz[-3:-1] if tz.endswith(chr(39)) else tz[-2:]}")
+    return f"{y}-{mo}-{d}T{hh}:{mm}:{ss}{tz}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -786,6 +789,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("pdf", type=Path, help="path to arXiv:2007.14042v1 (PDF)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: %(default)s)")
+    ap.add_argument("--date", default=None,
+                    help="extraction date to record (YYYY-MM-DD); given explicitly so that rerunning the recorded "
+                         "command reproduces provenance.json byte for byte (default: the PDF's creation date)")
     args = ap.parse_args(argv)
     pdf_bytes = args.pdf.read_bytes()
     rows, prov = extract(args.pdf)
@@ -817,12 +823,12 @@ def main(argv: list[str] | None = None) -> int:
             "library": "pypdf",
             "library_version": pypdf.__version__,
             "python": f"{sys.version_info.major}.{sys.version_info.minor}",
-            "numpy": np.__version__,
         },
-        "date": _pdf_date(reader),
-        "date_note": "the PDF's creation date, so that reruns are byte-identical; the data are a function of the PDF alone",
+        "date": args.date or _pdf_date(reader),
+        "date_note": "extraction date, passed on the command line so that the recorded command is byte-reproducible; "
+                     "the data are a function of the PDF alone",
         "command": f".venv/bin/python tools/extract_paper_figures.py {shlex.quote(os.path.relpath(args.pdf.resolve(), ROOT))} "
-                   f"--out {shlex.quote(str(out_rel))}",
+                   f"--out {shlex.quote(str(out_rel))}" + (f" --date {shlex.quote(args.date)}" if args.date else ""),
         "units": "x and y are in the units of the plotted axes (as labelled in the PDF); no conversion",
         "files": {f"figure{f}.csv": {"rows": len(rr),
                                      "sha256": hashlib.sha256((args.out / f"figure{f}.csv").read_bytes()).hexdigest()}
