@@ -1,4 +1,10 @@
-"""The one place where figures are styled and saved.
+"""The one place where figures are styled, drawn and saved.
+
+The lecture diagrams (:func:`gaussian_geometry`, :func:`falling_bar_diagram`,
+:func:`binary_flip_curves`, :func:`blind_noise_law`) are functions of the
+parameters a reader may vary; :func:`interactive` turns any of them into a
+slider version for class.
+
 
 Notebooks call :func:`set_theme` once and save every figure through
 :func:`save_figure`, which writes a PDF and a PNG of fixed size and resolution
@@ -18,11 +24,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib as mpl
+import numpy as np
 import matplotlib.figure
 
 from .paths import figures_dir
 
-__all__ = ["FIG_DPI", "FIG_SIZE", "save_figure", "set_theme"]
+__all__ = [
+    "FIG_DPI",
+    "FIG_SIZE",
+    "binary_flip_curves",
+    "blind_noise_law",
+    "falling_bar_diagram",
+    "gaussian_geometry",
+    "interactive",
+    "save_figure",
+    "set_theme",
+]
 
 FIG_SIZE = (6.4, 4.0)
 """Default figure size in inches (width, height) for single-panel figures."""
@@ -90,3 +107,260 @@ def save_figure(fig: matplotlib.figure.Figure, path: str | Path) -> tuple[Path, 
     fig.savefig(pdf, metadata={"CreationDate": None, "Producer": None, "Creator": None})
     fig.savefig(png, dpi=FIG_DPI, metadata={"Software": None})
     return pdf, png
+
+
+# ---------------------------------------------------------------------------
+# Lecture diagrams. Each takes the parameters a reader may vary, computes what
+# it draws with mi_lib's solvers, and returns a new Figure, so the notebooks can
+# draw the static version and hand the same function to `interactive` for a
+# slider version.
+# ---------------------------------------------------------------------------
+
+
+def _check_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
+    if isinstance(value, (bool, complex)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number; got {value!r}")
+    x = float(value)
+    if not np.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
+        raise ValueError(f"{name} must be finite and {'non-negative' if allow_zero else 'positive'}; got {value!r}")
+    return x
+
+
+def gaussian_geometry(a2: float, s2: float, D: float) -> matplotlib.figure.Figure:
+    r"""Draw program (4) two ways: the :math:`L^2` picture and the feasible ellipse.
+
+    Left: the plane of :math:`e_1 = U/a`, :math:`e_2 = W/\sigma`; the attacker moves
+    :math:`X = U + W` within the ball of radius :math:`\sqrt D` and the optimum
+    :math:`Y^*` (from :func:`mi_lib.gaussian_attack`) is the point of the ball whose
+    direction is furthest from :math:`U`. Right: the ellipse
+    :math:`x^2/a^2 + y^2/\sigma^2 \le D` of program (4) with level lines of
+    :math:`\rho^2` and the optimum. See notebook 02 and ``notes/derivations_gaussian.md``.
+
+    Parameters
+    ----------
+    a2, s2, D : float
+        Signal variance :math:`a^2 > 0`, noise variance :math:`\sigma^2 > 0` and budget :math:`D \ge 0`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Circle, Ellipse, Rectangle
+
+    from .gaussian import gaussian_attack
+
+    a2, s2 = _check_positive("a2", a2), _check_positive("s2", s2)
+    D = _check_positive("D", D, allow_zero=True)
+    a, s = np.sqrt(a2), np.sqrt(s2)
+    att = gaussian_attack(a2, s2, D)
+    X, U = np.array([a, s]), np.array([a, 0.0])
+    Y = np.array([a + att.x / a, s + att.y / s])
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12.0, 5.4), gridspec_kw={"width_ratios": [1.05, 1]})
+    ax.add_patch(Circle(X, np.sqrt(D), fc="0.85", ec="0.4", lw=1.2, zorder=0))
+    ax.axvline(0, color="0.5", lw=1, ls=":")
+    for vec, name, col in ((U, "$U$", "C0"), (X, "$X = U + W$", "black"), (Y, "$Y^*$", "C3")):
+        ax.annotate("", xy=vec, xytext=(0, 0), arrowprops={"arrowstyle": "-|>", "color": col, "lw": 1.8})
+        ax.text(vec[0] + 0.03, vec[1] + 0.03, name, color=col, fontsize=12)
+    ax.annotate("", xy=Y, xytext=X, arrowprops={"arrowstyle": "-|>", "color": "C2", "lw": 1.6})
+    ax.text(*(0.5 * (X + Y) + 0.03), "$E^*$", color="C2", fontsize=12)
+    span = max(np.hypot(a, s) + np.sqrt(D), 1e-12) * 1.15
+    ax.set_xlim(-0.15 * span - np.sqrt(D), span)
+    ax.set_ylim(-0.15 * span, span)
+    ax.set_aspect("equal")
+    ax.set_xlabel(r"component along $e_1 = U/a$")
+    ax.set_ylabel(r"component along $e_2 = W/\sigma$")
+    ax.set_title(rf"$L^2$ picture: $a^2={a2:g}$, $\sigma^2={s2:g}$, $D={D:g}$")
+
+    xr, yr = np.sqrt(a2 * D), np.sqrt(s2 * D)
+    if D > 0:
+        gx, gy = np.meshgrid(np.linspace(-1.1 * xr, 1.1 * xr, 300), np.linspace(-1.1 * yr, 1.1 * yr, 300))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            vals = (a2 + gx) ** 2 / (a2 * (a2 + s2 + D + 2 * gx + 2 * gy))
+        vals[gx**2 / a2 + gy**2 / s2 > 1.02 * D] = np.nan
+        if np.isfinite(vals).any() and np.nanmax(vals) > np.nanmin(vals):
+            cs = ax2.contour(gx, gy, vals, levels=8, cmap="viridis", linewidths=1.0)
+            ax2.clabel(cs, fmt="%.2f", fontsize=8)
+        ax2.add_patch(Ellipse((0, 0), 2 * xr, 2 * yr, fc="C0", alpha=0.12, ec="C0", lw=1.5))
+        ax2.add_patch(Rectangle((-xr, -yr), 2 * xr, 2 * yr, fill=False, ls="--", ec="0.4", lw=1.0))
+    ax2.plot(att.x, att.y, "o", color="C3", ms=8,
+             label=rf"optimum: $\rho^{{*2}} = {att.rho2:.4f}$, $I^* = {att.mi:.4f}$ nats")
+    ax2.set_xlabel(r"$x = \mathrm{Cov}(U, E)$")
+    ax2.set_ylabel(r"$y = \mathrm{Cov}(W, E)$")
+    ax2.set_title(r"program (4): feasible ellipse and level lines of $\rho^2$")
+    ax2.legend(loc="lower right", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def falling_bar_diagram(sigma_sq, D: float) -> matplotlib.figure.Figure:
+    r"""Draw the falling bar (Algorithm 1): the budget per direction and the level :math:`\tau`.
+
+    Bars are the squared singular values :math:`\sigma_i^2`; the attacker spends
+    :math:`D_i = \min(\tau, \sigma_i^2)` on direction i, with :math:`\tau` from
+    :func:`mi_lib.falling_bar` (:math:`\sum_i \min(\tau, \sigma_i^2) = D`). The right
+    panel shows :math:`g(\tau) = \sum_j \min(\tau, \sigma_j^2)` crossing D once.
+
+    Parameters
+    ----------
+    sigma_sq : array_like, shape (k,)
+        Non-negative squared singular values.
+    D : float
+        Budget, :math:`0 \le D \le \sum_i \sigma_i^2`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    from .projection import falling_bar, projection_attack_from_spectrum
+
+    s = np.sort(np.asarray(sigma_sq, dtype=float))[::-1]
+    tau, alloc = falling_bar(s, D)
+    res = projection_attack_from_spectrum(s, D)
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11.0, 4.2))
+    idx = np.arange(1, s.size + 1)
+    ax.bar(idx, s, color="0.85", edgecolor="0.4", label=r"$\sigma_i^2$")
+    ax.bar(idx, alloc, color="C3", alpha=0.75, label=r"budget $D_i = \min(\tau, \sigma_i^2)$")
+    ax.axhline(tau, color="C3", ls="--", lw=1.2)
+    ax.set_xticks(idx)
+    ax.set_xlabel("direction $i$")
+    ax.set_ylabel("variance [budget units]")
+    ax.set_title(rf"$D = {D:g}$: $\tau = {tau:.3f}$, min MI $= {res.mi:.4f}$ nats")
+    ax.legend(loc="upper right", fontsize=9)
+    t = np.linspace(0, 1.1 * max(s.max(), 1e-12), 400)
+    ax2.plot(t, np.minimum(t[:, None], s[None, :]).sum(axis=1), color="C0",
+             label=r"$g(\tau) = \sum_j \min(\tau, \sigma_j^2)$")
+    ax2.axhline(D, color="0.3", ls=":", label=f"$D = {D:g}$")
+    ax2.axhline(s.sum(), color="0.6", ls="--", lw=1, label=r"$\|H\|_F^2$")
+    ax2.plot(tau, D, "o", color="C2", ms=8)
+    ax2.set_xlabel(r"level $\tau$")
+    ax2.set_ylabel(r"$g(\tau)$")
+    ax2.set_title("one crossing")
+    ax2.legend(loc="lower right", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def binary_flip_curves(a: float, b: float, c: float, eps_max: float = 0.4) -> matplotlib.figure.Figure:
+    r"""Draw the minimum of I(U; Y) against the flip budget for one joint pmf (as in Figure 6).
+
+    The pmf is :math:`P(U{=}0,X{=}0) = a`, :math:`P(0,1) = b`, :math:`P(1,0) = c`,
+    :math:`P(1,1) = d = 1 - a - b - c`; the curve is the certified optimum of problem
+    (21) from :func:`mi_lib.binary_flip_attack` (its dual lower bound as circles).
+
+    Parameters
+    ----------
+    a, b, c : float
+        Three entries of the joint pmf; ``d = 1 - a - b - c`` must be non-negative.
+    eps_max : float, default 0.4
+        Largest flip budget shown.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    from .discrete import binary_flip_attack
+
+    a, b, c = (_check_positive(n, v, allow_zero=True) for n, v in (("a", a), ("b", b), ("c", c)))
+    eps_max = _check_positive("eps_max", eps_max)
+    d = 1.0 - a - b - c
+    if d < -1e-12:
+        raise ValueError(f"a + b + c must not exceed 1; got {a + b + c!r}")
+    joint = np.array([a, b, c, max(d, 0.0)])
+    eps = np.linspace(0.0, eps_max, 41)
+    res = [binary_flip_attack(joint, e) for e in eps]
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    ax.plot(eps, [r.mi for r in res], color="C0", lw=1.8, label="certified optimum")
+    ax.plot(eps[::4], [r.lower_bound for r in res][::4], "o", mfc="none", color="C0", label="dual lower bound")
+    ax.set_xlabel(r"flip budget $\varepsilon$ [expected flips per sample]")
+    ax.set_ylabel(r"min $I(U;Y)$ [nats]")
+    ax.set_title(f"joint pmf {a:.2f}-{b:.2f}-{c:.2f}-{max(d, 0.0):.2f}")
+    ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
+    ax.legend(fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def blind_noise_law(D: float, h: float = 0.05, e_max: float = 6.0) -> matplotlib.figure.Figure:
+    r"""Draw the worst blind noise against an equiprobable ±1 signal at power budget D.
+
+    The law is the optimum of :func:`mi_lib.blind_attack` on the lattice
+    :math:`e \in h\mathbb Z \cap [-e_{\max}, e_{\max}]` with :math:`\mathbb E E^2 \le D`;
+    notebook 07 proves that it lives on at most two shifted copies of :math:`2\mathbb Z`.
+
+    Parameters
+    ----------
+    D : float
+        Power budget, positive.
+    h : float, default 0.05
+        Lattice step (1/h must be an integer so that ±1 lie on the lattice).
+    e_max : float, default 6
+        Largest perturbation.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    from .discrete import blind_attack
+
+    D, h, e_max = _check_positive("D", D), _check_positive("h", h), _check_positive("e_max", e_max)
+    n = int(round(e_max / h))
+    e = np.arange(-n, n + 1) * h
+    res = blind_attack(np.diag([0.5, 0.5]), [-1.0, 1.0], e, D)
+    keep = res.pmf > 1e-6
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    ax.stem(e[keep], res.pmf[keep], basefmt=" ")
+    ax.set_xlim(-e_max - 0.5, e_max + 0.5)
+    ax.set_xlabel("perturbation e")
+    ax.set_ylabel("probability")
+    ax.set_title(f"worst blind noise, D = {D:g}: I = {res.mi:.4f} nats")
+    fig.tight_layout()
+    return fig
+
+
+def interactive(draw, **sliders):
+    """Return an ipywidgets slider version of a diagram function (for class use in JupyterLab).
+
+    Parameters
+    ----------
+    draw : callable
+        One of the diagram functions of this module (returns a Figure).
+    **sliders : tuple
+        ``name=(min, max, step, value)`` for each float argument of ``draw``.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        Moving a slider redraws the figure (on release, not while dragging).
+
+    Notes
+    -----
+    Needs ipywidgets (in the lock). The notebooks mark the cell that shows it
+    ``# NBVAL_IGNORE_OUTPUT`` (a widget's output carries a random model id);
+    ``tests/test_plotting.py`` drives the sliders programmatically.
+    """
+    import ipywidgets
+    import matplotlib.pyplot as plt
+
+    widgets = {}
+    for name, spec in sliders.items():
+        if len(spec) != 4:
+            raise ValueError(f"slider {name!r} needs (min, max, step, value); got {spec!r}")
+        lo, hi, step, value = (float(v) for v in spec)
+        if not lo <= value <= hi or step <= 0:
+            raise ValueError(f"slider {name!r}: need min <= value <= max and step > 0; got {spec!r}")
+        widgets[name] = ipywidgets.FloatSlider(min=lo, max=hi, step=step, value=value, description=name,
+                                               continuous_update=False, readout_format=".3g")
+
+    def show(**kwargs):
+        fig = draw(**kwargs)
+        plt.show()
+        return fig
+
+    return ipywidgets.interactive(show, **widgets)

@@ -89,3 +89,23 @@ def test_every_computed_number_in_prose_has_a_computed_source(path):
         f"{path.name}: these numbers in the text appear in no code or output; print them from the "
         f"computation, assert them in code, or list a true mathematical constant in CONSTANTS: {missing}"
     )
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(heading)
+    end = text.find("\n## ", start + len(heading))
+    return text[start : end if end != -1 else len(text)]
+
+
+def test_readme_findings_come_from_the_notebooks():
+    """Every decimal in README "What we found" (2+ significant digits) appears in a notebook or the ledger."""
+    findings = _section((ROOT / "README.md").read_text(), "## What we found")
+    computed = "\n".join(_texts(p)[1] for p in NOTEBOOKS)
+    computed += "\n" + (ROOT / "notebooks" / "results" / "LEDGER.md").read_text()
+    missing = []
+    for match in DECIMAL.finditer(IDENTIFIER.sub(" ", findings)):
+        token = match.group(1)
+        if significant_digits(token) >= 2 and token not in CONSTANTS:
+            if not re.search(rf"(?<![\d.]){re.escape(token)}(?!\d)", computed):
+                missing.append(token)
+    assert not missing, f'README "What we found" quotes numbers no notebook computes: {sorted(set(missing))}'

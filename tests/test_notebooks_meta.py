@@ -45,3 +45,14 @@ def test_lecture_structure(path):
     assert "sys.path" not in "".join("".join(c["source"]) for c in cells), "import the installed mi_lib"
     text = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     assert "## Exercises" in text or "Exercises" in text
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_solutions_stay_folded(path):
+    """Solution cells keep source and outputs collapsed in JupyterLab until the reader opens them."""
+    cells = _load(path)["cells"]
+    solutions = [c for c in cells if "solution" in c.get("metadata", {}).get("tags", [])]
+    assert solutions, "no solution cell tagged 'solution'"
+    for cell in solutions:
+        hidden = cell["metadata"].get("jupyter", {})
+        assert hidden.get("source_hidden") and hidden.get("outputs_hidden"), "a solution cell is not folded"
