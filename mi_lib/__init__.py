@@ -49,6 +49,7 @@ from .measures import (
     mutual_information,
     reverse_water_filling,
 )
+from ._warnings import ConvergenceWarning
 from .discrete import BinaryFlipAttack, BlindAttack, DiscreteAttack, binary_flip_attack, blind_attack, discrete_attack
 from .estimators import ksg_mi, mixed_mi, plugin_mi
 from .gaussian import (

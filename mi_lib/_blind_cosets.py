@@ -423,7 +423,7 @@ def _budget_newton(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, B: 
         d = D * z
         dec = float(np.sum(z * np.einsum("cij,cj->ci", np.where(real[:, :, None], Hs, 0.0), z)))
         stat = np.where(real, np.abs(grad + lam1 + lam2 * kap), 0.0).max()
-        feas = max(abs(r1), abs(r2) / max(B, 1.0)) <= 1e-14
+        feas = max(abs(r1), abs(r2) / B) <= 1e-14  # B > 0: the split runs only when the budget binds
         if not np.isfinite(dec):
             return None
         if (feas and dec <= _CONVERGED and stat <= _RESID) or it == maxit:

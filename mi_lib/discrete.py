@@ -166,6 +166,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 from scipy.linalg.lapack import dgesv as _dgesv
@@ -174,6 +175,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse import csc_matrix
 from scipy.sparse.linalg import splu
 
+from . import _scaling as _sc
 from . import _validation as v
 from ._blind_cosets import _tilt, coset_blind_solve
 
@@ -223,6 +225,12 @@ class DiscreteAttack:
         Newton steps (scaled active-set Newton method) over all slopes tried.
     evaluations : int
         Number of slopes :math:`s` for which the inner problem was solved.
+    converged : bool
+        Whether ``gap <= tol`` (the requested tolerance). When it is not, a
+        :class:`mi_lib.ConvergenceWarning` is issued as well.
+    message : str
+        One sentence on how the solve ended (the certified gap against
+        ``tol``).
     """
 
     mi: float
@@ -235,6 +243,8 @@ class DiscreteAttack:
     min_budget: float
     iterations: int
     evaluations: int
+    converged: bool
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +273,12 @@ class BinaryFlipAttack:
         :math:`\partial I / \partial p_i` at ``flip_probs``, the gradient of
         eqs. (17)–(20) (equivalently (27) without :math:`\lambda`); components
         with zero weight are 0.
+    converged : bool
+        Whether ``gap <= tol`` (the requested tolerance). When it is not, a
+        :class:`mi_lib.ConvergenceWarning` is issued as well.
+    message : str
+        One sentence on how the solve ended (the certified gap against
+        ``tol``).
     """
 
     mi: float
@@ -274,6 +290,8 @@ class BinaryFlipAttack:
     budget: float
     zero_mi_budget: float
     gradient: np.ndarray
+    converged: bool
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +318,12 @@ class BlindAttack:
         :math:`P(Y = y \mid U = u)` (rows of absent :math:`u` are zero).
     iterations : int
         Newton steps performed (coset split or barrier path).
+    converged : bool
+        Whether ``gap <= tol`` (the requested tolerance). When it is not, a
+        :class:`mi_lib.ConvergenceWarning` is issued as well.
+    message : str
+        One sentence on how the solve ended (the certified gap against
+        ``tol``).
     """
 
     mi: float
@@ -312,6 +336,8 @@ class BlindAttack:
     y_values: np.ndarray
     output_pmfs: np.ndarray
     iterations: int
+    converged: bool
+    message: str
 
 
 # ---------------------------------------------------------------------------
@@ -1113,14 +1139,25 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
         bad = int(np.nonzero((px > 0) & ~finite_row)[0][0])
         raise ValueError(f"cost row {bad} has no finite entry but p(x={bad}) > 0: no output is reachable")
     cmin = np.where(finite_row, np.min(np.where(np.isfinite(c), c, np.inf), axis=1), 0.0)
-    Bmin = float(px @ cmin)
-    scale_b = max(Bmin, 1.0)
-    if B < Bmin - 1e-12 * scale_b:
+    # the constant offset min_y c(x, y) is removed exactly: reduced costs, and the reduced budget
+    # B - sum p(u,x) cmin(x) in exact arithmetic (a budget a few ulps above the cheapest cost is not it)
+    offset = _sc.exact_offset(p, cmin)
+    Bmin = float(offset)
+    Bt = _sc.reduced_budget(B, offset)
+    with np.errstate(invalid="ignore"):
+        ctil_raw = np.where(np.isfinite(c), c - cmin[:, None], np.inf)
+    # unit of cost: a power of two (exact), so that every threshold below is scale-free
+    k = _sc.unit_exponent(ctil_raw)
+    # a budget below the cheapest cost by no more than rounding (of a floating-point sum of the
+    # cheapest costs, or of costs meant to be 0 computed as, say, (y - x)^2) is read as the cheapest
+    # cost (the edge); anything lower is infeasible
+    if Bt < -4.0 * (p.size + 2) * _sc.EPS * max(Bmin, math.ldexp(1.0, k)):
         raise ValueError(
-            f"budget {B:.12g} is infeasible: the cheapest achievable expected cost is {Bmin:.12g}"
+            f"budget {B:.17g} is infeasible: the cheapest achievable expected cost is {Bmin:.17g}"
         )
-    ctil = c - cmin[:, None]
-    Bt = max(B - Bmin, 0.0)
+    Bt = max(Bt, 0.0)
+    ctil = _sc.scaled(ctil_raw, k)
+    Bt = float(_sc.scaled(Bt, k))
     rows = _rows_of(p)
     cfin = np.where(np.isfinite(ctil), ctil, 0.0)
 
@@ -1133,19 +1170,23 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
         return out
 
     def finish(Wr, mi, lb, s, iters, evals) -> DiscreteAttack:
-        cst = _rows_cost(rows, Wr, cfin) + Bmin
+        cst = Bmin + _sc.unscaled(_rows_cost(rows, Wr, cfin), k)
         lb = min(lb, mi) if lb > mi and lb - mi < 1e-13 else lb
+        gap = float(mi - lb)
+        converged, message = _sc.report(gap, tol, "discrete_attack", stacklevel=4)
         return DiscreteAttack(
             mi=float(mi),
             lower_bound=float(lb),
-            gap=float(mi - lb),
+            gap=gap,
             channel=full_channel(Wr),
-            multiplier=float(s),
+            multiplier=_sc.unscaled(float(s), -k),
             cost=float(cst),
             budget=B,
             min_budget=Bmin,
             iterations=int(iters),
             evaluations=int(evals),
+            converged=converged,
+            message=message,
         )
 
     # Only one u: I(U; Y) = 0 at the cheapest channel. (X independent of U is found by the search:
@@ -1157,8 +1198,9 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
 
     tol_in = max(min(1e-3 * tol, 1e-13), 1e-15)
 
-    # Infeasibility edge: only cheapest outputs; solve the unbudgeted problem on them.
-    if Bt <= 1e-13 * scale_b:
+    # Infeasibility edge (the budget equals the cheapest cost): only cheapest outputs; solve the
+    # unbudgeted problem on them.
+    if Bt <= 0.0:
         logK0 = np.where(ctil == 0.0, 0.0, -np.inf)
         core = _informed_core(rows)
         tails = None if np.all(core) else ~core
@@ -1180,7 +1222,7 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
         W0 = np.zeros((rows.p.size, ny))
         W0[:, y0] = 1.0
         return finish(W0, 0.0, 0.0, 0.0, 0, 0)
-    res = _informed_search(rows, ctil, cfin, Bt, tol, tol_in, scale_b)
+    res = _informed_search(rows, ctil, cfin, Bt, tol, tol_in)
     Wr, mi, lb, s, iters, evals = res
     return finish(Wr, mi, max(lb, 0.0), s, iters, evals)
 
@@ -1251,7 +1293,7 @@ class _InformedOracle:
         return self.solve(s, generate=False, mix0=_Mix(m0.y, m0.sel, m0.lw.copy()))
 
 
-def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero_exit=None, floor_hook=None):
+def _slope_search(oracle, Bt: float, tol: float, slack: float, s0: float, zero_exit=None, floor_hook=None):
     """Find the slope whose optimal cost meets the budget ``Bt`` and a certified near-optimal point.
 
     Every full solve gives the certified bound value(s) - s Bt (weak duality
@@ -1285,7 +1327,7 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
 
     def assess():
         lb, sb = max((r.value - r.s * Bt, r.s) for r in cache)
-        eps = 1e-13 * scale_b
+        eps = slack
         best = (math.inf, None)
         for cst, mi, X in pool:
             if cst <= Bt + eps and mi < best[0]:
@@ -1439,8 +1481,11 @@ def _slope_search(oracle, Bt: float, tol: float, scale_b: float, s0: float, zero
     return X, mi, lb, sb, iters[0], len(cache)
 
 
-def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: float, scale_b: float):
-    """Slope search for the informed problem (reduced budget ``Bt`` > 0)."""
+def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: float):
+    """Slope search for the informed problem (reduced budget ``Bt`` > 0, costs at unit scale)."""
+    # a channel counts as within budget when its computed cost exceeds Bt by no more than the
+    # rounding of the cost sum (relative to Bt: the problem has no absolute scale)
+    slack = 4.0 * (rows.p.size + 2) * _sc.EPS * Bt
     oracle = _InformedOracle(rows, ctil, cfin, Bt, tol_in)
     pos = ctil[np.isfinite(ctil) & (ctil > 0)]
     s0 = 1.0 / float(np.median(pos)) if pos.size else 1.0
@@ -1448,12 +1493,12 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
     lp_tried = [False]
 
     def zero_exit(r: _Eval) -> bool:
-        if r.cost <= Bt + 1e-13 * scale_b and r.mi <= 0.1 * tol:
+        if r.cost <= Bt + slack and r.mi <= 0.1 * tol:
             # information is (numerically) zero within budget: prefer an exact zero-information channel
             if not lp_tried[0]:
                 lp_tried[0] = True
                 W0 = _zero_mi_lp(rows, ctil)
-                if W0 is not None and _rows_cost(rows, W0, cfin) <= Bt + 1e-13 * scale_b:
+                if W0 is not None and _rows_cost(rows, W0, cfin) <= Bt + slack:
                     mi0 = _rows_mi(rows, W0)
                     if mi0 < r.mi:
                         object.__setattr__(r, "X", W0)
@@ -1468,11 +1513,11 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
             return None
         done[0] = True
         W0 = _zero_mi_lp(rows, ctil)
-        if W0 is not None and _rows_cost(rows, W0, cfin) <= Bt + 1e-12:
+        if W0 is not None and _rows_cost(rows, W0, cfin) <= Bt + slack:
             return (W0, _rows_mi(rows, W0), 0.0, 0.0)
         return None
 
-    return _slope_search(oracle, Bt, tol, scale_b, s0, zero_exit=zero_exit, floor_hook=floor_hook)
+    return _slope_search(oracle, Bt, tol, slack, s0, zero_exit=zero_exit, floor_hook=floor_hook)
 
 
 # ---------------------------------------------------------------------------
@@ -1711,7 +1756,7 @@ def _blind_barrier(m: _Blind, B: float, tol: float, budget: bool, maxiter: int =
             dec = -float(g @ d)
             # the sum constraint is kept by renormalising (I is 1-homogeneous); the solves are accurate
             # to ~1e-12 along the homogeneity direction, so feasibility is judged at that level
-            feas = float(np.max(np.abs(resid))) <= 1e-13 * max(1.0, B)
+            feas = abs(float(resid[0])) <= 1e-13 and (not budget or abs(float(resid[1])) <= 1e-13 * B)
             if feas and dec <= max(1e-2 * tau, 1e-17):
                 break
             neg = d < 0
@@ -1734,7 +1779,7 @@ def _blind_barrier(m: _Blind, B: float, tol: float, budget: bool, maxiter: int =
         pin = pi / pi.sum()
         st = _blind_step(m, np.log(pin), s)
         lb = st.value - s * B
-        feasible = (not budget) or float(pin @ m.kappa) <= B + 1e-13 * max(1.0, B)
+        feasible = (not budget) or float(pin @ m.kappa) <= B * (1.0 + 1e-13)
         if feasible and st.mi - lb < best[0] - best[1]:
             best = (st.mi, lb, pin.copy(), s)
         if best[0] - best[1] <= tol or tau < 1e-20:
@@ -1750,7 +1795,7 @@ def _purify(m: _Blind, pi: np.ndarray, mi: float, B: float) -> tuple[np.ndarray,
         return pi, mi
     q = np.where(keep, pi, 0.0)
     q /= q.sum()
-    if float(q @ m.kappa) > B + 1e-13 * max(B, 1.0):
+    if float(q @ m.kappa) > B * (1.0 + 1e-13):
         return pi, mi
     mq = _model_mi(m, q)
     return (q, mq) if mq < mi else (pi, mi)
@@ -1767,7 +1812,7 @@ def _blind_search(m: _Blind, B: float, tol: float):
     if fast is not None:
         pi, lb, s, steps = fast
         mi = _model_mi(m, pi)
-        if mi - lb <= tol and float(pi @ m.kappa) <= B + 1e-13 * max(B, 1.0):
+        if mi - lb <= tol and float(pi @ m.kappa) <= B * (1.0 + 1e-13):
             return pi, mi, lb, s, steps, 1
     if not binds:
         pi, mi, lb, s, it = _blind_barrier(m, B, tol, budget=False)
@@ -1780,7 +1825,7 @@ def _blind_search(m: _Blind, B: float, tol: float):
         pf, mf, lf, _, it2 = _blind_barrier(m, B, tol, budget=False)
         it += it2
         pf, mf = _purify(m, pf, mf, B)
-        if float(pf @ m.kappa) <= B + 1e-13 * max(B, 1.0):
+        if float(pf @ m.kappa) <= B * (1.0 + 1e-13):
             lb = max(lb, lf)
             if mf - lb < mi - lb:
                 pi, mi, s = pf, mf, 0.0
@@ -1792,12 +1837,20 @@ def _model_mi(m: _Blind, pi: np.ndarray) -> float:
     return _blind_outputs(m, _log(pi))[2]
 
 
+_LATTICE_ULPS = 64.0
+"""Letters and grid points may sit off the lattice by this many units of roundoff of the grid scale
+(``max |e|, |x|, h``): the rounding of a grid built by ``linspace`` or ``arange``, and no more."""
+
+
 def _lattice_indices(x: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
     """Integer lattice coordinates of x and e, the spacing h and the origin.
 
     ``e`` must be equally spaced (in sorted order); every x must differ from
-    min(e) by an integer multiple of that spacing. With a single e-value any
-    distinct x are allowed (their outputs are distinct).
+    min(e) by an integer multiple of that spacing, both to within
+    ``_LATTICE_ULPS`` units of roundoff of the grid scale (a letter off the
+    lattice by more has outputs that never coincide with the others', a
+    different problem, and is rejected). With a single e-value any distinct x
+    are allowed (their outputs are distinct).
     """
     es = np.sort(e)
     if es.size == 1:
@@ -1807,7 +1860,8 @@ def _lattice_indices(x: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarr
         d = np.diff(xs)
         h = float(d.min())
         r = (x - xs[0]) / h
-        if np.any(np.abs(r - np.round(r)) > 1e-6) or r.max() > 1e7:
+        span = float(max(np.max(np.abs(x)), h))
+        if np.any(np.abs(r - np.round(r)) * h > _LATTICE_ULPS * _sc.EPS * span) or r.max() > 1e7:
             # outputs x + e0 are distinct anyway: place each x on its own lattice point
             order = np.argsort(x)
             ix = np.empty(x.size, dtype=np.int64)
@@ -1815,20 +1869,27 @@ def _lattice_indices(x: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarr
             return ix, np.zeros(1, dtype=np.int64), 1.0, float(es[0])
         return np.round(r).astype(np.int64), np.zeros(1, dtype=np.int64), h, float(es[0])
     d = np.diff(es)
-    h = float(d.mean())
+    h = float((es[-1] - es[0]) / (es.size - 1))
     span = float(max(np.max(np.abs(es)), np.max(np.abs(x)), h))
-    if np.max(np.abs(d - h)) > 1e-9 * span:
+    allowed = _LATTICE_ULPS * _sc.EPS * span
+    if np.max(np.abs(d - h)) > allowed:
         raise ValueError(
-            "e_values are not on one uniform lattice: they must be equally spaced "
-            f"(spacings range from {d.min():.12g} to {d.max():.12g})"
+            "e_values are not on one uniform lattice: they must be equally spaced to within rounding "
+            f"(spacings range from {d.min():.17g} to {d.max():.17g}, a spread of "
+            f"{np.max(np.abs(d - h)) / (_sc.EPS * span):.3g} units of roundoff of the grid scale; "
+            f"at most {_LATTICE_ULPS:g} are allowed)"
         )
     je = np.round((e - es[0]) / h).astype(np.int64)
     r = (x - es[0]) / h
-    if np.any(np.abs(r - np.round(r)) > 1e-6):
-        bad = float(x[np.argmax(np.abs(r - np.round(r)))])
+    off = np.abs(r - np.round(r)) * h  # distance of each letter from its nearest lattice point
+    if np.any(off > allowed):
+        i = int(np.argmax(off))
         raise ValueError(
-            f"x_values and e_values are not on one uniform lattice: x = {bad:.12g} is not "
-            f"min(e_values) + k * {h:.12g} for an integer k"
+            f"x_values and e_values are not on one uniform lattice: x = {float(x[i]):.17g} is "
+            f"{float(off[i]):.3g} away from the nearest point min(e_values) + k * {h:.17g} "
+            f"({float(off[i]) / h:.3g} spacings, {float(off[i]) / (_sc.EPS * span):.3g} units of roundoff "
+            f"of the grid scale; at most {_LATTICE_ULPS:g} are allowed): its outputs would never "
+            "coincide with those of the other letters"
         )
     ix = np.round(r).astype(np.int64)
     if (ix.max() - ix.min()) + (je.max() - je.min()) + 1 > 10_000_000:
@@ -1915,16 +1976,27 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
     if np.unique(e).size != e.size:
         raise ValueError("e_values contains repeated values")
     ix, je, h, e0 = _lattice_indices(x, e)
-    kappa_all = e * e
-    kmin = float(kappa_all.min())
-    if B < kmin - 1e-12 * max(kmin, 1.0):
-        raise ValueError(f"budget {B:.12g} is infeasible: the smallest e^2 on the grid is {kmin:.12g}")
+    # the cheapest cost emin^2 is removed exactly (B - emin^2 in exact arithmetic), and the grid is
+    # brought to unit scale by a power of two, so that no threshold depends on the unit of e
+    emin = float(np.min(np.abs(e)))
+    kmin = emin * emin if emin < 1e154 else math.inf
+    Bt = float(Fraction(B) - Fraction(emin) ** 2)
+    k = _sc.unit_exponent(np.abs(np.concatenate([e, x, [h]])))
+    # below emin^2 by no more than rounding (relative to emin^2 and to the square of the grid scale,
+    # as for a grid point meant to be 0 and computed as 1e-17): the edge; anything lower is infeasible
+    if Bt < -8.0 * _sc.EPS * max(float(Fraction(emin) ** 2), float(Fraction(math.ldexp(1.0, k)) ** 2) * 1e-16):
+        raise ValueError(f"budget {B:.17g} is infeasible: the smallest e^2 on the grid is {kmin:.17g}")
+    Bt = max(Bt, 0.0)
 
     order = np.argsort(e)
     e_sorted = e[order]
     je_s = je[order] - je.min()
     if e.size > 1 and not np.array_equal(je_s, np.arange(e.size)):  # pragma: no cover - guarded above
         raise ValueError("e_values must be equally spaced")
+    en = _sc.scaled(e_sorted, k)
+    en_min = float(np.min(np.abs(en)))
+    kap_all = en * en - en_min * en_min  # reduced costs at unit scale; exactly 0 at the cheapest points
+    Bn = float(_sc.scaled(Bt, 2 * k))
     ixr = ix - ix.min()
     ny = int(ixr.max()) + e.size
     if e.size == 1 and not np.allclose(x.min() + h * (ix - ix.min()), x, rtol=0, atol=1e-9 * max(1.0, np.abs(x).max())):
@@ -1935,16 +2007,16 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
 
     # At the edge of feasibility B = min e^2 only the cheapest grid points (one point, or the
     # two adjacent points -e_min, +e_min) may carry mass: solve the unbudgeted problem on them.
-    edge = B <= kmin + 1e-12 * max(kmin, 1.0)
+    edge = Bn <= 0.0
     if edge:
-        cheap = np.nonzero(e_sorted * e_sorted <= kmin * (1.0 + 1e-12) + 1e-300)[0]
+        cheap = np.nonzero(kap_all <= 0.0)[0]
         first, last = int(cheap[0]), int(cheap[-1])
     else:
         first, last = 0, e.size - 1
     sub = slice(first, last + 1)
     nsub = last - first + 1
-    kap = np.zeros(nsub) if edge else e_sorted[sub] ** 2
-    B_in = 0.0 if edge else B
+    kap = np.zeros(nsub) if edge else kap_all[sub]
+    B_in = 0.0 if edge else Bn
 
     pu = p.sum(axis=1)
     groups = [u for u in range(p.shape[0]) if pu[u] > 0]
@@ -1976,9 +2048,12 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
         yv = y_values.copy()
         yv.setflags(write=False)
         lb = min(lb, mi)
+        gap = float(mi - lb)
+        converged, message = _sc.report(gap, tol, "blind_attack", stacklevel=4)
         return BlindAttack(
-            mi=float(mi), pmf=pmf, multiplier=float(s), lower_bound=float(lb), gap=float(mi - lb),
-            cost=float(pi_s @ (e_sorted**2)), budget=B, y_values=yv, output_pmfs=out, iterations=int(iters),
+            mi=float(mi), pmf=pmf, multiplier=float(s), lower_bound=float(lb), gap=gap,
+            cost=_sc.unscaled(float(pi_s @ (en * en)), 2 * k), budget=B, y_values=yv, output_pmfs=out, iterations=int(iters),
+            converged=converged, message=message,
         )
 
     if len(groups) <= 1 or np.count_nonzero(p.sum(axis=0) > 0) <= 1:
@@ -2002,7 +2077,7 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
         pi[j_lo] += delta
         pi = np.maximum(pi, 0.0)
         mi = _model_mi(model, pi)
-    return assemble(pi, mi, max(lb, 0.0), math.inf if edge else s, iters)
+    return assemble(pi, mi, max(lb, 0.0), math.inf if edge else _sc.unscaled(s, -2 * k), iters)
 
 
 # ---------------------------------------------------------------------------
@@ -2046,7 +2121,7 @@ def _flip_gradient(j: np.ndarray, p: np.ndarray) -> np.ndarray:
     return np.nan_to_num(g, nan=0.0)
 
 
-def binary_flip_attack(joint, budget) -> BinaryFlipAttack:
+def binary_flip_attack(joint, budget, *, tol: float = 1e-10) -> BinaryFlipAttack:
     r"""Problem (21): optimal modulo-2 flips of a binary observation, exactly.
 
     Primal (paper §3.3): with :math:`(a, b, c, d) = P(U, X)` on
@@ -2066,6 +2141,11 @@ def binary_flip_attack(joint, budget) -> BinaryFlipAttack:
         :math:`(a, b, c, d)`, a pmf.
     budget : float
         :math:`\varepsilon \ge 0`.
+    tol : float, default 1e-10
+        Gap (nats) above which the result is flagged as not converged
+        (``converged=False`` and a :class:`mi_lib.ConvergenceWarning`); the
+        reduction is solved to rounding, so this happens only when rounding
+        itself leaves a larger gap.
 
     Returns
     -------
@@ -2115,6 +2195,7 @@ def binary_flip_attack(joint, budget) -> BinaryFlipAttack:
     if j.size != 4:
         raise ValueError(f"joint must have 4 entries (a, b, c, d); got {j.size}")
     eps = v.nonnegative(budget, "budget")
+    tol = v.positive(tol, "tol")
     a, b, c, d = (float(t) for t in j)
     pi0, pi1 = a + b, c + d
     p_ux = np.array([[a, b], [c, d]])
@@ -2209,7 +2290,9 @@ def binary_flip_attack(joint, budget) -> BinaryFlipAttack:
     flips.setflags(write=False)
     grad = _flip_gradient(j, flips)
     grad.setflags(write=False)
+    gap = float(mi - lb)
+    converged, message = _sc.report(gap, tol, "binary_flip_attack")
     return BinaryFlipAttack(
-        mi=float(mi), flip_probs=flips, multiplier=float(lam), lower_bound=float(lb), gap=float(mi - lb),
-        cost=cst, budget=eps, zero_mi_budget=float(eps0), gradient=grad,
+        mi=float(mi), flip_probs=flips, multiplier=float(lam), lower_bound=float(lb), gap=gap,
+        cost=cst, budget=eps, zero_mi_budget=float(eps0), gradient=grad, converged=converged, message=message,
     )
