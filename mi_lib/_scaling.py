@@ -16,6 +16,7 @@ offset.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from fractions import Fraction
@@ -83,6 +84,25 @@ def exact_offset(p: np.ndarray, cmin: np.ndarray) -> Fraction:
 def reduced_budget(budget: float, offset: Fraction) -> float:
     """budget - offset, correctly rounded (offset exact)."""
     return float(Fraction(budget) - offset)
+
+
+def quiet_range(func):
+    """Run ``func`` with numpy's overflow and underflow reports off.
+
+    The solvers work in the log domain: an ``exp`` that underflows to 0 or a
+    ratio that overflows to inf (a step-length ratio, a weight far off the
+    support) is an intended, handled value, not an error, and must not reach
+    a caller running with ``warnings.simplefilter("error")``. Invalid
+    operations and divisions by zero are still reported where they are not
+    handled explicitly.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with np.errstate(over="ignore", under="ignore"):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def report(gap: float, tol: float, what: str, *, stacklevel: int = 3) -> tuple[bool, str]:

@@ -53,7 +53,10 @@ iterated; their :math:`\alpha` is instead the largest value that keeps the
 other rows' normalised terms feasible, each group taking a :math:`1/|U|`
 share of the slack at every output, so that :math:`M \le 1` holds without
 their fitted values being converged (the larger of this bound and the plain
-one is reported; both hold for any :math:`\alpha`).
+one is reported; both hold for any :math:`\alpha`). At small budgets (large
+slopes) that repair can cost more than the tolerance; the bound is then
+recomputed at the best slope with every row iterated, and if that is not
+enough the slope search is repeated with every row.
 
 Blind dual. For any full-support perturbation law :math:`\pi` with output
 laws :math:`V_u = p(\cdot \mid u) * \pi`, :math:`q = \sum_u p(u) V_u`, take one
@@ -562,6 +565,17 @@ def _informed_qp(M: np.ndarray, q: np.ndarray, lb: np.ndarray, z0: np.ndarray, r
     return z
 
 
+def _ratio(logp: np.ndarray, logf: np.ndarray, sel: np.ndarray) -> np.ndarray:
+    """``log p_k - log f_k`` on the rows ``sel``; -inf for a row outside the problem (p = 0 and f = 0).
+
+    Rows not yet active have ``log p = -inf`` here and may have no atom
+    (``log f = -inf``): their term in D and in the Hessian is 0, not NaN.
+    """
+    with np.errstate(invalid="ignore"):
+        a = logp[sel] - logf[sel]
+    return np.where(np.isnan(a), -np.inf, a)
+
+
 def _informed_san(
     logK: np.ndarray, rows: _Rows, mix: _Mix, tol: float, *, generate: bool = True,
     active: np.ndarray | None = None, maxiter: int = 200,
@@ -595,7 +609,7 @@ def _informed_san(
     logf, lL = _informed_logf(logK, rows, mix)
     while True:
         served = bool(np.all(np.isfinite(logf[act])))
-        logDA = _lse_ax(np.where(np.isfinite(lL), logp[sel] - logf[sel] + lL, -np.inf), 1) if served else None
+        logDA = _lse_ax(np.where(np.isfinite(lL), _ratio(logp, logf, sel) + lL, -np.inf), 1) if served else None
         if generate and served:
             logD, selbest, _ = _informed_terms(logK, rows, logf, active)
             lm = float(max(logD.max(), logDA.max()))
@@ -625,7 +639,7 @@ def _informed_san(
                     sel = np.vstack([sel, selbest[cand[fresh]]])
                     lL = logK[rows.x[sel], y[:, None]]
                     with np.errstate(invalid="ignore"):
-                        logDA = _lse_ax(np.where(np.isfinite(lL), logp[sel] - logf[sel] + lL, -np.inf), 1)
+                        logDA = _lse_ax(np.where(np.isfinite(lL), _ratio(logp, logf, sel) + lL, -np.inf), 1)
         J = y.size
         fin = np.isfinite(lL)
         with np.errstate(invalid="ignore"):
@@ -633,8 +647,10 @@ def _informed_san(
         logsig = np.concatenate([lw, np.min(gap_rows[J0:], axis=1)])
         # Newton subproblem, each atom's row of the (row-scaled) Hessian divided by its D_j, so that
         # R_jk / D_j <= 1 even when a warm start leaves rows starved (the LCP is unchanged)
-        logRn = np.where(fin, logp[sel] - logf[sel] + lL - logDA[:, None], -np.inf)
-        logPi = np.where(fin, lL + logsig[:, None] - logf[sel], -np.inf)
+        logRn = np.where(fin, _ratio(logp, logf, sel) + lL - logDA[:, None], -np.inf)
+        with np.errstate(invalid="ignore"):  # NaN only on rows outside the problem (R = 0 there)
+            logPi = np.where(fin, lL + logsig[:, None] - logf[sel], -np.inf)
+        logPi = np.where(np.isnan(logPi), -np.inf, logPi)
         n = p.size
         Rm = np.zeros((J, n))
         Pm = np.zeros((n, J))
@@ -1060,6 +1076,7 @@ def _check_cost(cost, nx: int) -> np.ndarray:
     return c
 
 
+@_sc.quiet_range
 def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack:
     r"""Informed attacker on finite alphabets: minimise :math:`I(U; Y)` under a cost budget.
 
@@ -1211,6 +1228,15 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
         Wr = _informed_channel(logK0, rows, mix, logf)
         mi = _rows_mi(rows, Wr)
         lb = _informed_value(logK0, rows, logf, tails)
+        if tails is not None and mi - lb > tol:  # repaired tail values too loose: iterate every row
+            everyone = np.ones(rows.p.size, dtype=bool)
+            mix2, logf2, _, it2 = _informed_staged(logK0, rows, tol_in, everyone, mix)
+            it += it2
+            lb = max(lb, _informed_value(logK0, rows, logf2, None))
+            W2 = _informed_channel(logK0, rows, mix2, logf2)
+            mi2 = _rows_mi(rows, W2)
+            if mi2 < mi:
+                Wr, mi = W2, mi2
         lb = max(lb, 0.0)
         return finish(Wr, mi, lb, math.inf, it, 1)
 
@@ -1235,11 +1261,13 @@ def _atoms_key(mix: _Mix) -> frozenset:
 class _InformedOracle:
     """Slope-s solves of the informed problem (mixing problem + scaled active-set Newton method)."""
 
-    def __init__(self, rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, Bt: float, tol_in: float):
+    def __init__(self, rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, Bt: float, tol_in: float,
+                 tails: bool = True):
         self.rows, self.ctil, self.cfin, self.Bt, self.tol_in = rows, ctil, cfin, Bt, tol_in
-        self.core = _informed_core(rows)
+        self.core = _informed_core(rows) if tails else np.ones(rows.p.size, dtype=bool)
         self.tails = None if np.all(self.core) else ~self.core
         self._dcost: dict = {}
+        self.states: dict = {}  # slope -> mixture of the last full solve there
 
     def measure(self, W: np.ndarray) -> tuple[float, float]:
         return _rows_mi(self.rows, W), _rows_cost(self.rows, W, self.cfin)
@@ -1267,6 +1295,8 @@ class _InformedOracle:
         Wr = _informed_channel(logK, rows, mix, logf)
         H = float(rows.p @ (rows.logpxu - logf)) if np.all(np.isfinite(logf)) else math.inf
         mi = _rows_mi(rows, Wr) if generate else math.nan
+        if generate:
+            self.states[s] = mix
         if not generate:
             value = math.nan
         elif self.tails is None:  # lm is log max D over every row and output: the plain bound
@@ -1517,7 +1547,32 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
             return (W0, _rows_mi(rows, W0), 0.0, 0.0)
         return None
 
-    return _slope_search(oracle, Bt, tol, slack, s0, zero_exit=zero_exit, floor_hook=floor_hook)
+    out = _slope_search(oracle, Bt, tol, slack, s0, zero_exit=zero_exit, floor_hook=floor_hook)
+    X, mi, lb, sb, iters, evals = out
+    if mi - lb > tol and oracle.tails is not None and sb in oracle.states:
+        # the tails' dual values were only repaired, not fitted, and at small budgets (large slopes)
+        # that repair can cost more than tol: certify at the best slope with every row iterated,
+        # starting from the mixture found there (the tails then have only a few Newton steps to go)
+        full = _InformedOracle(rows, ctil, cfin, Bt, tol_in, tails=False)
+        r = full.solve(sb, mix0=oracle.states[sb])
+        if not r.value - sb * Bt >= mi - tol:
+            r2 = full.solve(sb)  # staged cold start with every row
+            r = r2 if r2.value > r.value else r
+        iters += r.iterations
+        evals += 1
+        if r.value - sb * Bt > lb:
+            lb = r.value - sb * Bt
+        if r.cost <= Bt + slack and r.mi < mi:
+            X, mi = r.X, r.mi
+        if mi - lb > tol:  # the best slope of the tail-repaired bounds is off: search again with every row
+            X2, mi2, lb2, sb2, it2, ev2 = _slope_search(full, Bt, tol, slack, sb, zero_exit=zero_exit)
+            iters += it2
+            evals += ev2
+            if lb2 > lb:
+                lb, sb = lb2, sb2
+            if mi2 < mi:
+                X, mi = X2, mi2
+    return X, mi, lb, sb, iters, evals
 
 
 # ---------------------------------------------------------------------------
@@ -1897,6 +1952,7 @@ def _lattice_indices(x: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return ix, je, h, float(es[0])
 
 
+@_sc.quiet_range
 def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> BlindAttack:
     r"""Blind attacker: the best perturbation law independent of the signal.
 
@@ -1984,7 +2040,8 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
     k = _sc.unit_exponent(np.abs(np.concatenate([e, x, [h]])))
     # below emin^2 by no more than rounding (relative to emin^2 and to the square of the grid scale,
     # as for a grid point meant to be 0 and computed as 1e-17): the edge; anything lower is infeasible
-    if Bt < -8.0 * _sc.EPS * max(float(Fraction(emin) ** 2), float(Fraction(math.ldexp(1.0, k)) ** 2) * 1e-16):
+    emin_n = float(_sc.scaled(emin, k))
+    if float(_sc.scaled(Bt, 2 * k)) < -8.0 * _sc.EPS * max(emin_n * emin_n, 1e-16):
         raise ValueError(f"budget {B:.17g} is infeasible: the smallest e^2 on the grid is {kmin:.17g}")
     Bt = max(Bt, 0.0)
 
@@ -2121,6 +2178,7 @@ def _flip_gradient(j: np.ndarray, p: np.ndarray) -> np.ndarray:
     return np.nan_to_num(g, nan=0.0)
 
 
+@_sc.quiet_range
 def binary_flip_attack(joint, budget, *, tol: float = 1e-10) -> BinaryFlipAttack:
     r"""Problem (21): optimal modulo-2 flips of a binary observation, exactly.
 
