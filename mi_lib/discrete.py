@@ -161,8 +161,29 @@ iterations were tried first and rejected: with the budget re-solved at each
 step, or with mass split between neighbouring grid points, they stall at gaps
 of 1e-5 to 1e-4 after thousands of steps.
 
-All computations run in the log domain; zero masses and underflow produce
-neither warnings nor NaN.
+Scale and rounding
+------------------
+Both problems are invariant under a change of cost unit (informed:
+:math:`c \to \gamma c`, :math:`B \to \gamma B`; blind: :math:`x, e \to
+\gamma x, \gamma e`, :math:`B \to \gamma^2 B`), and the informed one under
+:math:`c \to c + K` with :math:`B \to B + K`. The solvers therefore never
+apply a threshold to the data as given: the cheapest cost is removed exactly
+(informed: :math:`c(x, y) - \min_{y'} c(x, y')` and the reduced budget
+:math:`B - \sum p(u,x) \min_y c(x,y)` in exact rational arithmetic, rounded
+once; blind: :math:`e^2 - \min e^2` and :math:`B - \min e^2` likewise), and
+costs and grids are divided by a power of two (exact) that brings them to
+unit scale (:mod:`mi_lib._scaling`). Every tolerance inside is relative to
+that scale or to the reduced budget, so a budget a few ulps above the
+cheapest cost is solved as such, not as the cheapest cost. A budget counts
+as the edge only when it equals the cheapest cost up to the rounding of the
+data (a few ulps of the cost scale); the certificate is valid for the data as
+given up to that rounding, and the returned attack is within budget up to
+relative rounding. When the certified gap stays above ``tol`` the result says
+so (``converged=False``, a ``message``) and a
+:class:`mi_lib.ConvergenceWarning` is issued.
+
+All computations run in the log domain; zero masses, underflow and overflow
+produce neither warnings nor NaN.
 """
 
 from __future__ import annotations
@@ -1135,6 +1156,13 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
     infeasibility edge :math:`B = \sum_x p(x)\min_y c(x,y)` only cheapest
     outputs are allowed, and the problem without budget on those is solved.
 
+    Scale: the constant :math:`\min_y c(x, y)` is removed exactly and the
+    reduced costs are brought to unit scale by a power of two before any
+    tolerance is applied (module notes, "Scale and rounding"), so the result
+    is the same for ``cost * g, budget * g`` and for ``cost + K, budget + K``
+    up to the rounding of those data. ``converged`` is ``gap <= tol``; when it
+    is false a :class:`mi_lib.ConvergenceWarning` is issued.
+
     Examples
     --------
     Binary uniform source, Hamming cost: :math:`R(\varepsilon) = \log 2 -
@@ -1549,23 +1577,25 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
 
     out = _slope_search(oracle, Bt, tol, slack, s0, zero_exit=zero_exit, floor_hook=floor_hook)
     X, mi, lb, sb, iters, evals = out
-    if mi - lb > tol and oracle.tails is not None and sb in oracle.states:
+    if mi - lb > tol and oracle.tails is not None:
         # the tails' dual values were only repaired, not fitted, and at small budgets (large slopes)
         # that repair can cost more than tol: certify at the best slope with every row iterated,
         # starting from the mixture found there (the tails then have only a few Newton steps to go)
         full = _InformedOracle(rows, ctil, cfin, Bt, tol_in, tails=False)
-        r = full.solve(sb, mix0=oracle.states[sb])
-        if not r.value - sb * Bt >= mi - tol:
-            r2 = full.solve(sb)  # staged cold start with every row
-            r = r2 if r2.value > r.value else r
-        iters += r.iterations
-        evals += 1
-        if r.value - sb * Bt > lb:
-            lb = r.value - sb * Bt
-        if r.cost <= Bt + slack and r.mi < mi:
-            X, mi = r.X, r.mi
+        if sb in oracle.states:
+            r = full.solve(sb, mix0=oracle.states[sb])
+            if not r.value - sb * Bt >= mi - tol:
+                r2 = full.solve(sb)  # staged cold start with every row
+                r = r2 if r2.value > r.value else r
+            iters += r.iterations
+            evals += 1
+            if r.value - sb * Bt > lb:
+                lb = r.value - sb * Bt
+            if r.cost <= Bt + slack and r.mi < mi:
+                X, mi = r.X, r.mi
         if mi - lb > tol:  # the best slope of the tail-repaired bounds is off: search again with every row
-            X2, mi2, lb2, sb2, it2, ev2 = _slope_search(full, Bt, tol, slack, sb, zero_exit=zero_exit)
+            start = sb if 0.0 < sb < math.inf else s0
+            X2, mi2, lb2, sb2, it2, ev2 = _slope_search(full, Bt, tol, slack, start, zero_exit=zero_exit)
             iters += it2
             evals += ev2
             if lb2 > lb:
@@ -1975,7 +2005,10 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
         Distinct real values of :math:`X`.
     e_values : array_like, shape (n,)
         Distinct, equally spaced perturbation values; every :math:`x` must lie
-        on the same lattice (``min(e_values) + k h``).
+        on the same lattice (``min(e_values) + k h``), both to within 64 units
+        of roundoff of the grid scale ``max(|e|, |x|, h)`` (the rounding of
+        ``linspace`` or ``arange``); a letter further off would have outputs
+        that never coincide with the others' and is rejected.
     budget : float
         Power budget :math:`B \ge \min_e e^2`.
     tol : float, default 1e-10
@@ -2009,7 +2042,10 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
     every grid point (module notes). It is tight at the fixed point, including
     the general case :math:`U \ne X`. At the infeasibility edge
     :math:`B = \min_e e^2` the law is confined to the cheapest points and the
-    problem without budget on them is solved.
+    problem without budget on them is solved. The grid is brought to unit
+    scale by a power of two and :math:`\min e^2` is removed from the costs and
+    (exactly) from the budget before any tolerance is applied, so the result
+    is the same for ``x * g, e * g, budget * g**2`` up to rounding.
 
     Examples
     --------
@@ -2056,7 +2092,8 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
     Bn = float(_sc.scaled(Bt, 2 * k))
     ixr = ix - ix.min()
     ny = int(ixr.max()) + e.size
-    if e.size == 1 and not np.allclose(x.min() + h * (ix - ix.min()), x, rtol=0, atol=1e-9 * max(1.0, np.abs(x).max())):
+    if e.size == 1 and not np.allclose(x.min() + h * (ix - ix.min()), x, rtol=0,
+                                       atol=_LATTICE_ULPS * _sc.EPS * float(np.abs(x).max())):
         y_values = np.empty(ny)  # distinct outputs x + e0, not on a common lattice
         y_values[ix - ix.min()] = x + e0
     else:
