@@ -142,16 +142,19 @@ def _hessian(r: _Rows, V: np.ndarray, q: np.ndarray, real: np.ndarray) -> np.nda
     with np.errstate(divide="ignore"):
         iq = np.where(q > 0, 1.0 / q, 0.0)  # zero outputs are reached only from the padding
         iV = np.where(V > 0, 1.0 / V, 0.0)
-    for a, b, sh in r.pairs:
-        k = np.arange(max(0, -sh), min(m, m - sh))
-        if k.size == 0:
-            continue
-        y = k + int(r.d[a])
-        vals = -r.pa[a] * r.pa[b] * iq[:, y]
-        if r.grp[a] == r.grp[b]:
-            g = int(r.grp[a])
-            vals = vals + r.pa[a] * r.pa[b] / r.gp[g] * iV[:, g, y]
-        H[:, k, k + sh] += vals
+    # masses so small that 1 / q overflows give inf - inf = NaN here: the Newton solve then reports a
+    # non-finite decrement and the caller returns None (the general method takes over), without a warning
+    with np.errstate(invalid="ignore"):
+        for a, b, sh in r.pairs:
+            k = np.arange(max(0, -sh), min(m, m - sh))
+            if k.size == 0:
+                continue
+            y = k + int(r.d[a])
+            vals = -r.pa[a] * r.pa[b] * iq[:, y]
+            if r.grp[a] == r.grp[b]:
+                g = int(r.grp[a])
+                vals = vals + r.pa[a] * r.pa[b] / r.gp[g] * iV[:, g, y]
+            H[:, k, k + sh] += vals
     both = real[:, :, None] & real[:, None, :]
     return np.where(both, H, 0.0)
 

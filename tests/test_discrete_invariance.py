@@ -418,3 +418,16 @@ def test_convergence_is_reported(monkeypatch):
     with pytest.warns(ConvergenceWarning, match="above tol"):
         bad = discrete_attack(p, c, 0.1)
     assert not bad.converged and bad.gap > 2.9e-3 and "above tol" in bad.message
+
+
+@pytest.mark.parametrize("budget", [1e-14, 1e-10, 1e-6])
+def test_blind_small_budgets_certified_without_warning(budget):
+    """Tiny budgets leave masses near 1e-300 on the coset path (1 / q overflowed into inf - inf)."""
+    p, x, e, _ = random_blind(28050646)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = blind_attack(p, x, e, budget)
+        loose = blind_attack(p, x, e, 10 * budget)
+    assert res.converged and res.gap <= GAP
+    within_budget(res, budget)
+    assert loose.lower_bound <= res.mi + 1e-12  # more budget, less information
