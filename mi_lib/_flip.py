@@ -227,7 +227,7 @@ def binary_flip_attack(joint, budget, *, tol: float = 1e-10) -> BinaryFlipAttack
     grad = _flip_gradient(j, flips)
     grad.setflags(write=False)
     gap = float(mi - lb)
-    converged, message = _sc.report(gap, tol, "binary_flip_attack")
+    converged, message = _sc.report(gap, tol, "binary_flip_attack", stacklevel=4)
     return BinaryFlipAttack(
         mi=float(mi), flip_probs=flips, multiplier=float(lam), lower_bound=float(lb), gap=gap,
         cost=cst, budget=eps, zero_mi_budget=float(eps0), gradient=grad, converged=converged, message=message,

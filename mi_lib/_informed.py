@@ -225,7 +225,7 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
         cst = Bmin + _sc.unscaled(_rows_cost(rows, Wr, cfin), k)
         lb = min(lb, mi) if lb > mi and lb - mi < 1e-13 else lb
         gap = float(mi - lb)
-        converged, message = _sc.report(gap, tol, "discrete_attack", stacklevel=4)
+        converged, message = _sc.report(gap, tol, "discrete_attack", stacklevel=5)
         return DiscreteAttack(
             mi=float(mi),
             lower_bound=float(lb),

@@ -105,8 +105,12 @@ def quiet_range(func):
     return wrapper
 
 
-def report(gap: float, tol: float, what: str, *, stacklevel: int = 3) -> tuple[bool, str]:
-    """``(converged, message)`` for a certified gap; issues a ConvergenceWarning when it exceeds tol."""
+def report(gap: float, tol: float, what: str, *, stacklevel: int) -> tuple[bool, str]:
+    """``(converged, message)`` for a certified gap; issues a ConvergenceWarning when it exceeds tol.
+
+    ``stacklevel`` counts the frames from this function to the caller of the public solver
+    (including the :func:`quiet_range` wrapper), so that the warning points at the user's line.
+    """
     if gap <= tol:
         return True, f"certified gap {gap:.3g} <= tol {tol:.3g}"
     msg = (f"{what}: the certified gap {gap:.3g} nats is above tol = {tol:.3g}; the value is an upper "

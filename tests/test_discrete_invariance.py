@@ -415,9 +415,10 @@ def test_convergence_is_reported(monkeypatch):
         return X, mi, lb - 3e-3, s, it, ev
 
     monkeypatch.setattr(dd, "_informed_search", stalled)
-    with pytest.warns(ConvergenceWarning, match="above tol"):
+    with pytest.warns(ConvergenceWarning, match="above tol") as rec:
         bad = discrete_attack(p, c, 0.1)
     assert not bad.converged and bad.gap > 2.9e-3 and "above tol" in bad.message
+    assert rec[0].filename == __file__  # the warning points at the caller's line
 
 
 @pytest.mark.parametrize("budget", [1e-14, 1e-10, 1e-6])
