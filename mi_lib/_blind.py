@@ -419,7 +419,7 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
         converged, message = _sc.report(gap, tol, "blind_attack", stacklevel=5)
         return BlindAttack(
             mi=float(mi), pmf=pmf, multiplier=float(s), lower_bound=float(lb), gap=gap,
-            cost=_sc.unscaled(float(pi_s @ (en * en)), 2 * k), budget=B, y_values=yv, output_pmfs=out,
+            cost=kmin + _sc.unscaled(float(pi_s @ kap_all), 2 * k), budget=B, y_values=yv, output_pmfs=out,
             iterations=int(iters), converged=converged, message=message,
         )
 

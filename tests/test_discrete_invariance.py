@@ -285,27 +285,33 @@ def test_issue_example_budget_snapping():
     assert res.cost <= 1e6 + 5e-8
 
 
+@pytest.mark.parametrize("e0", [0.5, 1000.0, 1048576.0])
 @pytest.mark.parametrize("rel", [0.0, 1e-15, 5e-8, 1e-4, 0.05])
-def test_blind_budget_just_above_the_smallest_square(rel):
+def test_blind_budget_just_above_the_smallest_square(e0, rel):
     """Issue 10 item 2 (blind): a budget just above min e^2 was solved as min e^2.
 
-    Two grid points e0 < e1 and letters one spacing apart: with mass t on e1,
-    P(Y | U) are (1 - t, t, 0) and (0, 1 - t, t), so I(t) = log 2 - ... is
-    decreasing on [0, 1/2] and the optimum puts t = (B - e0^2) / (e1^2 - e0^2)
-    (exact arithmetic) on e1.
+    Two grid points e0 < e1 = e0 + h and letters one spacing apart: with mass t
+    on e1, P(Y | U) are (1 - t, t, 0) and (0, 1 - t, t), so I(t) = H(Y) - h(t)
+    is decreasing on [0, 1/2] and the optimum puts t = (B - e0^2) / (e1^2 - e0^2)
+    (exact arithmetic on the doubles given) on e1. Large e0 is the blind
+    counterpart of a large cost offset.
     """
-    e = np.array([0.5, 0.625])
-    x = np.array([0.0, 0.125])
-    B = 0.25 * (1.0 + rel)
-    t = float((Fraction(B) - Fraction(0.25)) / (Fraction(0.625) ** 2 - Fraction(0.25)))
+    h = 0.125
+    e = np.array([e0, e0 + h])
+    x = np.array([0.0, h])
+    B = e0 * e0 + rel * (2 * e0 * h + h * h)  # rel: the fraction of the step to e1^2
+    t = float((Fraction(B) - Fraction(e0) ** 2) / (Fraction(e0 + h) ** 2 - Fraction(e0) ** 2))
+    assert 0.0 <= t < 0.5
     py = np.array([(1 - t) / 2, 0.5, t / 2])
     opt = -sum(z * math.log(z) for z in py if z > 0) - h2(t)
-    res = blind_attack(np.diag([0.5, 0.5]), x, e, B)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = blind_attack(np.diag([0.5, 0.5]), x, e, B)
     assert res.converged and res.gap <= GAP
     assert res.lower_bound <= opt + 1e-13
     assert res.mi >= opt - 1e-13
     within_budget(res, B)
-    assert float(res.pmf @ e**2) <= B * (1 + 1e-15)
+    assert float(res.pmf @ e**2) <= B * (1 + 4 * EPS)
 
 
 # ---------------------------------------------------------------------------
