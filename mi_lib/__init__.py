@@ -25,7 +25,9 @@ projection
     Algorithm 1, the Marchenko–Pastur limit.
 discrete
     Certified solvers for finite alphabets: the informed attacker of problem
-    (1), the binary flip attack of problem (21), the blind attacker.
+    (1), the binary flip attack of problem (21), the blind attacker. A result
+    whose certified gap misses ``tol`` has ``converged=False`` and is
+    accompanied by a :class:`ConvergenceWarning` (the package's warning class).
 redundancy
     n noisy copies of a Gaussian source under total and per-copy budgets.
 subset

@@ -26,7 +26,7 @@ import numpy as np
 from ._warnings import ConvergenceWarning
 
 EPS = float(np.finfo(float).eps)
-"""Unit roundoff of a double (2^-52)."""
+"""Machine epsilon of a double (2^-52, twice the unit roundoff)."""
 
 
 def pow2_exponent(x: float) -> int:
