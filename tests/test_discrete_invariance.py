@@ -438,3 +438,21 @@ def test_blind_small_budgets_certified_without_warning(budget):
     assert res.converged and res.gap <= GAP
     within_budget(res, budget)
     assert loose.lower_bound <= res.mi + 1e-12  # more budget, less information
+
+
+def test_exact_offset_and_unit_scale_helpers():
+    """The reduced budget is exact for any magnitudes; the unit keeps the cost range representable."""
+    from mi_lib import _scaling as sc
+
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        p = rng.dirichlet(np.ones(6)).reshape(2, 3)
+        p[0, 0] = float(rng.choice([0.0, 5e-324, 1e-300, 0.3]))
+        c = 10.0 ** rng.uniform(-320, 308, 3)
+        c[rng.integers(3)] = 0.0
+        exact = sum(Fraction(float(p[u, x])) * Fraction(float(c[x])) for u in range(2) for x in range(3))
+        assert sc.exact_offset(p, c) == exact
+    assert sc.unit_exponent(np.array([0.0, 3.0, np.inf, 0.5])) == 1
+    k = sc.unit_exponent(np.array([1e-300, 1e300]))
+    assert np.all(np.isfinite(sc.scaled(np.array([1e-300, 1e300]), k)))
+    assert sc.scaled(1e-300, k) > 0.0
