@@ -25,7 +25,9 @@ projection
     Algorithm 1, the Marchenko–Pastur limit.
 discrete
     Certified solvers for finite alphabets: the informed attacker of problem
-    (1), the binary flip attack of problem (21), the blind attacker.
+    (1), the binary flip attack of problem (21), the blind attacker. A result
+    whose certified gap misses ``tol`` has ``converged=False`` and is
+    accompanied by a :class:`ConvergenceWarning` (the package's warning class).
 redundancy
     n noisy copies of a Gaussian source under total and per-copy budgets.
 subset
@@ -57,6 +59,7 @@ from .measures import (
     mutual_information,
     reverse_water_filling,
 )
+from ._warnings import ConvergenceWarning
 from .discrete import BinaryFlipAttack, BlindAttack, DiscreteAttack, binary_flip_attack, blind_attack, discrete_attack
 from .estimators import ksg_mi, mixed_mi, plugin_mi
 from .gaussian import (

@@ -1,72 +1,19 @@
 r"""Blind attacker on fine grids: the problem splits over the cosets of the signal lattice.
 
-Private helper of :func:`mi_lib.discrete.blind_attack`.
-
-Structure
----------
-On the lattice, every letter :math:`x` with :math:`p(x) > 0` sits at an
-integer offset :math:`d_x`; let :math:`g` be the greatest common divisor of the
-differences :math:`d_x - d_{x'}`. A perturbation index :math:`e` and the
-output index :math:`y = d_x + e` then have the same residue modulo :math:`g`
-(up to a constant), so the coset :math:`C = e \bmod g` of the perturbation is a
-function of :math:`Y`. Because :math:`E` is independent of :math:`(U, X)`,
-:math:`I(U; C) = 0` and
-
-.. math::
-
-    I(U; Y) = I(U; Y, C) = \sum_c w_c\, I_c(\sigma_c),
-
-with :math:`w_c = \pi(\text{coset } c)` and :math:`\sigma_c` the conditional law
-of :math:`E` on coset :math:`c`; the cost splits the same way. With a slope
-:math:`s \ge 0` on the budget,
-
-.. math::
-
-    \min_\pi I(\pi) + s\,\mathbb{E}\kappa(E) = \min_c F_c(s), \qquad
-    F_c(s) = \min_{\sigma_c} I_c(\sigma_c) + s\,\mathbb{E}_{\sigma_c}\kappa,
-
-so the dual function is :math:`d(s) = \min_c F_c(s) - sB` and
-:math:`I^*(B) = \max_{s \ge 0} d(s)`. A fine grid (spacing :math:`h` much
-smaller than the signal spacing) has many short cosets: the ±1 signal on a
-1601-point grid of [-4, 4] gives 400 cosets of 4 or 5 points each.
-
-Algorithm
----------
-1. Slope 0: the cost does not enter, so all cosets of one length are the same
-   problem; one representative per length is solved by Newton's method on the
-   simplex (dense Hessian of :math:`I_c`, bordered by the sum constraint and
-   scaled by :math:`\sqrt{\sigma}`; steps keep the masses positive, Armijo
-   damping until the quadratic region). If the best of these laws, at its
-   cheapest coset, meets the budget, it is optimal.
-2. Active set: one or two cosets :math:`A` with unnormalised masses
-   :math:`\pi_c = w_c \sigma_c`; :math:`\sum_{c \in A} I_c(\pi_c)` is
-   minimised with both constraints as equalities by Newton's method (the
-   :math:`I_c` are 1-homogeneous, so their Hessians annihilate
-   :math:`\pi_c`; the two constraints make the bordered system nonsingular).
-   Its multipliers give the slope :math:`s` and the common value
-   :math:`\lambda = F_c(s)` of the active cosets.
-3. Screening at :math:`s`: every other coset starts from the better of a
-   log-linear prediction from its previous slope and the active law
-   interpolated to its grid points, and gets Newton steps only while its
-   one-step bound :math:`L_c(s)` is below :math:`\lambda` (a coset whose bound
-   is above cannot lower the certificate) or until it converges. A coset that
-   converges below :math:`\lambda` enters :math:`A` (alone if it can meet the
-   budget by itself, else mixed in), and step 2 repeats; cosets whose weight
-   vanishes leave.
-
-Certificate: for each coset, the one-step Blahut–Arimoto bound of the module
-notes of :mod:`mi_lib.discrete` gives :math:`L_c(s) \le F_c(s)`, so
-:math:`I^*(B) \ge \min_c L_c(s) - sB`; the minimum runs over the active
-cosets, the cosets solved during screening, and (through :math:`\lambda`)
-all the others. The attack is the active mixture, which meets the budget.
-
-The fast path needs every coset optimum to have full support on its coset
-(true when the signal letters sit at different offsets of each coset and the
-masses do not underflow); it returns ``None`` when a mass reaches zero, a
-Newton system is singular, or the active set does not settle, and the caller
-then uses the general barrier method. The caller also recomputes the
-information of the returned law and uses this path only if the certified gap
-meets the tolerance.
+Private helper of :func:`mi_lib.discrete.blind_attack`. When every letter
+offset is a multiple of :math:`g > 1` grid steps, the coset of :math:`E`
+modulo :math:`g` is a function of :math:`Y` and independent of :math:`U`, so
+:math:`I(U;Y) = \sum_c w_c I_c(\sigma_c)` and the dual function is
+:math:`d(s) = \min_c F_c(s) - sB` with :math:`F_c(s) = \min_{\sigma_c}
+I_c + s\,\mathbb{E}\kappa`. Algorithm: slope 0 by one dense Newton solve
+per coset length; then one or two active cosets solved with the budget as an
+equality (:func:`_budget_newton`, :func:`_pair_solve`), the others screened
+at the resulting slope (:func:`_screen`) until none beats the active value.
+Bound: :math:`I^*(B) \ge \min_c L_c(s) - sB` with :math:`L_c` the one-step
+blind certificate on each coset. Returns ``None`` (the caller then uses the
+barrier method) when a mass reaches zero, a system is singular or the active
+set does not settle. Derivation: ``notes/discrete_solvers.md``, "The coset
+split of the blind problem".
 """
 
 from __future__ import annotations
@@ -142,16 +89,19 @@ def _hessian(r: _Rows, V: np.ndarray, q: np.ndarray, real: np.ndarray) -> np.nda
     with np.errstate(divide="ignore"):
         iq = np.where(q > 0, 1.0 / q, 0.0)  # zero outputs are reached only from the padding
         iV = np.where(V > 0, 1.0 / V, 0.0)
-    for a, b, sh in r.pairs:
-        k = np.arange(max(0, -sh), min(m, m - sh))
-        if k.size == 0:
-            continue
-        y = k + int(r.d[a])
-        vals = -r.pa[a] * r.pa[b] * iq[:, y]
-        if r.grp[a] == r.grp[b]:
-            g = int(r.grp[a])
-            vals = vals + r.pa[a] * r.pa[b] / r.gp[g] * iV[:, g, y]
-        H[:, k, k + sh] += vals
+    # masses so small that 1 / q overflows give inf - inf = NaN here: the Newton solve then reports a
+    # non-finite decrement and the caller returns None (the general method takes over), without a warning
+    with np.errstate(invalid="ignore"):
+        for a, b, sh in r.pairs:
+            k = np.arange(max(0, -sh), min(m, m - sh))
+            if k.size == 0:
+                continue
+            y = k + int(r.d[a])
+            vals = -r.pa[a] * r.pa[b] * iq[:, y]
+            if r.grp[a] == r.grp[b]:
+                g = int(r.grp[a])
+                vals = vals + r.pa[a] * r.pa[b] / r.gp[g] * iV[:, g, y]
+            H[:, k, k + sh] += vals
     both = real[:, :, None] & real[:, None, :]
     return np.where(both, H, 0.0)
 
@@ -265,7 +215,7 @@ def _newton(r: _Rows, b: _Batch, s: float, maxit: int):
 
 
 def _bound(r: _Rows, b: _Batch, sig: np.ndarray, s: float) -> np.ndarray:
-    """One-step Blahut–Arimoto bound L_c <= F_c(s) at the laws ``sig`` (module notes of discrete).
+    """One-step Blahut–Arimoto bound L_c <= F_c(s) at the laws ``sig`` (``notes/discrete_solvers.md``).
 
     Valid for any law with full support on each coset (padding excluded).
     """
@@ -423,7 +373,7 @@ def _budget_newton(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, B: 
         d = D * z
         dec = float(np.sum(z * np.einsum("cij,cj->ci", np.where(real[:, :, None], Hs, 0.0), z)))
         stat = np.where(real, np.abs(grad + lam1 + lam2 * kap), 0.0).max()
-        feas = max(abs(r1), abs(r2) / max(B, 1.0)) <= 1e-14
+        feas = max(abs(r1), abs(r2) / B) <= 1e-14  # B > 0: the split runs only when the budget binds
         if not np.isfinite(dec):
             return None
         if (feas and dec <= _CONVERGED and stat <= _RESID) or it == maxit:
@@ -563,14 +513,14 @@ def _screen(rows: _Rows, full: _Batch, others: np.ndarray, t: float, thr: float,
 def coset_blind_solve(model, B: float, tol: float, budget: bool):
     """Blind problem by the coset split; returns ``(pi, lower_bound, slope, steps)`` or None.
 
-    ``model`` is the lattice layout of :mod:`mi_lib.discrete` (sorted grid,
+    ``model`` is the lattice layout of :mod:`mi_lib._blind_lattice` (sorted grid,
     costs ``kappa``, letters at offsets ``roff`` with masses ``rp`` in groups
     ``rg``); ``budget=False`` solves the problem without budget (slope 0). The
     law ``pi`` meets the budget and the bound is certified; the caller
     recomputes the information of ``pi`` and checks the gap. ``None`` when the
     split does not apply or a coset optimum leaves the interior of its simplex.
 
-    Steps (module notes): the slope-0 problem, one solve per coset length;
+    Steps (``notes/discrete_solvers.md``): the slope-0 problem, one solve per coset length;
     an active set of one or two cosets solved with the budget as an equality
     by :func:`_budget_newton`, which also returns the multiplier s; screening
     of all other cosets at s by :func:`_screen`; a coset that beats the active

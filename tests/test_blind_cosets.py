@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import mi_lib.discrete as dd
+import mi_lib._blind as dd  # the module where blind_attack and its search live
 from mi_lib import _blind_cosets as bc
 from mi_lib.discrete import blind_attack
 
@@ -26,18 +26,22 @@ TOL = 1e-10
 
 
 def _model(p_ux, x_values, e_values, budget, monkeypatch):
-    """The lattice model blind_attack builds, captured at its search step."""
+    """The lattice model blind_attack builds, captured at its search step, and its budget.
+
+    The model is at unit scale (grid divided by a power of two, the cheapest
+    e^2 subtracted), so its budget is the one the search receives.
+    """
     seen = {}
     real = dd._blind_search
 
     def spy(m, B, tol):
-        seen["m"] = m
+        seen["m"], seen["B"] = m, B
         return real(m, B, tol)
 
     monkeypatch.setattr(dd, "_blind_search", spy)
     res = blind_attack(p_ux, x_values, e_values, budget)
     monkeypatch.setattr(dd, "_blind_search", real)
-    return seen["m"], res
+    return seen["m"], seen["B"], res
 
 
 def _direct_mi(p_ux, x_values, e_values, pi) -> float:
@@ -71,7 +75,7 @@ PARAMS = [(p, x, e, B) for (p, x, e, Bs) in CASES for B in Bs]
 
 @pytest.mark.parametrize("p_ux, x_values, e_values, budget", PARAMS)
 def test_coset_split_agrees_with_barrier(p_ux, x_values, e_values, budget, monkeypatch):
-    m, res = _model(p_ux, x_values, e_values, budget, monkeypatch)
+    m, budget, res = _model(p_ux, x_values, e_values, budget, monkeypatch)
     binds = float(m.kappa.max()) > budget
     fast = bc.coset_blind_solve(m, budget, TOL, binds)
     assert fast is not None, "the split applies to these fine grids"
@@ -93,9 +97,9 @@ def test_coset_split_agrees_with_barrier(p_ux, x_values, e_values, budget, monke
 
 def test_split_declines_without_cosets(monkeypatch):
     # the grid spacing equals the signal spacing: one coset, the general method is used
-    m, res = _model(*PM1, np.linspace(-3.0, 3.0, 4), 1.0, monkeypatch)
+    m, B, res = _model(*PM1, np.linspace(-3.0, 3.0, 4), 1.0, monkeypatch)
     assert bc._structure(m) is None
-    assert bc.coset_blind_solve(m, 1.0, TOL, True) is None
+    assert bc.coset_blind_solve(m, B, TOL, True) is None
     assert res.gap <= 1e-9
 
 
@@ -110,7 +114,7 @@ def test_decomposition_identity(seed, which):
     # the same sum through the coset code: blind_attack's model at a loose budget
     mp = pytest.MonkeyPatch()
     try:
-        m, _ = _model(p_ux, x_values, e_values, float(np.max(e_values**2)), mp)
+        m, _B, _ = _model(p_ux, x_values, e_values, float(np.max(e_values**2)), mp)
     finally:
         mp.undo()
     rows, full = bc._structure(m)
@@ -135,7 +139,7 @@ def test_coset_bound_is_below_the_coset_optimum(seed, s):
     rng = np.random.default_rng(seed)
     mp = pytest.MonkeyPatch()
     try:
-        m, _ = _model(*PM1, np.linspace(-2.0, 2.0, 81), 4.0, mp)
+        m, _B, _ = _model(*PM1, np.linspace(-2.0, 2.0, 81), 4.0, mp)
     finally:
         mp.undo()
     rows, full = bc._structure(m)
@@ -154,7 +158,7 @@ def test_coset_bound_is_below_the_coset_optimum(seed, s):
 
 def test_coset_bound_refuses_laws_without_full_support(monkeypatch):
     """A zero mass on a coset voids the one-step bound (log a_u = -inf somewhere): it must give -inf."""
-    m, _ = _model(*PM1, np.linspace(-2.0, 2.0, 81), 4.0, monkeypatch)
+    m, _B, _ = _model(*PM1, np.linspace(-2.0, 2.0, 81), 4.0, monkeypatch)
     rows, full = bc._structure(m)
     sig = np.where(full.real, 1.0, 0.0)
     sig[0, 1] = 0.0  # one real point of coset 0 without mass

@@ -1,0 +1,120 @@
+r"""Blind attacker: the lattice layout, the output laws and the input checks of the grid (private module).
+
+:math:`Y = X + E` with :math:`E \sim \pi` on a uniform grid: every letter
+:math:`x` sits at an integer offset of the lattice, so the output laws
+:math:`V_u = p(\cdot|u) * \pi` are sums of shifted copies of :math:`\pi`
+(:func:`_blind_outputs`). Letters and grid points must be on one lattice to
+within ``_LATTICE_ULPS`` units of roundoff of the grid scale
+(:func:`_lattice_indices`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _scaling as _sc
+from ._logdomain import _log, _lse
+
+
+@dataclass(frozen=True, slots=True)
+class _Blind:
+    """Lattice layout of the blind problem (grid in increasing order)."""
+
+    ne: int
+    ny: int
+    kappa: np.ndarray  # e^2 on the sorted grid
+    gp: np.ndarray  # p(u) per group
+    loggp: np.ndarray
+    goff: tuple  # per group: y offsets of the letters x with p(u, x) > 0
+    glp: tuple  # per group: log p(x | u) of those letters
+    roff: np.ndarray  # per row (u, x): y offset
+    rp: np.ndarray  # per row: p(u, x)
+    rg: np.ndarray  # per row: group index
+
+
+def _blind_outputs(m: _Blind, ell: np.ndarray):
+    """log V_u (G x |Y|), log q and I(U; Y) for the perturbation law exp(ell)."""
+    G = m.gp.size
+    logV = np.full((G, m.ny), -np.inf)
+    for g in range(G):
+        offs, lps = m.goff[g], m.glp[g]
+        if offs.size == 1:
+            o = int(offs[0])
+            logV[g, o : o + m.ne] = lps[0] + ell
+        else:
+            for o, lp in zip(offs, lps):
+                sl = slice(int(o), int(o) + m.ne)
+                logV[g, sl] = np.logaddexp(logV[g, sl], lp + ell)
+    logq = _lse(m.loggp[:, None] + logV, axis=0)
+    fin = np.isfinite(logV)
+    gi, yi = np.nonzero(fin)
+    lv = logV[gi, yi]
+    mi = float(np.sum(m.gp[gi] * np.exp(lv) * (lv - logq[yi])))
+    return logV, logq, max(mi, 0.0)
+
+
+def _model_mi(m: _Blind, pi: np.ndarray) -> float:
+    """I(U; X + E) for the law ``pi`` on the (sub)grid of the model."""
+    return _blind_outputs(m, _log(pi))[2]
+
+
+_LATTICE_ULPS = 64.0
+"""Letters and grid points may sit off the lattice by this many units of roundoff of the grid scale
+(``max |e|, |x|, h``): the rounding of a grid built by ``linspace`` or ``arange``, and no more."""
+
+
+def _lattice_indices(x: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Integer lattice coordinates of x and e, the spacing h and the origin.
+
+    ``e`` must be equally spaced (in sorted order); every x must differ from
+    min(e) by an integer multiple of that spacing, both to within
+    ``_LATTICE_ULPS`` units of roundoff of the grid scale (a letter off the
+    lattice by more has outputs that never coincide with the others', a
+    different problem, and is rejected). With a single e-value any distinct x
+    are allowed (their outputs are distinct).
+    """
+    es = np.sort(e)
+    if es.size == 1:
+        xs = np.sort(x)
+        if xs.size == 1:
+            return np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), 1.0, float(es[0])
+        d = np.diff(xs)
+        h = float(d.min())
+        r = (x - xs[0]) / h
+        span = float(max(np.max(np.abs(x)), h))
+        if np.any(np.abs(r - np.round(r)) * h > _LATTICE_ULPS * _sc.EPS * span) or r.max() > 1e7:
+            # outputs x + e0 are distinct anyway: place each x on its own lattice point
+            order = np.argsort(x)
+            ix = np.empty(x.size, dtype=np.int64)
+            ix[order] = np.arange(x.size)
+            return ix, np.zeros(1, dtype=np.int64), 1.0, float(es[0])
+        return np.round(r).astype(np.int64), np.zeros(1, dtype=np.int64), h, float(es[0])
+    d = np.diff(es)
+    h = float((es[-1] - es[0]) / (es.size - 1))
+    span = float(max(np.max(np.abs(es)), np.max(np.abs(x)), h))
+    allowed = _LATTICE_ULPS * _sc.EPS * span
+    if np.max(np.abs(d - h)) > allowed:
+        raise ValueError(
+            "e_values are not on one uniform lattice: they must be equally spaced to within rounding "
+            f"(spacings range from {d.min():.17g} to {d.max():.17g}, a spread of "
+            f"{np.max(np.abs(d - h)) / (_sc.EPS * span):.3g} units of roundoff of the grid scale; "
+            f"at most {_LATTICE_ULPS:g} are allowed)"
+        )
+    je = np.round((e - es[0]) / h).astype(np.int64)
+    r = (x - es[0]) / h
+    off = np.abs(r - np.round(r)) * h  # distance of each letter from its nearest lattice point
+    if np.any(off > allowed):
+        i = int(np.argmax(off))
+        raise ValueError(
+            f"x_values and e_values are not on one uniform lattice: x = {float(x[i]):.17g} is "
+            f"{float(off[i]):.3g} away from the nearest point min(e_values) + k * {h:.17g} "
+            f"({float(off[i]) / h:.3g} spacings, {float(off[i]) / (_sc.EPS * span):.3g} units of roundoff "
+            f"of the grid scale; at most {_LATTICE_ULPS:g} are allowed): its outputs would never "
+            "coincide with those of the other letters"
+        )
+    ix = np.round(r).astype(np.int64)
+    if (ix.max() - ix.min()) + (je.max() - je.min()) + 1 > 10_000_000:
+        raise ValueError("the lattice of Y = X + E would have more than 10^7 points; use a coarser grid")
+    return ix, je, h, float(es[0])

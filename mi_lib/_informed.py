@@ -1,0 +1,424 @@
+r"""Informed attacker on finite alphabets, :func:`discrete_attack` (public via :mod:`mi_lib.discrete`).
+
+Algorithm: remove the cheapest cost exactly and bring the reduced costs to
+unit scale (:mod:`mi_lib._scaling`); return the edge solution, a constant
+output or the zero-information linear program when they apply; otherwise
+search the slope of the budget (:mod:`mi_lib._slope_search`), solving the
+fixed-slope mixing problem at each (:mod:`mi_lib._mixing`). Bound: the
+informed dual of :mod:`mi_lib._certificates` at the requested budget.
+Derivations: ``notes/discrete_solvers.md``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import coo_matrix
+
+from . import _scaling as _sc
+from . import _validation as v
+from ._certificates import _informed_value
+from ._discrete_results import DiscreteAttack
+from ._mixing import (
+    _Eval,
+    _informed_attach,
+    _informed_channel,
+    _informed_core,
+    _informed_logf,
+    _informed_san,
+    _informed_sensitivity,
+    _informed_staged,
+    _informed_strip,
+    _Mix,
+    _Rows,
+    _rows_cost,
+    _rows_mi,
+    _rows_of,
+)
+from ._slope_search import _slope_search
+
+
+def _zero_mi_lp(rows: _Rows, ctil: np.ndarray):
+    """Cheapest channel with I(U;Y) = 0 (a barycentre linear program), or None."""
+    n = rows.p.size
+    ny = ctil.shape[1]
+    fin = np.isfinite(ctil[rows.x])  # (n, ny)
+    kk, yy = np.nonzero(fin)
+    nv = kk.size
+    nq = ny
+    cobj = np.concatenate([rows.p[kk] * ctil[rows.x[kk], yy], np.zeros(nq)])
+    # rows sum to one
+    A1 = coo_matrix((np.ones(nv), (kk, np.arange(nv))), shape=(n, nv + nq))
+    # for each group g and y: sum_x p(x|u) W - q(y) = 0
+    G = len(rows.groups)
+    grp = np.empty(n, dtype=np.intp)
+    for g, idx in enumerate(rows.groups):
+        grp[idx] = g
+    r2 = grp[kk] * ny + yy
+    data2 = np.exp(rows.logpxu[kk])
+    rq = np.repeat(np.arange(G) * ny, ny) + np.tile(np.arange(ny), G)
+    cq = nv + np.tile(np.arange(ny), G)
+    A2 = coo_matrix(
+        (np.concatenate([data2, -np.ones(G * ny)]), (np.concatenate([r2, rq]), np.concatenate([np.arange(nv), cq]))),
+        shape=(G * ny, nv + nq),
+    )
+    from scipy.sparse import vstack as svstack
+
+    Aeq = svstack([A1, A2]).tocsr()
+    beq = np.concatenate([np.ones(n), np.zeros(G * ny)])
+    res = linprog(
+        cobj,
+        A_eq=Aeq,
+        b_eq=beq,
+        bounds=(0, None),
+        method="highs",
+        options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
+    )
+    if res.status != 0:
+        return None
+    W = np.zeros((n, ny))
+    W[kk, yy] = np.maximum(res.x[:nv], 0.0)
+    W /= W.sum(axis=1, keepdims=True)
+    return W
+
+
+def _check_cost(cost, nx: int) -> np.ndarray:
+    try:
+        c = np.asarray(cost, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"cost must be numeric; got {type(cost).__name__}") from exc
+    if c.ndim != 2:
+        raise ValueError(f"cost must be 2-dimensional (|X| x |Y|); got shape {c.shape}")
+    if c.shape[0] != nx:
+        raise ValueError(f"shape mismatch: p_ux has {nx} columns (|X|) but cost has {c.shape[0]} rows")
+    if c.shape[1] == 0:
+        raise ValueError("cost has no columns (empty output alphabet)")
+    if np.any(np.isnan(c)):
+        raise ValueError("cost contains NaN")
+    if np.any(c == -np.inf):
+        raise ValueError("cost contains -inf")
+    if np.any(c < 0):
+        raise ValueError(f"cost must be non-negative (np.inf marks a forbidden output); min is {np.min(c):.6g}")
+    return c
+
+
+@_sc.quiet_range
+def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack:
+    r"""Informed attacker on finite alphabets: minimise :math:`I(U; Y)` under a cost budget.
+
+    Primal problem (problem (1) of the paper on finite alphabets):
+
+    .. math::
+
+        I^*(B) = \min_{W} I(U; Y) \quad\text{s.t.}\quad
+        \sum_{u,x,y} p(u, x)\, W(y \mid u, x)\, c(x, y) \le B,
+
+    over channels :math:`W(\cdot \mid u, x)` supported where
+    :math:`c(x, y) < \infty`. It is convex (Lemma 2.1).
+
+    Parameters
+    ----------
+    p_ux : array_like, shape (|U|, |X|)
+        Joint pmf of :math:`(U, X)` (non-negative, sums to 1 within 1e-9).
+    cost : array_like, shape (|X|, |Y|)
+        Cost :math:`c(x, y) \ge 0` of turning ``x`` into ``y``; ``np.inf``
+        forbids the pair. Every ``x`` with :math:`p(x) > 0` needs a finite
+        entry.
+    budget : float
+        :math:`B \ge \sum_x p(x) \min_y c(x, y)` (the cheapest cost).
+    tol : float, default 1e-10
+        Target for the certified gap, in nats. The solver stops as soon as
+        ``gap <= tol``; reported gaps are typically far below it.
+
+    Returns
+    -------
+    DiscreteAttack
+        ``mi``, ``channel``, ``multiplier``, ``lower_bound``, ``gap`` and
+        extras (``cost``, ``min_budget``, ``iterations``, ``evaluations``).
+
+    Raises
+    ------
+    ValueError
+        If ``p_ux`` is not a 2-D pmf, ``cost`` is malformed or of the wrong
+        shape, or ``budget`` is negative, non-finite or below the cheapest
+        achievable cost.
+
+    Notes
+    -----
+    Dual bound used (valid for every :math:`s \ge 0` and every
+    :math:`\alpha`; see ``notes/discrete_solvers.md`` for the one-line proof):
+
+    .. math::
+
+        I^*(B) \ge \sum_{u,x} p(u,x)\,\alpha_{u,x} - sB
+        - \log \max_y \sum_u p(u) \max_x e^{\alpha_{u,x} - s c(x,y)} .
+
+    It is evaluated with :math:`\alpha_{u,x} = \log p(x|u) - \log f_{u,x}`
+    from the slope-:math:`s` mixing problem solved by the scaled active-set
+    Newton method (``notes/discrete_solvers.md``), at the requested :math:`B`. Budgets at or beyond the cheapest
+    zero-information cost (found by a linear program) return a channel with
+    :math:`I(U;Y) = 0` up to rounding and the trivial bound 0. At the
+    infeasibility edge :math:`B = \sum_x p(x)\min_y c(x,y)` only cheapest
+    outputs are allowed, and the problem without budget on those is solved.
+
+    Scale: the constant :math:`\min_y c(x, y)` is removed exactly and the
+    reduced costs are brought to unit scale by a power of two before any
+    tolerance is applied (``notes/discrete_solvers.md``, "Scale and rounding"), so the result
+    is the same for ``cost * g, budget * g`` and for ``cost + K, budget + K``
+    up to the rounding of those data. ``converged`` is ``gap <= tol``; when it
+    is false a :class:`mi_lib.ConvergenceWarning` is issued.
+
+    Examples
+    --------
+    Binary uniform source, Hamming cost: :math:`R(\varepsilon) = \log 2 -
+    h(\varepsilon)`.
+
+    >>> res = discrete_attack([[0.5, 0.0], [0.0, 0.5]], [[0, 1], [1, 0]], 0.1)
+    >>> round(res.mi, 10), res.gap < 1e-9
+    (0.3680642072, True)
+    """
+    p = v.pmf(p_ux, "p_ux", ndim=2)
+    c = _check_cost(cost, p.shape[1])
+    B = v.nonnegative(budget, "budget")
+    tol = v.positive(tol, "tol")
+    nU, nX = p.shape
+    ny = c.shape[1]
+    px = p.sum(axis=0)
+    finite_row = np.any(np.isfinite(c), axis=1)
+    if np.any((px > 0) & ~finite_row):
+        bad = int(np.nonzero((px > 0) & ~finite_row)[0][0])
+        raise ValueError(f"cost row {bad} has no finite entry but p(x={bad}) > 0: no output is reachable")
+    cmin = np.where(finite_row, np.min(np.where(np.isfinite(c), c, np.inf), axis=1), 0.0)
+    # the constant offset min_y c(x, y) is removed exactly: reduced costs, and the reduced budget
+    # B - sum p(u,x) cmin(x) in exact arithmetic (a budget a few ulps above the cheapest cost is not it)
+    offset = _sc.exact_offset(p, cmin)
+    Bmin = float(offset)
+    Bt = _sc.reduced_budget(B, offset)
+    with np.errstate(invalid="ignore"):
+        ctil_raw = np.where(np.isfinite(c), c - cmin[:, None], np.inf)
+    # unit of cost: a power of two (exact), so that every threshold below is scale-free
+    k = _sc.unit_exponent(ctil_raw)
+    # a budget below the cheapest cost by no more than rounding (of a floating-point sum of the
+    # cheapest costs, or of costs meant to be 0 computed as, say, (y - x)^2) is read as the cheapest
+    # cost (the edge); anything lower is infeasible
+    if Bt < -4.0 * (p.size + 2) * _sc.EPS * max(Bmin, math.ldexp(1.0, k)):
+        raise ValueError(
+            f"budget {B:.17g} is infeasible: the cheapest achievable expected cost is {Bmin:.17g}"
+        )
+    Bt = max(Bt, 0.0)
+    ctil = _sc.scaled(ctil_raw, k)
+    Bt = float(_sc.scaled(Bt, k))
+    rows = _rows_of(p)
+    cfin = np.where(np.isfinite(ctil), ctil, 0.0)
+
+    def full_channel(Wr: np.ndarray) -> np.ndarray:
+        out = np.zeros((nU, nX, ny))
+        cheapest = np.argmin(np.where(np.isfinite(c), c, np.inf), axis=1)
+        out[:, np.arange(nX), cheapest] = 1.0
+        out[rows.u, rows.x] = Wr
+        out.setflags(write=False)
+        return out
+
+    def finish(Wr, mi, lb, s, iters, evals) -> DiscreteAttack:
+        cst = Bmin + _sc.unscaled(_rows_cost(rows, Wr, cfin), k)
+        lb = min(lb, mi) if lb > mi and lb - mi < 1e-13 else lb
+        gap = float(mi - lb)
+        converged, message = _sc.report(gap, tol, "discrete_attack", stacklevel=5)
+        return DiscreteAttack(
+            mi=float(mi),
+            lower_bound=float(lb),
+            gap=gap,
+            channel=full_channel(Wr),
+            multiplier=_sc.unscaled(float(s), -k),
+            cost=float(cst),
+            budget=B,
+            min_budget=Bmin,
+            iterations=int(iters),
+            evaluations=int(evals),
+            converged=converged,
+            message=message,
+        )
+
+    # Only one u: I(U; Y) = 0 at the cheapest channel. (X independent of U is found by the search:
+    # its zero-information channel is the cheapest one, returned with the exact LP channel.)
+    if len(rows.groups) <= 1:
+        W0 = np.zeros((rows.p.size, ny))
+        W0[np.arange(rows.p.size), np.argmin(np.where(np.isfinite(c), c, np.inf), axis=1)[rows.x]] = 1.0
+        return finish(W0, _rows_mi(rows, W0), 0.0, 0.0, 0, 0)
+
+    tol_in = max(min(1e-3 * tol, 1e-13), 1e-15)
+
+    # Infeasibility edge (the budget equals the cheapest cost): only cheapest outputs; solve the
+    # unbudgeted problem on them.
+    if Bt <= 0.0:
+        logK0 = np.where(ctil == 0.0, 0.0, -np.inf)
+        core = _informed_core(rows)
+        tails = None if np.all(core) else ~core
+        mix, logf, lm, it = _informed_staged(logK0, rows, tol_in, core)
+        if tails is not None:
+            mix = _informed_attach(logK0, rows, mix, logf, core, tails)
+            logf, _ = _informed_logf(logK0, rows, mix)
+        Wr = _informed_channel(logK0, rows, mix, logf)
+        mi = _rows_mi(rows, Wr)
+        lb = _informed_value(logK0, rows, logf, tails)
+        if tails is not None and mi - lb > tol:  # repaired tail values too loose: iterate every row
+            everyone = np.ones(rows.p.size, dtype=bool)
+            mix2, logf2, _, it2 = _informed_staged(logK0, rows, tol_in, everyone, mix)
+            it += it2
+            lb = max(lb, _informed_value(logK0, rows, logf2, None))
+            W2 = _informed_channel(logK0, rows, mix2, logf2)
+            mi2 = _rows_mi(rows, W2)
+            if mi2 < mi:
+                Wr, mi = W2, mi2
+        lb = max(lb, 0.0)
+        return finish(Wr, mi, lb, math.inf, it, 1)
+
+    # A constant output is a zero-information channel: if the cheapest one fits, it is optimal.
+    const = np.where(np.isfinite(ctil), px[:, None] * cfin, np.inf)
+    const = np.where(px[:, None] > 0, const, 0.0).sum(axis=0)
+    y0 = int(np.argmin(const))
+    if const[y0] <= Bt:
+        W0 = np.zeros((rows.p.size, ny))
+        W0[:, y0] = 1.0
+        return finish(W0, 0.0, 0.0, 0.0, 0, 0)
+    res = _informed_search(rows, ctil, cfin, Bt, tol, tol_in)
+    Wr, mi, lb, s, iters, evals = res
+    return finish(Wr, mi, max(lb, 0.0), s, iters, evals)
+
+
+def _atoms_key(mix: _Mix) -> frozenset:
+    big = mix.lw > math.log(1e-12)
+    return frozenset((int(y), tuple(int(k) for k in s)) for y, s in zip(mix.y[big], mix.sel[big]))
+
+
+class _InformedOracle:
+    """Slope-s solves of the informed problem (mixing problem + scaled active-set Newton method)."""
+
+    def __init__(self, rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, Bt: float, tol_in: float,
+                 tails: bool = True):
+        self.rows, self.ctil, self.cfin, self.Bt, self.tol_in = rows, ctil, cfin, Bt, tol_in
+        self.core = _informed_core(rows) if tails else np.ones(rows.p.size, dtype=bool)
+        self.tails = None if np.all(self.core) else ~self.core
+        self._dcost: dict = {}
+        self.states: dict = {}  # slope -> mixture of the last full solve there
+
+    def measure(self, W: np.ndarray) -> tuple[float, float]:
+        return _rows_mi(self.rows, W), _rows_cost(self.rows, W, self.cfin)
+
+    def solve(self, s: float, warm: _Eval | None = None, generate: bool = True, mix0: _Mix | None = None) -> _Eval:
+        rows, core = self.rows, self.core
+        logK = -s * self.ctil
+        act = None if self.tails is None else core
+        if mix0 is not None:  # restricted solves and solves from a given mixture
+            mix, logf, lm, it = _informed_san(logK, rows, _informed_strip(rows, mix0, core), self.tol_in,
+                                              generate=generate, active=act)
+        elif warm is not None:
+            # a few Newton steps from the nearby solution usually suffice; if not (the support moved
+            # far), bring the rows back in by stages
+            start = _informed_strip(rows, warm.state[0], core)
+            mix, logf, lm, it = _informed_san(logK, rows, start, self.tol_in, maxiter=10, active=act)
+            if not lm <= self.tol_in:
+                mix, logf, lm, it2 = _informed_staged(logK, rows, self.tol_in, core, mix)
+                it += it2
+        else:
+            mix, logf, lm, it = _informed_staged(logK, rows, self.tol_in, core)
+        if self.tails is not None:  # the tails follow at their first-order optimum
+            mix = _informed_attach(logK, rows, mix, logf, core, self.tails)
+            logf, _ = _informed_logf(logK, rows, mix)
+        Wr = _informed_channel(logK, rows, mix, logf)
+        H = float(rows.p @ (rows.logpxu - logf)) if np.all(np.isfinite(logf)) else math.inf
+        mi = _rows_mi(rows, Wr) if generate else math.nan
+        if generate:
+            self.states[s] = mix
+        if not generate:
+            value = math.nan
+        elif self.tails is None:  # lm is log max D over every row and output: the plain bound
+            value = H - lm if math.isfinite(H) and math.isfinite(lm) else -math.inf
+        else:
+            value = _informed_value(logK, rows, logf, self.tails)
+        return _Eval(
+            s=s, X=Wr, cost=_rows_cost(rows, Wr, self.cfin), mi=mi, H=H,
+            value=value, key=_atoms_key(mix), state=(mix, logf), iterations=it,
+        )
+
+    def dcost(self, r: _Eval) -> float:
+        """d cost / d log s along the solution path at r (nan if unusable); computed once, on demand."""
+        got = self._dcost.get(id(r))
+        if got is None:
+            mix, logf = r.state
+            got = (_informed_sensitivity(-r.s * self.ctil, self.rows, mix, logf, self.cfin, r.s)
+                   if r.s > 0 and math.isfinite(r.value) else math.nan)
+            self._dcost[id(r)] = got
+        return got
+
+    def restricted(self, s: float, ev: _Eval) -> _Eval:
+        m0 = ev.state[0]
+        return self.solve(s, generate=False, mix0=_Mix(m0.y, m0.sel, m0.lw.copy()))
+
+
+def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: float):
+    """Slope search for the informed problem (reduced budget ``Bt`` > 0, costs at unit scale)."""
+    # a channel counts as within budget when its computed cost exceeds Bt by no more than the
+    # rounding of the cost sum (relative to Bt: the problem has no absolute scale)
+    slack = 4.0 * (rows.p.size + 2) * _sc.EPS * Bt
+    oracle = _InformedOracle(rows, ctil, cfin, Bt, tol_in)
+    pos = ctil[np.isfinite(ctil) & (ctil > 0)]
+    s0 = 1.0 / float(np.median(pos)) if pos.size else 1.0
+
+    lp_tried = [False]
+
+    def zero_exit(r: _Eval) -> bool:
+        if r.cost <= Bt + slack and r.mi <= 0.1 * tol:
+            # information is (numerically) zero within budget: prefer an exact zero-information channel
+            if not lp_tried[0]:
+                lp_tried[0] = True
+                W0 = _zero_mi_lp(rows, ctil)
+                if W0 is not None and _rows_cost(rows, W0, cfin) <= Bt + slack:
+                    mi0 = _rows_mi(rows, W0)
+                    if mi0 < r.mi:
+                        object.__setattr__(r, "X", W0)
+                        object.__setattr__(r, "mi", mi0)
+            return True
+        return False
+
+    done = [False]
+
+    def floor_hook(r: _Eval):
+        if done[0]:
+            return None
+        done[0] = True
+        W0 = _zero_mi_lp(rows, ctil)
+        if W0 is not None and _rows_cost(rows, W0, cfin) <= Bt + slack:
+            return (W0, _rows_mi(rows, W0), 0.0, 0.0)
+        return None
+
+    out = _slope_search(oracle, Bt, tol, slack, s0, zero_exit=zero_exit, floor_hook=floor_hook)
+    X, mi, lb, sb, iters, evals = out
+    if mi - lb > tol and oracle.tails is not None:
+        # the tails' dual values were only repaired, not fitted, and at small budgets (large slopes)
+        # that repair can cost more than tol: certify at the best slope with every row iterated,
+        # starting from the mixture found there (the tails then have only a few Newton steps to go)
+        full = _InformedOracle(rows, ctil, cfin, Bt, tol_in, tails=False)
+        if sb in oracle.states:
+            r = full.solve(sb, mix0=oracle.states[sb])
+            if not r.value - sb * Bt >= mi - tol:
+                r2 = full.solve(sb)  # staged cold start with every row
+                r = r2 if r2.value > r.value else r
+            iters += r.iterations
+            evals += 1
+            if r.value - sb * Bt > lb:
+                lb = r.value - sb * Bt
+            if r.cost <= Bt + slack and r.mi < mi:
+                X, mi = r.X, r.mi
+        if mi - lb > tol:  # the best slope of the tail-repaired bounds is off: search again with every row
+            start = sb if 0.0 < sb < math.inf else s0
+            X2, mi2, lb2, sb2, it2, ev2 = _slope_search(full, Bt, tol, slack, start, zero_exit=zero_exit)
+            iters += it2
+            evals += ev2
+            if lb2 > lb:
+                lb, sb = lb2, sb2
+            if mi2 < mi:
+                X, mi = X2, mi2
+    return X, mi, lb, sb, iters, evals

@@ -1,0 +1,550 @@
+r"""Informed attacker at a fixed slope: the mixing problem and its Newton method (private module).
+
+For a slope :math:`s \ge 0` on the budget, :math:`\min_W I(U;Y) + s\,\mathbb{E}c`
+equals :math:`\min_m \sum_{u,x} p(u,x)[\log p(x|u) - \log \sum_y m_u(x,y) K(x,y)]`
+with :math:`K = e^{-sc}` (a nonparametric maximum-likelihood problem over
+atoms: one output letter and one input letter per :math:`u`). It is solved by
+a scaled active-set Newton method (:func:`_informed_san`) in relative
+coordinates, the rows brought in by decreasing :math:`p(x|u)`
+(:func:`_informed_staged`); rows below ``_TAIL`` are attached at their
+first-order optimum. The certificate of the fixed-slope problem is in
+:mod:`mi_lib._certificates`; the derivation in ``notes/discrete_solvers.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.linalg.lapack import dgesv as _dgesv
+
+from ._logdomain import _lse, _lse_1, _lse_ax, _mi_joint
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """The pairs (u, x) with p(u, x) > 0, grouped by u."""
+
+    u: np.ndarray  # u index of each row
+    x: np.ndarray  # x index of each row
+    p: np.ndarray  # p(u, x)
+    logp: np.ndarray
+    logpxu: np.ndarray  # log p(x | u)
+    groups: tuple  # row indices of each u (one array per u with p(u) > 0)
+    gu: np.ndarray  # the u index of each group
+    pu: np.ndarray  # p(u) of each group
+    grp: np.ndarray  # group index of each row
+
+
+def _rows_of(p_ux: np.ndarray) -> _Rows:
+    uu, xx = np.nonzero(p_ux > 0)
+    p = p_ux[uu, xx]
+    pu_all = p_ux.sum(axis=1)
+    gu = np.unique(uu)
+    groups = tuple(np.nonzero(uu == g)[0] for g in gu)
+    grp = np.searchsorted(gu, uu)
+    return _Rows(
+        u=uu,
+        x=xx,
+        p=p,
+        logp=np.log(p),
+        logpxu=np.log(p) - np.log(pu_all[uu]),
+        groups=groups,
+        gu=gu,
+        pu=pu_all[gu],
+        grp=grp,
+    )
+
+
+@dataclass(slots=True)
+class _Mix:
+    """Atoms of the mixing problem (output letter + one row per u) and their log-weights."""
+
+    y: np.ndarray  # (J,) output index
+    sel: np.ndarray  # (J, G) row index chosen for each group
+    lw: np.ndarray  # (J,) log-weights (a normalised mixture has logsumexp(lw) = 0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Eval:
+    """Solution of a problem at one slope s (Lagrangian min I + s cost)."""
+
+    s: float
+    X: np.ndarray  # primal point (channel rows)
+    cost: float
+    mi: float
+    H: float  # primal Lagrangian value at X (restricted optimum for restricted solves)
+    value: float  # certified lower bound on min_X I + s cost (nan for restricted solves)
+    key: frozenset  # support identity
+    state: object  # warm start: (mix, logf)
+    iterations: int
+
+
+def _informed_logf(logK: np.ndarray, rows: _Rows, mix: _Mix) -> tuple[np.ndarray, np.ndarray]:
+    """log f per row (-inf for a row no atom serves) and log L (J, G) of each atom on its rows."""
+    J = mix.y.size
+    lL = logK[rows.x[mix.sel], mix.y[:, None]]
+    A = np.full((rows.p.size, J), -np.inf)
+    cols = np.arange(J)
+    for g in range(mix.sel.shape[1]):
+        A[mix.sel[:, g], cols] = lL[:, g] + mix.lw
+    return _lse_ax(A, 1), lL
+
+
+def _informed_gradient(logK: np.ndarray, rows: _Rows, logf: np.ndarray):
+    """log of the directional derivative D(y) of the best atom at every y, and that atom."""
+    logD, sel, _ = _informed_terms(logK, rows, logf)
+    return logD, sel
+
+
+def _informed_terms(logK: np.ndarray, rows: _Rows, logf: np.ndarray, active: np.ndarray | None = None):
+    """``log D(y)``, the best atom at every y and the per-group terms ``log max_x p(u,x) K(x,y) / f_{u,x}``.
+
+    ``D(y) = sum_u max_x p(u, x) K(x, y) / f_{u,x}`` over the rows in
+    ``active`` (all rows by default); the group terms form a (G, |Y|) array.
+    """
+    a = rows.logp - logf
+    if active is not None:
+        a = np.where(active, a, -np.inf)
+    if not np.all(np.isfinite(a) | (a == -np.inf)):  # unserved rows (log f = -inf): no term
+        a = np.where(np.isfinite(a), a, -np.inf)
+    T = a[:, None] + logK[rows.x]
+    ny = logK.shape[1]
+    G = np.empty((len(rows.groups), ny))
+    sel = np.empty((ny, len(rows.groups)), dtype=np.intp)
+    cols = np.arange(ny)
+    for g, idx in enumerate(rows.groups):
+        if idx.size == 1:
+            G[g] = T[idx[0]]
+            sel[:, g] = idx[0]
+            continue
+        Tg = T[idx]
+        am = np.argmax(Tg, axis=0)
+        G[g] = Tg[am, cols]
+        sel[:, g] = idx[am]
+    return _lse_ax(G, 0), sel, G
+
+
+def _informed_qp(M: np.ndarray, q: np.ndarray, lb: np.ndarray, z0: np.ndarray, rank: int) -> np.ndarray:
+    """Solve the scaled Newton subproblem (a bound-constrained convex QP).
+
+    Minimises ``q'z + z'(diag(sigma) M)z / 2`` over ``z >= lb`` by a primal
+    active-set method started at the feasible point ``z0`` (its variables at
+    their bound form the initial working set). ``M`` is the row-scaled Hessian
+    ``R Pi`` (entries of order one whatever the masses), so every linear solve
+    is well conditioned; the scaling ``sigma > 0`` itself never enters.
+    Optimality: ``q + M z = 0`` on the free variables, ``(q + M z)_j >= 0``
+    for those at their bound. The Hessian is singular when the free atoms are
+    linearly dependent; a tiny ridge then turns the solve into a step along
+    the null direction, which the ratio test stops at the first bound.
+    """
+    tiny = 1e-14
+    J = q.size
+    z = z0.copy()
+    F = z > lb
+    first = True
+    for _ in range(4 * J + 20):
+        Fi = np.flatnonzero(F)
+        if Fi.size:
+            MF = M[Fi[:, None], Fi]
+            MF.flat[:: Fi.size + 1] *= 1.0 + 1e-12  # a tiny ridge (relative to the diagonal)
+            zb = np.where(F, 0.0, z)
+            rhs = -(q[Fi] + M[Fi] @ zb)
+            _, _, zF, info = _dgesv(MF, rhs)
+            if info != 0 or not np.all(np.isfinite(zF)):  # pragma: no cover - singular despite the ridge
+                break
+            zc = z[Fi]
+            lbF = lb[Fi]
+            blocked = zF < lbF - tiny
+            if blocked.any():
+                d = zF - zc
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = np.where(blocked & (d < 0), (lbF - zc) / d, np.inf)
+                i = int(np.argmin(ratio))
+                a = min(max(float(ratio[i]), 0.0), 1.0)
+                zc = zc + a * d
+                at = zc <= lbF + tiny
+                at[i] = True
+                zc[at] = lbF[at]
+                z[Fi] = zc
+                F[Fi[at]] = False
+                continue
+            z[Fi] = zF
+        Bi = np.flatnonzero(~F)
+        if Bi.size == 0:
+            break
+        rho = q[Bi] + M[Bi] @ z
+        i = int(np.argmin(rho))
+        if rho[i] >= -1e-13:
+            break
+        if first:  # release the steepest descent variables at once the first time (as many as the
+            # rank leaves room for: more would only be dropped again one solve at a time), then one at a time
+            room = max(rank - Fi.size, 1)
+            neg = np.flatnonzero(rho < -1e-13)
+            F[Bi[neg[np.argsort(rho[neg])[:room]]]] = True
+            first = False
+        else:
+            F[Bi[i]] = True
+    return z
+
+
+def _ratio(logp: np.ndarray, logf: np.ndarray, sel: np.ndarray) -> np.ndarray:
+    """``log p_k - log f_k`` on the rows ``sel``; -inf for a row outside the problem (p = 0 and f = 0).
+
+    Rows not yet active have ``log p = -inf`` here and may have no atom
+    (``log f = -inf``): their term in D and in the Hessian is 0, not NaN.
+    """
+    with np.errstate(invalid="ignore"):
+        a = logp[sel] - logf[sel]
+    return np.where(np.isnan(a), -np.inf, a)
+
+
+def _informed_san(
+    logK: np.ndarray, rows: _Rows, mix: _Mix, tol: float, *, generate: bool = True,
+    active: np.ndarray | None = None, maxiter: int = 200,
+):
+    """Scaled active-set Newton method for the slope-s mixing problem.
+
+    Minimises ``F(w) = -sum_k p_k log f_k + sum_j w_j`` (``f = L w``) over
+    ``w >= 0`` on the atoms of ``mix`` (adding, when ``generate``, the best
+    atoms at the local maxima over y of the directional derivative
+    ``D(y) = sum_u max_x p(u,x) K(x,y) / f_{u,x}`` that exceed 1). Each step
+    solves the Newton subproblem in relative coordinates ``w_j -> w_j (1 + z_j)``
+    (new atoms: ``sigma_j z_j``, ``sigma_j`` the weight that would carry all of
+    its most constrained row), in which the Hessian, divided row by row by the
+    atom's scale, is ``R Pi``: ``R_jk = p_k L_kj / f_k`` and
+    ``Pi_kj = sigma_j L_kj / f_k`` are both of order one whatever the masses
+    ``p_k``. Weights live in the log domain; an Armijo search on F follows.
+    Only rows in ``active`` count (the others are attached later).
+
+    Returns the normalised mixture, log f for it, the certified
+    ``lm = log max D`` (over all outputs, or over the atoms when not
+    ``generate``) and the number of Newton steps. The gap at this slope is
+    ``lm`` (``H - lm`` is a lower bound, ``H`` the mixture's value).
+    """
+    p = rows.p if active is None else np.where(active, rows.p, 0.0)
+    logp = rows.logp if active is None else np.where(active, rows.logp, -np.inf)
+    act = np.ones(p.size, dtype=bool) if active is None else active
+    logptot = math.log(float(p.sum()))
+    y, sel, lw = mix.y, mix.sel, mix.lw
+    dying = np.zeros(y.size, dtype=bool)  # atoms the last Newton subproblem removed
+    it = 0
+    logf, lL = _informed_logf(logK, rows, mix)
+    while True:
+        served = bool(np.all(np.isfinite(logf[act])))
+        logDA = _lse_ax(np.where(np.isfinite(lL), _ratio(logp, logf, sel) + lL, -np.inf), 1) if served else None
+        if generate and served:
+            logD, selbest, _ = _informed_terms(logK, rows, logf, active)
+            lm = float(max(logD.max(), logDA.max()))
+        else:
+            lm = float(logDA.max()) if served else math.inf
+        logS = _lse_1(lw) - logptot
+        if not served or lm + logS <= tol or it >= maxiter:
+            break
+        it += 1
+        J0 = y.size
+        if generate:
+            # candidates: local maxima of D over the outputs, and every output near the largest
+            # (adding every output with D > 1 makes the subproblem degenerate and slow)
+            up = np.ones(logD.size, dtype=bool)
+            up[1:] &= logD[1:] >= logD[:-1]
+            up[:-1] &= logD[:-1] >= logD[1:]
+            cand = np.nonzero((logD > 0.0) & (up | (logD > 0.5 * lm)))[0]
+            cap = int(act.sum()) + 2  # the optimum has at most one atom per row
+            if cand.size > cap:
+                cand = cand[np.argsort(logD[cand])[::-1][:cap]]
+            if cand.size:
+                have = set(map(tuple, np.column_stack([y, sel]).tolist()))
+                ck = np.column_stack([cand, selbest[cand]])
+                fresh = np.array([tuple(r) not in have for r in ck.tolist()], dtype=bool)
+                if np.any(fresh):
+                    y = np.concatenate([y, cand[fresh]])
+                    sel = np.vstack([sel, selbest[cand[fresh]]])
+                    lL = logK[rows.x[sel], y[:, None]]
+                    with np.errstate(invalid="ignore"):
+                        logDA = _lse_ax(np.where(np.isfinite(lL), _ratio(logp, logf, sel) + lL, -np.inf), 1)
+        J = y.size
+        fin = np.isfinite(lL)
+        with np.errstate(invalid="ignore"):
+            gap_rows = np.where(fin, logf[sel] - lL, np.inf)
+        logsig = np.concatenate([lw, np.min(gap_rows[J0:], axis=1)])
+        # Newton subproblem, each atom's row of the (row-scaled) Hessian divided by its D_j, so that
+        # R_jk / D_j <= 1 even when a warm start leaves rows starved (the LCP is unchanged)
+        logRn = np.where(fin, _ratio(logp, logf, sel) + lL - logDA[:, None], -np.inf)
+        with np.errstate(invalid="ignore"):  # NaN only on rows outside the problem (R = 0 there)
+            logPi = np.where(fin, lL + logsig[:, None] - logf[sel], -np.inf)
+        logPi = np.where(np.isnan(logPi), -np.inf, logPi)
+        n = p.size
+        Rm = np.zeros((J, n))
+        Pm = np.zeros((n, J))
+        cols = np.arange(J)
+        with np.errstate(under="ignore"):
+            for g in range(sel.shape[1]):
+                Rm[cols, sel[:, g]] = np.exp(logRn[:, g])
+                Pm[sel[:, g], cols] = np.exp(np.minimum(logPi[:, g], 0.0))
+        M = Rm @ Pm
+        qn = np.expm1(-logDA)  # (1 - D_j) / D_j
+        lb = np.concatenate([np.full(J0, -1.0), np.zeros(J - J0)])
+        # start the QP where the previous one ended: atoms it removed (still present after a partial
+        # step) at their bound, so that the active set changes only by what is new
+        z0 = np.concatenate([np.where(dying, -1.0, 0.0), np.zeros(J - J0)])
+        z = _informed_qp(M, qn, lb, z0 if J0 == dying.size else np.zeros(J), int(act.sum()))
+        # directional derivative of F along sigma z: sum_j sigma_j (1 - D_j) z_j, in the log domain
+        g0 = -np.expm1(logDA)
+        prod = g0 * z
+        with np.errstate(divide="ignore"):
+            mag = np.minimum(logsig + np.log(np.abs(prod)), 700.0)
+        slope = float(np.sum(np.sign(prod) * np.exp(mag)))
+        F0 = -float(p[act] @ logf[act]) + float(np.exp(lw).sum())
+        t = 1.0
+        while True:
+            tz = t * z
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lw_t = np.concatenate([lw + np.log1p(np.maximum(tz[:J0], -1.0)),
+                                       np.where(tz[J0:] > 0, logsig[J0:] + np.log(np.where(tz[J0:] > 0, tz[J0:], 1.0)), -np.inf)])
+            keep = np.isfinite(lw_t)
+            trial = _Mix(y[keep], sel[keep], lw_t[keep])
+            logf_t, lL_t = _informed_logf(logK, rows, trial)
+            if np.all(np.isfinite(logf_t[act])):
+                Ft = -float(p[act] @ logf_t[act]) + float(np.exp(trial.lw).sum())
+                if Ft <= F0 + 1e-4 * t * max(min(slope, 0.0), -1e300) + 1e-15 * max(1.0, abs(F0)):
+                    break
+            t *= 0.5
+            if t < 1e-10:
+                break
+        if t < 1e-10:  # no progress at this precision
+            y, sel = y[:J0], sel[:J0]
+            logf, lL = _informed_logf(logK, rows, _Mix(y, sel, lw))
+            break
+        dying = (z <= lb + 1e-14)[keep]
+        y, sel, lw = trial.y, trial.sel, trial.lw
+        logf, lL = logf_t, lL_t
+    # normalise: scaling w by 1/S scales f by 1/S and D by S
+    c = _lse_1(lw)
+    out = _Mix(y, sel, lw - c)
+    logf = logf - c
+    return out, logf, lm + c, it
+
+
+def _initial_mix(logK: np.ndarray, rows: _Rows, cover: np.ndarray | None = None,
+                 pool: np.ndarray | None = None) -> _Mix:
+    """One atom per input letter x of the rows in ``cover``, at its cheapest output.
+
+    Each atom holds the rows (u, x) of its letter and, for the groups without
+    one, the best row of ``pool`` (default ``cover``) at that output; it
+    weighs the letter's mass (the channel that keeps every x at its cheapest
+    output).
+    """
+    cov = np.ones(rows.p.size, dtype=bool) if cover is None else cover
+    pl = cov if pool is None else (pool | cov)
+    xs = np.unique(rows.x[cov])
+    ys, sels = [], []
+    for x in xs:
+        y = int(np.argmax(logK[x]))
+        sel = []
+        for idx in rows.groups:
+            hit = idx[cov[idx] & (rows.x[idx] == x)]
+            if hit.size:
+                sel.append(int(hit[0]))
+            else:
+                cand = idx[pl[idx]]
+                if cand.size == 0:
+                    cand = idx
+                sel.append(int(cand[np.argmax(rows.logp[cand] + logK[rows.x[cand], y])]))
+        ys.append(y)
+        sels.append(sel)
+    px = np.zeros(logK.shape[0])
+    np.add.at(px, rows.x[cov], rows.p[cov])
+    lw = np.log(px[xs])
+    return _Mix(y=np.array(ys, dtype=np.intp), sel=np.array(sels, dtype=np.intp), lw=lw - _lse(lw))
+
+
+def _informed_attach(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray, active: np.ndarray,
+                     new: np.ndarray) -> _Mix:
+    """Serve the rows ``new`` (not yet in the problem) by one atom each, at their first-order optimum.
+
+    For a row k of group g whose mass is small next to the rows already
+    solved, the optimum to first order in ``p_k`` sends it to the output
+    minimising ``(1 - T_g(y)) / K(x_k, y)``, ``T_g(y)`` the other groups' share
+    of the normalisation at y, with weight ``p_k / (1 - T_g(y))``; the atom
+    pairs it with the other groups' best rows at that output. The weight is
+    capped so that the rows it shares the atom with change by at most 1 %.
+    """
+    _, selbest, Gm = _informed_terms(logK, rows, logf, active)
+    G = Gm.shape[0]
+    ks = np.nonzero(new)[0]
+    g_of = rows.grp[ks]
+    ny = logK.shape[1]
+    tot_others = np.empty((G, ny))
+    cap = np.empty((G, ny))
+    yy = np.arange(ny)
+    for g in range(G):
+        others = np.delete(Gm, g, axis=0)
+        tot_others[g] = _lse(others, axis=0) if G > 1 else -np.inf
+        if G > 1:
+            so = np.delete(selbest, g, axis=1)  # (ny, G-1) the partner rows
+            with np.errstate(invalid="ignore"):
+                room = logf[so] - logK[rows.x[so], yy[:, None]]
+            room = np.where(np.isnan(room), np.inf, room)
+            cap[g] = np.min(room, axis=1) + math.log(1e-2)
+        else:
+            cap[g] = np.inf
+    with np.errstate(divide="ignore", invalid="ignore"):
+        head = np.log(-np.expm1(np.minimum(tot_others, 0.0)))  # log(1 - T_g(y)), -inf where saturated
+    lk = logK[rows.x[ks]]  # (m, ny)
+    hk = head[g_of]
+    ok = np.isfinite(lk) & np.isfinite(hk)
+    with np.errstate(invalid="ignore"):
+        val = np.where(ok, hk - lk, np.inf)  # log of the largest feasible lambda_k via y
+        logw = np.where(ok, rows.logp[ks][:, None] - hk, np.inf)
+    capk = cap[g_of]
+    valid = ok & (logw <= capk)
+    ys = np.where(np.any(valid, axis=1), np.argmin(np.where(valid, val, np.inf), axis=1),
+                  np.argmin(np.where(np.isfinite(lk), np.where(ok, val, np.inf), np.inf), axis=1))
+    none = ~np.any(ok, axis=1)
+    if np.any(none):  # every reachable output saturated by the other groups: fall back to the cheapest output
+        ys[none] = np.argmax(lk[none], axis=1)
+    r = np.arange(ks.size)
+    lwk = np.minimum(logw[r, ys], capk[r, ys])
+    lwk = np.where(np.isfinite(lwk), lwk, rows.logp[ks] + math.log(1e-2))
+    sels = selbest[ys].copy()
+    sels[r, g_of] = ks
+    return _Mix(y=np.concatenate([mix.y, ys.astype(np.intp)]), sel=np.vstack([mix.sel, sels]),
+                lw=np.concatenate([mix.lw, lwk]))
+
+
+_STAGES = (1e-4, 1e-8, 1e-12, 0.0)
+"""Levels of p(x | u) at which rows join the cold-start solve (largest first)."""
+
+
+_TAIL = 1e-18
+"""Rows with p(u, x) below this never enter the Newton iterations: they are attached at their
+first-order optimum, and the certificate gives them the largest dual values that keep it valid
+(:func:`_informed_value`); each moves the value and the bound by at most about p(u, x) times a
+log-ratio, far below the tolerance."""
+
+
+def _informed_core(rows: _Rows) -> np.ndarray:
+    """Rows solved by Newton's method: mass at least ``_TAIL``, and the largest row of every group."""
+    core = rows.p >= _TAIL
+    for idx in rows.groups:
+        core[idx[np.argmax(rows.p[idx])]] = True
+    return core
+
+
+def _informed_strip(rows: _Rows, mix: _Mix, core: np.ndarray) -> _Mix:
+    """The atoms of ``mix`` that involve only rows of ``core``."""
+    own = np.all(core[mix.sel], axis=1)
+    if own.all():
+        return mix
+    return _Mix(mix.y[own], mix.sel[own], mix.lw[own])
+
+
+def _informed_staged(logK: np.ndarray, rows: _Rows, tol: float, core: np.ndarray, mix0: _Mix | None = None, *,
+                     maxiter: int = 200):
+    """Slope-s problem on the rows of ``core``, brought in by decreasing p(x|u).
+
+    Rows with ``p(x | u) >= 1e-4`` are solved first (from the atoms of
+    ``mix0`` that involve only such rows, or from one atom per letter); every
+    later stage attaches the rows of the next decades at their first-order
+    optimum (:func:`_informed_attach`) and re-solves, so that a row is never
+    asked to move its weight across tens of orders of magnitude, or its
+    output across the grid, by Newton steps: the small rows follow the bulk.
+    """
+    pxu = np.exp(rows.logpxu)
+    active = (pxu >= _STAGES[0]) & core
+    for idx in rows.groups:  # every group keeps its largest row
+        active[idx[np.argmax(rows.p[idx])]] = True
+    mix = None
+    if mix0 is not None:
+        mix = _informed_strip(rows, mix0, active)
+        if mix.y.size:
+            logf, _ = _informed_logf(logK, rows, mix)
+            lost = active & ~np.isfinite(logf)
+            if np.any(lost):  # an active row only the dropped atoms served: give it its own letter's atom
+                extra = _initial_mix(logK, rows, lost, active)
+                mix = _Mix(np.concatenate([mix.y, extra.y]), np.vstack([mix.sel, extra.sel]),
+                           np.concatenate([mix.lw, extra.lw + float(_lse(rows.logp[lost]))]))
+        else:
+            mix = None
+    if mix is None:
+        mix = _initial_mix(logK, rows, active)
+    its = 0
+    logf = lm = None
+    for i, thr in enumerate(_STAGES):
+        if i > 0:
+            new = (pxu >= thr) & core & ~active
+            if not np.any(new):
+                continue
+            mix = _informed_attach(logK, rows, mix, logf, active, new)
+            active = active | new
+        last = bool(np.all(active == core))
+        # intermediate stages need only be close: the next one moves every weight again
+        mix, logf, lm, it = _informed_san(logK, rows, mix, tol if last else max(tol, 1e-6),
+                                          active=None if bool(np.all(active)) else active, maxiter=maxiter)
+        its += it
+    return mix, logf, lm, its
+
+
+def _informed_channel(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray) -> np.ndarray:
+    """W(y | u, x) = sum over atoms at y of w K(x, y) / f_{u,x} (rows renormalised)."""
+    n, ny = rows.p.size, logK.shape[1]
+    r = mix.sel.T.ravel()  # (G * J,) row of each (group, atom)
+    yy = np.tile(mix.y, mix.sel.shape[1])
+    with np.errstate(under="ignore", invalid="ignore"):
+        vals = np.exp(np.tile(mix.lw, mix.sel.shape[1]) + logK[rows.x[r], yy] - logf[r])
+    vals = np.where(np.isfinite(vals), vals, 0.0)
+    W = np.bincount(r * ny + yy, weights=vals, minlength=n * ny).reshape(n, ny)
+    tot = W.sum(axis=1, keepdims=True)
+    bad = ~(tot[:, 0] > 0)
+    if np.any(bad):  # a row no atom serves: its cheapest output (only possible for unconverged tails)
+        W[bad] = 0.0
+        W[np.nonzero(bad)[0], np.argmax(logK[rows.x[bad]], axis=1)] = 1.0
+        tot = W.sum(axis=1, keepdims=True)
+    return W / tot
+
+
+def _informed_sensitivity(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray, cfin: np.ndarray,
+                          s: float) -> float:
+    """d cost / d log s along the solution path at fixed support (nan if it is not defined)."""
+    fin = np.isfinite(mix.lw)
+    if not np.any(fin) or not np.all(np.isfinite(logf)):
+        return math.nan
+    y, sel, lw = mix.y[fin], mix.sel[fin], mix.lw[fin]
+    n, J = rows.p.size, y.size
+    lL = logK[rows.x[sel], y[:, None]]
+    ok = np.isfinite(lL)
+    cost = np.where(ok, cfin[rows.x[sel], y[:, None]], 0.0)  # (J, G)
+    with np.errstate(under="ignore"):
+        Rv = np.where(ok, np.exp(np.where(ok, rows.logp[sel] - logf[sel] + lL, -np.inf)), 0.0)
+        Pv = np.where(ok, np.exp(np.where(ok, lL + lw[:, None] - logf[sel], -np.inf)), 0.0)
+    Rm = np.zeros((J, n))
+    Pm = np.zeros((n, J))
+    Cm = np.zeros((n, J))
+    cols = np.arange(J)
+    for g in range(sel.shape[1]):
+        Rm[cols, sel[:, g]] = Rv[:, g]
+        Pm[sel[:, g], cols] = Pv[:, g]
+        Cm[sel[:, g], cols] = cost[:, g]
+    cbar = np.sum(Pm * Cm, axis=1)  # mean reduced cost of each row under the channel
+    var = np.sum(Pm * Cm * Cm, axis=1) - cbar**2
+    b = np.sum(Rm * (cbar[None, :] - Cm.T), axis=1)  # d D_j / d s
+    M = Rm @ Pm
+    try:
+        dth = np.linalg.lstsq(M, b, rcond=1e-12)[0]
+    except np.linalg.LinAlgError:  # pragma: no cover
+        return math.nan
+    dc = float(rows.p @ np.sum(Pm * (Cm - cbar[:, None]) * dth[None, :], axis=1)) - float(rows.p @ var)
+    return s * dc if math.isfinite(dc) else math.nan
+
+
+def _rows_mi(rows: _Rows, W: np.ndarray) -> float:
+    p_uy = np.zeros((len(rows.groups), W.shape[1]))
+    for g, idx in enumerate(rows.groups):
+        p_uy[g] = rows.p[idx] @ W[idx]
+    return _mi_joint(p_uy)
+
+
+def _rows_cost(rows: _Rows, W: np.ndarray, cfin: np.ndarray) -> float:
+    return float(np.sum(rows.p[:, None] * W * cfin[rows.x]))
