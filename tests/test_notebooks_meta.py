@@ -56,3 +56,20 @@ def test_solutions_stay_folded(path):
     for cell in solutions:
         hidden = cell["metadata"].get("jupyter", {})
         assert hidden.get("source_hidden") and hidden.get("outputs_hidden"), "a solution cell is not folded"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_opening_box(path):
+    """Aim, paper sections, prerequisites, a reading time that matches the notebook's length, take-aways."""
+    import re
+    import sys
+
+    sys.path.insert(0, str(path.parent.parent / "tools"))
+    from build_book import notebook_stats
+
+    first = "".join(_load(path)["cells"][0]["source"])
+    for label in ("**Aim.**", "**Paper sections:**", "**Prerequisites:**", "**Take-aways.**"):
+        assert label in first, f"the opening cell lacks {label}"
+    stated = re.search(r"\*\*Reading time:\*\* about (\d+) minutes", first)
+    assert stated, "the opening cell must state its reading time"
+    assert abs(int(stated.group(1)) - notebook_stats(path)["minutes"]) <= 3, "the stated reading time is stale"

@@ -47,6 +47,22 @@ def coalesce_streams(outputs: list) -> list:
     return merged
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def strip_widget_views(output: dict) -> dict:
+    """Drop the widget-view bundle (a random model id) from an output, keeping its text form.
+
+    The slider cells are for a live kernel; their stored output could not show a
+    widget anyway (no widget state is stored), and a random id would make every
+    run rewrite the notebook.
+    """
+    data = output.get("data")
+    if data and WIDGET_VIEW in data:
+        output["data"] = {k: v for k, v in data.items() if k != WIDGET_VIEW}
+    return output
+
+
 def run(path: Path, timeout: int, kernel_cwd: Path | None = None, write: bool = True) -> float:
     """Execute one notebook (in place unless ``write`` is False); return its wall time in seconds.
 
@@ -65,12 +81,13 @@ def run(path: Path, timeout: int, kernel_cwd: Path | None = None, write: bool = 
             kernel_name="python3",
             resources={"metadata": {"path": str(kernel_cwd or path.parent)}},
             record_timing=False,
+            store_widget_state=False,  # widget model ids are random: stored state would change every run
         )
         client.execute()
     elapsed = time.perf_counter() - start
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = coalesce_streams(cell.outputs)
+            cell.outputs = [strip_widget_views(o) for o in coalesce_streams(cell.outputs)]
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     if write:
         nbformat.write(nb, path)
