@@ -52,7 +52,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 from scipy.special import digamma
 
-from mi_lib._validation import finite_array, rng_from
+from mi_lib._validation import ArgumentTypeError, finite_array, rng_from
 
 __all__ = ["ksg_mi", "mixed_mi", "plugin_mi"]
 
@@ -68,7 +68,7 @@ _TIE_NOISE = 1e-10
 def _check_k(k: Any) -> int:
     """Return ``k`` as an int after checking that it is a positive integer."""
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
-        raise ValueError(f"k must be a positive integer; got {k!r}")
+        raise ArgumentTypeError(f"k must be a positive integer; got {k!r}")
     if k < 1:
         raise ValueError(f"k must be a positive integer; got {k}")
     return int(k)
@@ -120,7 +120,8 @@ def _discrete(v: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
     Returns ``(codes, counts)`` with ``codes[i]`` in ``range(len(counts))`` and
     ``counts[c]`` the number of samples with code ``c``. Codes follow the sorted
     order of the values for numeric and string arrays, the order of first
-    appearance for object arrays.
+    appearance for object arrays. Complex values are rejected (``TypeError``)
+    like everywhere else in the package, NaN and inf with ``ValueError``.
     """
     try:
         arr = np.asarray(v)
@@ -128,7 +129,9 @@ def _discrete(v: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"{name} must be a 1-dimensional array of hashable values") from exc
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-dimensional; got shape {arr.shape}")
-    if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
+    if arr.dtype.kind == "c":
+        raise ArgumentTypeError(f"{name} must not be complex (dtype {arr.dtype}); use real or string labels")
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or inf")
     if arr.dtype.kind != "O":
         _, codes, counts = np.unique(arr, return_inverse=True, return_counts=True)
@@ -136,6 +139,8 @@ def _discrete(v: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
         table: dict[Hashable, int] = {}
         codes_list = []
         for item in arr.tolist():
+            if isinstance(item, (complex, np.complexfloating)):
+                raise ArgumentTypeError(f"{name} must not hold complex values; got {item!r}")
             if isinstance(item, float) and not math.isfinite(item):
                 raise ValueError(f"{name} contains NaN or inf")
             try:
@@ -304,7 +309,8 @@ def mixed_mi(
     Parameters
     ----------
     labels : array_like, shape (N,)
-        Discrete labels, any hashable values (ints, strings, ...). Every label
+        Discrete labels, any hashable values (ints, strings, ...) except
+        complex numbers and NaN. Every label
         class must have more than ``k`` samples.
     y : array_like, shape (N,) or (N, d)
         Continuous samples, standardised and tie-broken as described in the
@@ -382,7 +388,8 @@ def plugin_mi(
     Parameters
     ----------
     u, y : array_like, shape (N,)
-        Paired samples of hashable values (ints, strings, ...).
+        Paired samples of hashable values (ints, strings, ...) except complex
+        numbers and NaN.
     correction : {None, "miller-madow"}
         ``"miller-madow"`` adds the Miller-Madow first-order bias correction.
     return_stderr : bool, default False

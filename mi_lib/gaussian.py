@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mi_lib._validation import nonnegative, positive, rng_from
+from mi_lib._validation import integer, nonnegative, positive, rng_from
 
 __all__ = [
     "GaussianAttack",
@@ -349,8 +349,7 @@ def sample_gaussian_attack(
         Their population covariance is ``gaussian_attack(a2, sigma2, D).covariance``
         (informed) or ``diag(a2, sigma2, D)`` (blind).
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"n must be a non-negative integer; got {n!r}")
+    n = integer(n, "n", minimum=0)
     gen = rng_from(rng)
     if blind:
         res = blind_gaussian_attack(a2, sigma2, D)

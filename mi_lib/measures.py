@@ -245,9 +245,7 @@ def fano_error_bound(
     float or ndarray
         The Fano lower bound on the error probability.
     """
-    if int(n_classes) != n_classes or n_classes < 2:
-        raise ValueError(f"n_classes must be an integer >= 2; got {n_classes!r}")
-    m = int(n_classes)
+    m = v.integer(n_classes, "n_classes", minimum=2)
     scale = v.log_base(base)
     i_n = v.finite_array(mi, "mi") * scale
     if np.any(i_n < 0):
@@ -394,8 +392,10 @@ def _index_set(idx: Sequence[int], d: int, name: str) -> list[int]:
     arr = np.atleast_1d(np.asarray(idx))
     if arr.size == 0:
         raise ValueError(f"{name} is empty")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D sequence of indices; got shape {arr.shape}")
     if arr.dtype.kind not in "iu":
-        raise ValueError(f"{name} must contain integers")
+        raise v.ArgumentTypeError(f"{name} must contain integers; got dtype {arr.dtype}")
     out = [int(i) for i in arr]
     if min(out) < 0 or max(out) >= d:
         raise ValueError(f"{name} has an index outside 0..{d - 1}")
@@ -634,8 +634,8 @@ def discrete_gaussian_mi(
     s2 = v.nonnegative(noise_var, "noise_var")
     if method not in ("trapezoid", "gauss-hermite"):
         raise ValueError(f"method must be 'trapezoid' or 'gauss-hermite'; got {method!r}")
-    if n_nodes is not None and (int(n_nodes) != n_nodes or n_nodes < 2):
-        raise ValueError("n_nodes must be an integer >= 2")
+    if n_nodes is not None:
+        n_nodes = v.integer(n_nodes, "n_nodes", minimum=2)
     keep = p > 0
     x, p = x[keep], p[keep]
     if s2 == 0.0:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate, optimize
 
-from mi_lib._validation import finite_array, nonnegative, positive, rng_from
+from mi_lib._validation import finite_array, integer, nonnegative, positive, real_scalar, rng_from
 
 __all__ = [
     "ProjectionAttack",
@@ -355,8 +355,7 @@ def sample_projection_attack(
     :math:`D_i = \sigma_i^2` the direction is erased: :math:`\Lambda_i = -U''_i`.
     """
     H = _matrix_arg(H)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"n must be a non-negative integer; got {n!r}")
+    n = integer(n, "n", minimum=0)
     gen = rng_from(rng)
     A, B = _perturbation_map(H, nonnegative(D, "D"))
     U = gen.standard_normal((int(n), H.shape[1]))

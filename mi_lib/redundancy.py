@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from mi_lib._validation import nonnegative, positive
+from mi_lib._validation import integer, nonnegative, positive
 from mi_lib.gaussian import GaussianAttack, gaussian_attack, gaussian_attack_budget
 
 __all__ = ["CopiesAttack", "copies_attack", "copies_attack_budget"]
@@ -85,9 +85,8 @@ class CopiesAttack:
 def _check(a2, sigma2, n, budget) -> tuple[float, float, int]:
     a2 = positive(a2, "a2")
     sigma2 = nonnegative(sigma2, "sigma2")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive integer; got {n!r}")
-    if budget not in _BUDGETS:
+    n = integer(n, "n", minimum=1)
+    if not isinstance(budget, str) or budget not in _BUDGETS:
         raise ValueError(f"budget must be 'total' or 'per-copy'; got {budget!r}")
     return a2, sigma2, n
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from mi_lib._validation import finite_array, nonnegative
+from mi_lib._validation import ArgumentTypeError, finite_array, integer, nonnegative
 from mi_lib.gaussian import _informed_mi_array
 
 __all__ = [
@@ -271,8 +271,7 @@ def _arrays(signal_var, noise_var) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _k_arg(k, m: int) -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise ValueError(f"k must be an integer; got {k!r}")
+    k = integer(k, "k")
     if not 0 <= k <= m:
         raise ValueError(f"k must satisfy 0 <= k <= m = {m}; got {k}")
     return int(k)
@@ -351,10 +350,13 @@ def fixed_subset_attack(signal_var, noise_var, subset, D: float) -> SubsetAttack
     s, n = _arrays(signal_var, noise_var)
     D = nonnegative(D, "D")
     m = s.size
-    try:
-        T = tuple(int(i) for i in subset)
-    except (TypeError, ValueError) as exc:
-        raise ValueError("subset must be a sequence of integer indices") from exc
+    if isinstance(subset, (str, bytes)) or not hasattr(subset, "__iter__"):
+        raise ArgumentTypeError(f"subset must be a sequence of integer indices; got {subset!r}")
+    # each index must be an integer (0.5 is an error, not coordinate 0)
+    idx = np.asarray(subset, dtype=object)
+    if idx.ndim != 1:
+        raise ValueError(f"subset must be a 1-D sequence of indices; got shape {idx.shape}")
+    T = tuple(integer(i, "subset index") for i in idx)
     if len(set(T)) != len(T) or any(not 0 <= i < m for i in T):
         raise ValueError(f"subset must hold distinct indices in range({m}); got {T}")
     c = _clean_mi(s, n)
@@ -474,7 +476,8 @@ def subset_attack(
     D = nonnegative(D, "D")
     m = s.size
     k = _k_arg(k, m)
-    if method not in ("auto", "exhaustive", "lagrangian"):
+    max_subsets = integer(max_subsets, "max_subsets", minimum=0)
+    if not isinstance(method, str) or method not in ("auto", "exhaustive", "lagrangian"):
         raise ValueError(f"method must be 'auto', 'exhaustive' or 'lagrangian'; got {method!r}")
     c = _clean_mi(s, n)
     if k == 0 or D == 0.0:
