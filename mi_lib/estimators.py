@@ -20,8 +20,13 @@ Preprocessing of continuous samples
 The nearest-neighbour estimators are applied to *standardised* data: every
 column of a continuous argument has its mean subtracted and is divided by its
 (population) standard deviation, so the estimates do not depend on the units
-of the columns. A constant column carries no information and cannot be
-standardised; it raises ``ValueError``.
+of the columns. To make this hold at every magnitude, each column is first
+divided by a power of two near its largest absolute value (exact), so that
+data near 1e155 or 1e-200 are standardised without overflow or underflow;
+the estimate for ``c * x`` then equals the estimate for ``x`` up to the
+rounding of the data (bit for bit when ``c`` is a power of two). A constant
+column -- spread below 1e-14 of its largest magnitude, a relative test --
+carries no information and cannot be standardised; it raises ``ValueError``.
 
 Tie-breaking rule: after standardisation, ``1e-10`` times independent
 standard-normal noise, drawn from ``rng``, is added to every coordinate
@@ -94,7 +99,19 @@ def _check_lengths(n_a: int, n_b: int, name_a: str, name_b: str) -> int:
 
 
 def _standardise(a: np.ndarray, name: str) -> np.ndarray:
-    """Subtract the column means and divide by the column standard deviations."""
+    """Subtract the column means and divide by the column standard deviations.
+
+    Each column is first divided by the power of two just above its largest
+    magnitude. That is exact, and it keeps the squares in the standard
+    deviation from overflowing (data near 1e155) or underflowing (data near
+    1e-200), so the standardised sample, hence the estimate, is the same for
+    ``c * a`` as for ``a`` up to one rounding of the data (exactly the same
+    when ``c`` is a power of two). The test for a constant column is relative:
+    spread below ``1e-14`` times the largest magnitude of the column.
+    """
+    peak = np.max(np.abs(a), axis=0)
+    _, expo = np.frexp(peak)  # 0 for an all-zero column
+    a = np.ldexp(a, -expo)
     centred = a - a.mean(axis=0)
     std = np.sqrt(np.mean(centred**2, axis=0))
     scale = np.max(np.abs(a), axis=0)
