@@ -38,7 +38,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate, optimize
 
-from mi_lib._validation import finite_array, integer, nonnegative, positive, real_scalar, rng_from
+from mi_lib._validation import finite_array, integer, nonnegative, positive, rng_from
+from mi_lib.measures import _log_ratio
 
 __all__ = [
     "ProjectionAttack",
@@ -191,7 +192,7 @@ def _mi_from_allocation(s: np.ndarray, alloc: np.ndarray, D: float) -> float:
     if np.any(dp <= 0.0):
         return math.inf
     active = dp < sp
-    return float(0.5 * np.sum(np.log(sp[active]) - np.log(dp[active])))
+    return float(0.5 * np.sum(_log_ratio(sp[active], dp[active])))
 
 
 def projection_attack_from_spectrum(sigma_sq, D: float) -> ProjectionAttack:
@@ -272,33 +273,89 @@ def projection_attack(H, D: float, *, vectors: bool = False) -> ProjectionAttack
     The minimum is :math:`\tfrac12\sum_i\log(\sigma_i^2/D_i)` (reverse
     water-filling, :func:`falling_bar`), 0 if :math:`D \ge \|H\|_F^2`, and
     ``inf`` if ``D == 0`` and :math:`H \ne 0` (a noiseless linear image of a
-    continuous vector). The optimal perturbation is :math:`E^* = Q\Lambda`;
+    continuous vector).
+
+    Scale: the problem is invariant under :math:`H \to cH`, :math:`D \to c^2 D`.
+    It is solved for :math:`2^{-e}H` with :math:`\max|2^{-e}H_{ij}| \in [1/2, 1)`
+    (exact) and budget :math:`4^{-e}D`, so the Gram matrix cannot overflow or
+    underflow and ``mi`` is right for entries from 1e-300 to 1e300 (for
+    ``eye(2) * 1e160`` and ``D = 1``, :math:`\log(10^{320}/2)`). Squared
+    singular values that exceed the largest double are reported as ``inf`` in
+    ``sigma_sq`` (and ``frobenius_sq``); ``mi``, ``tau`` and ``allocation`` do
+    not depend on them. The optimal perturbation is :math:`E^* = Q\Lambda`;
     see :func:`sample_projection_attack`.
     """
     H = _matrix_arg(H)
     D = nonnegative(D, "D")
-    n, m = H.shape
-    Q = V = None
-    if vectors:
-        Uq, sv, Vt = np.linalg.svd(H, full_matrices=False)
-        sq = _zero_tiny(sv * sv, H.shape)
-        r = int(np.count_nonzero(sq))
-        Q, V = _readonly(Uq[:, :r].copy()), _readonly(Vt[:r].T.copy())
-    else:
-        G = H @ H.T if n <= m else H.T @ H
-        ev = np.linalg.eigvalsh(G)[::-1]
-        sq = _zero_tiny(np.maximum(ev, 0.0), H.shape)
-    tau, alloc = falling_bar(sq, D)
+    sq_u, alloc_u, tau_u, mi, e, Q, V = _solve_scaled(H, D, vectors)
+    two_e = 2 * e
+    with np.errstate(over="ignore"):  # sigma_i^2 beyond 1.8e308 is stored as inf
+        sq = np.ldexp(sq_u, two_e)
+        alloc = np.ldexp(alloc_u, two_e)
+        tau = float(np.ldexp(tau_u, two_e))
+    r = int(np.count_nonzero(sq_u))
+    if 0.0 < D and r > 0 and math.ldexp(D, -two_e) < _UNIT_D_MIN:
+        # every direction active: form D / r in the caller's units, not from a subnormal
+        tau = D / r
+        alloc = np.where(sq_u > 0, tau, 0.0)
     return ProjectionAttack(
-        mi=_mi_from_allocation(sq, alloc, D),
+        mi=mi,
         tau=tau,
         allocation=_readonly(alloc),
         sigma_sq=_readonly(np.ascontiguousarray(sq)),
         D=D,
-        rank=int(np.count_nonzero(sq)),
+        rank=int(np.count_nonzero(sq_u)),
         Q=Q,
         V=V,
     )
+
+
+_UNIT_D_MIN = 1e-280
+"""Below this unit-scale budget the water level is ``D / rank`` (all directions active)."""
+
+
+def _solve_scaled(H: np.ndarray, D: float, vectors: bool):
+    r"""Theorem 3.2 in units where :math:`\max|H_{ij}| \in [1/2, 1)`.
+
+    :math:`I^*` is invariant under :math:`H \to cH`, :math:`D \to c^2 D`. With
+    :math:`H = 2^e H_u` (exact), the Gram matrix of :math:`H_u` neither
+    overflows (``eye(2) * 1e160`` has :math:`\sigma^2 = 10^{320}`) nor
+    underflows. Returns the unit-scale spectrum, allocation and level, the
+    information, ``e`` and the singular vectors (or ``None``). When the unit
+    budget :math:`D_u = 4^{-e} D` overflows, :math:`D \ge \|H\|_F^2`; when it
+    is below ``_UNIT_D_MIN`` (it may even underflow) every positive direction
+    is active, :math:`\tau = D/r`, and the information is summed from
+    logarithms, :math:`\tfrac12\sum_i[\log\sigma_{u,i}^2 + \log r - \log D + 2e\log 2]`.
+    """
+    peak = float(np.max(np.abs(H)))
+    e = math.frexp(peak)[1] if peak > 0.0 else 0
+    Hu = np.ldexp(H, -e)
+    n, m = H.shape
+    Q = V = None
+    if vectors:
+        Uq, sv, Vt = np.linalg.svd(Hu, full_matrices=False)
+        sq = _zero_tiny(sv * sv, H.shape)
+        r = int(np.count_nonzero(sq))
+        Q, V = _readonly(Uq[:, :r].copy()), _readonly(Vt[:r].T.copy())
+    else:
+        G = Hu @ Hu.T if n <= m else Hu.T @ Hu
+        ev = np.linalg.eigvalsh(G)[::-1]
+        sq = _zero_tiny(np.maximum(ev, 0.0), H.shape)
+    try:
+        Du = math.ldexp(D, -2 * e)
+    except OverflowError:
+        Du = math.inf
+    r = int(np.count_nonzero(sq))
+    if 0.0 < D and Du < _UNIT_D_MIN and r > 0:
+        # D far below every positive sigma_i^2 (they are >= eps * max at unit scale)
+        tau = Du / r
+        alloc = np.where(sq > 0, tau, 0.0)
+        pos = sq[sq > 0]
+        log_tau = math.log(D) - math.log(r) - 2 * e * math.log(2.0)
+        mi = float(0.5 * np.sum(np.log(pos) - log_tau))
+        return sq, alloc, tau, mi, e, Q, V
+    tau, alloc = falling_bar(sq, min(Du, float(sq.sum()) + 1.0))
+    return sq, alloc, tau, _mi_from_allocation(sq, alloc, Du), e, Q, V
 
 
 def _perturbation_map(H: np.ndarray, D: float) -> tuple[np.ndarray, np.ndarray]:
@@ -306,16 +363,19 @@ def _perturbation_map(H: np.ndarray, D: float) -> tuple[np.ndarray, np.ndarray]:
 
     :math:`Z \sim N(0, I_r)` is independent of :math:`U`, :math:`r` the rank.
     """
-    res = projection_attack(H, D, vectors=True)
-    r = res.rank
-    sq = res.sigma_sq[:r]
-    d = res.allocation[:r]
+    # at unit scale (H = 2^e H_u): A is dimensionless, B carries the units of H
+    sq_all, alloc_all, _, _, e, Qm, Vm = _solve_scaled(H, D, True)
+    r = Qm.shape[1]
+    sq = sq_all[:r]
+    d = alloc_all[:r]
     sv = np.sqrt(sq)
-    shrink = d / sq  # D_i / sigma_i^2 in [0, 1]
+    shrink = np.minimum(d / sq, 1.0)  # D_i / sigma_i^2 in [0, 1]
     noise_sd = np.sqrt(np.maximum(d * (1.0 - shrink), 0.0))
     # Lambda = -shrink * (C V^T U) + noise_sd * Z ; E = Q Lambda
-    A = -(res.Q * (shrink * sv)) @ res.V.T
-    B = res.Q * noise_sd
+    A = -(Qm * (shrink * sv)) @ Vm.T
+    A = np.ldexp(A, e)
+    with np.errstate(over="ignore"):
+        B = np.ldexp(Qm * noise_sd, e)
     return A, B
 
 
