@@ -212,6 +212,14 @@ def _log_parts(a2: np.ndarray, sigma2: np.ndarray, D: np.ndarray):
     return K, la, ls, ld, lamd, lrest, lR
 
 
+def _all_direct(A, S, T, a2, sigma2, D) -> np.ndarray:
+    """Where every positive input is at least ``_DIRECT_MIN`` at unit scale (and so is a^2 - D)."""
+    ok = np.ones(np.shape(A), dtype=bool)
+    for unit, orig in ((A, a2), (S, sigma2), (T, D), (A - T, a2 - D)):
+        ok &= (orig <= 0) | (unit >= _DIRECT_MIN)
+    return ok
+
+
 def _informed_mi_array(a2: np.ndarray, sigma2: np.ndarray, D: np.ndarray) -> np.ndarray:
     r"""Closed-form optimum of program (4), elementwise over arrays (validated input).
 
@@ -239,22 +247,32 @@ def _informed_mi_array(a2: np.ndarray, sigma2: np.ndarray, D: np.ndarray) -> np.
         return out
     si, ni, ti = a2[act], sigma2[act], D[act]
     K, la, ls, ld, lamd, lrest, lR = _log_parts(si, ni, ti)
-    # unit scale: divisions by 2**K are exact; tiny entries may underflow, but
-    # then they move rho by less than 1e-150 relative (see the docstring)
+    # unit scale: divisions by 2**K (K even) are exact, so on ordinary inputs
+    # these are the textbook formulas bit for bit
     A, S, T = np.ldexp(si, -K), np.ldexp(ni, -K), np.ldexp(ti, -K)
-    amd = A - T
-    rest = amd + S
-    den = np.sqrt(A) * np.sqrt(rest) + np.sqrt(S) * np.sqrt(T)
+    R2 = A + S
+    rest = R2 - T
+    den = np.sqrt(A * rest) + np.sqrt(S * T)
     # den == 0 only when a^2 and D both underflowed at unit scale (a^2 < 1e-308 sigma^2):
     # then rho < 1e-154 and the information is below 1e-308
-    rho = np.divide(amd, den, out=np.zeros_like(amd), where=den > 0)
+    rho = np.divide(A - T, den, out=np.zeros_like(A), where=den > 0)
     small = rho * rho < 0.5
     val = np.empty(si.shape)
     val[small] = -0.5 * np.log1p(-(rho[small] ** 2))
     big = ~small
-    # -log sin(phi0 + psi) = log R^2 - log(sigma sqrt(R^2 - D) + a sqrt(D)); +inf when sigma = D = 0
-    log_sin = np.logaddexp(0.5 * (ls[big] + lrest[big]), 0.5 * (la[big] + ld[big])) - lR[big]
-    val[big] = -log_sin
+    # -log sin(phi0 + psi), sin(phi0 + psi) = (sigma sqrt(R^2 - D) + a sqrt(D)) / R^2:
+    # directly when every product of two unit-scale inputs is a normal number,
+    # else from the logarithms (a^2 = 1e300, sigma^2 = D = 1e-300 has sin = 2e-300);
+    # +inf when sigma = D = 0
+    direct = _all_direct(A, S, T, si, ni, ti)
+    bd = big & direct
+    sin_ang = (np.sqrt(S[bd] * rest[bd]) + np.sqrt(A[bd] * T[bd])) / R2[bd]
+    vb = np.full(sin_ang.shape, np.inf)
+    pos = sin_ang > 0
+    vb[pos] = -np.log(sin_ang[pos])
+    val[bd] = vb
+    bl = big & ~direct
+    val[bl] = lR[bl] - np.logaddexp(0.5 * (ls[bl] + lrest[bl]), 0.5 * (la[bl] + ld[bl]))
     out[act] = val
     return out
 
@@ -287,15 +305,15 @@ def _informed(a2: float, sigma2: float, D: float) -> tuple[float, float, float, 
     K = int(K)
     A, S, T = math.ldexp(a2, -K), math.ldexp(sigma2, -K), math.ldexp(D, -K)
     amd = A - T
-    scaled = (A, S, T, amd)
-    if all(t >= _DIRECT_MIN for t, o in zip(scaled, (a2, sigma2, D, a2 - D)) if o > 0.0):
+    if bool(_all_direct(*(np.array([t]) for t in (A, S, T, a2, sigma2, D)))[0]):
         # unit scale, all products of two inputs normal: the direct formulas
+        # (scaling by an even power of two makes them bitwise those at the caller's scale)
         a, s = math.sqrt(A), math.sqrt(S)
         R2 = A + S
-        root_rest = math.sqrt(amd + S)
+        rest = R2 - T  # > sigma2 >= 0 because D < a2
         root_D = math.sqrt(T)
-        cross = root_D * root_rest  # sqrt(D (R^2 - D))
-        rho = amd / (a * root_rest + s * root_D)
+        cross = math.sqrt(T * rest)  # sqrt(D (R^2 - D))
+        rho = amd / (a * math.sqrt(rest) + s * root_D)  # cancellation-free (a sqrt(rest) - s sqrt(D)) / R2
         p = -(a * T + s * cross) / R2
         q = (a * cross - s * T) / R2
         rho2 = rho * rho
