@@ -470,49 +470,77 @@ def marchenko_pastur_pdf(x, alpha: float) -> np.ndarray:
     return out
 
 
-def _mp_parts(alpha: float) -> tuple[float, float, float]:
-    """Centre ``c``, half-width ``h`` and upper edge ``b`` of the MP support."""
-    c = 1.0 + alpha
-    h = 2.0 * math.sqrt(alpha)
-    return c, h, c + h
+def _mp_unit_law(alpha: float) -> tuple[float, float, float]:
+    r"""Edges ``a``, ``b`` and half-width ``h`` of the normalised law :math:`\nu_\beta`.
 
-
-def _mp_integral(alpha: float, tau: float, f) -> float:
-    r""":math:`\int_{x > \tau} f(x)\,\mu_\alpha(dx)` over the continuous part.
-
-    Uses :math:`x = c + h\cos\theta`, under which
-    :math:`\mu_\alpha(dx) = h^2\sin^2\theta / (2\pi\alpha x)\,d\theta`, a smooth
-    integrand on :math:`[0, \theta_\tau]` even at the hard edge :math:`\alpha = 1`.
+    The continuous part of :math:`\mu_\alpha` has mass :math:`M = \min(1, 1/\alpha)`
+    and mean :math:`1/M = \max(1, \alpha)`. Divided by its mass, with
+    :math:`x = \max(1, \alpha)\,y`, it is the Marchenko–Pastur density of ratio
+    :math:`\beta = \min(\alpha, 1/\alpha) \le 1` (no atom, mean 1), on
+    :math:`[a, b] = [(1 - \sqrt\beta)^2, (1 + \sqrt\beta)^2]`, :math:`h = 2\sqrt\beta`.
+    Working with it keeps every quantity of order one for any :math:`\alpha`
+    (1e-300 to 1e300).
     """
-    c, h, _ = _mp_parts(alpha)
-    cos_t = min(max((tau - c) / h, -1.0), 1.0)
-    theta_max = math.acos(cos_t)
-    if theta_max == 0.0:
+    beta = min(alpha, 1.0 / alpha)
+    r = math.sqrt(beta)
+    return (1.0 - r) ** 2, (1.0 + r) ** 2, 2.0 * r
+
+
+def _mp_integral(alpha: float, tau: float, f, *, below: bool = False) -> float:
+    r""":math:`\int f(y)\,\nu_\beta(dy)` over :math:`y > \tau` (or :math:`y < \tau` if ``below``).
+
+    Angles measured from the nearer edge keep the integrand smooth even at the
+    hard edge :math:`\beta = 1` and the limits accurate when :math:`\tau` is
+    within rounding of an edge: above, :math:`y = b - 2h\sin^2(\theta/2)`;
+    below, :math:`y = a + 2h\sin^2(\theta/2)`; in both cases
+    :math:`\nu_\beta(dy) = 2\sin^2\theta / (\pi y)\,d\theta`.
+    """
+    a, b, h = _mp_unit_law(alpha)
+    gap = (tau - a) if below else (b - tau)
+    if gap <= 0.0:
         return 0.0
+    theta_max = 2.0 * math.asin(math.sqrt(min(gap / (2.0 * h), 1.0)))
+    edge, sign = (a, 1.0) if below else (b, -1.0)
 
     def integrand(theta: float) -> float:
-        x = c + h * math.cos(theta)
-        if x <= 0.0:  # only at theta = pi when alpha = 1 (the limit is finite)
-            return 0.0
+        half = math.sin(0.5 * theta)
+        y = edge + sign * 2.0 * h * half * half
+        if y <= 0.0:  # only at the hard edge a = 0, theta = 0: the weight tends to 2/pi
+            return f(0.0) * 2.0 / math.pi if below else 0.0
         sn = math.sin(theta)
-        return f(x) * h * h * sn * sn / (2.0 * math.pi * alpha * x)
+        return f(y) * 2.0 * sn * sn / (math.pi * y)
 
-    val, _ = integrate.quad(integrand, 0.0, theta_max, epsabs=1e-14, epsrel=1e-12, limit=200)
+    val, _ = integrate.quad(integrand, 0.0, theta_max, epsabs=1e-15 * max(min(tau, 1.0), 1e-300),
+                            epsrel=1e-12, limit=200)
     return val
 
 
 def _mp_tau(alpha: float, d: float) -> float:
-    r"""Water level :math:`\tau` with :math:`\int \min(\tau, x)\,d\mu_\alpha = d`.
+    r"""Water level :math:`\tau` (in units of :math:`\max(1, \alpha)`) with :math:`\int \min(\tau, y)\,d\nu_\beta = d`.
 
-    Equivalently :math:`\int_{x>\tau} (x - \tau)\,d\mu_\alpha = 1 - d`, since
-    :math:`\mu_\alpha` has mean 1. Requires ``0 < d < 1``.
+    Requires ``0 < d < 1``. Below the lower edge :math:`a` the left side is
+    :math:`\tau`, so :math:`\tau = d` exactly for :math:`d \le a`. Otherwise
+    Brent's method on :math:`[d, b]`, with the equation written without
+    cancellation: for :math:`d \le 1/2` as
+    :math:`\tau - \int_{y<\tau}(\tau - y)\,d\nu = d` (relative accuracy for
+    tiny :math:`d`), for :math:`d > 1/2` as
+    :math:`\int_{y>\tau}(y - \tau)\,d\nu = 1 - d` (mean 1).
     """
-    _, _, b = _mp_parts(alpha)
+    a, b, _ = _mp_unit_law(alpha)
+    if d <= a:
+        return d
+    if d <= 0.5:
 
-    def excess(tau: float) -> float:
-        return _mp_integral(alpha, tau, lambda x: x - tau) - (1.0 - d)
+        def excess(tau: float) -> float:
+            return tau - _mp_integral(alpha, tau, lambda y: tau - y, below=True) - d
 
-    return optimize.brentq(excess, 0.0, b, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=200)
+    else:
+
+        def excess(tau: float) -> float:
+            return (1.0 - d) - _mp_integral(alpha, tau, lambda y: y - tau)
+
+    return optimize.brentq(excess, d, b, xtol=max(1e-16 * d, 1e-320), rtol=4 * np.finfo(float).eps,
+                           maxiter=200)
 
 
 def mp_limit_mi_per_m(alpha: float, d: float) -> float:
@@ -534,6 +562,13 @@ def mp_limit_mi_per_m(alpha: float, d: float) -> float:
     integral). The factor :math:`\alpha` is :math:`n/m`: the sums run over the
     :math:`n` eigenvalues of :math:`HH^\top`, and :math:`\|H\|_F^2/m \to \alpha`.
 
+    Computed on the continuous part divided by its mass and rescaled to mean 1,
+    which is the law of ratio :math:`\beta = \min(\alpha, 1/\alpha)`:
+    the limit is :math:`\min(\alpha, 1)\,\tfrac12\int_{y > \tau}\log(y/\tau)\,d\nu_\beta`.
+    So :math:`\alpha` from 1e-300 to 1e300 and ``d`` down to 1e-300 are handled
+    without overflow, underflow or loss of relative accuracy (for
+    :math:`\alpha \to \infty` the limit tends to :math:`\tfrac12\log(1/d)`).
+
     Parameters
     ----------
     alpha : float
@@ -554,6 +589,7 @@ def mp_limit_mi_per_m(alpha: float, d: float) -> float:
     if d >= 1.0:
         return 0.0
     tau = _mp_tau(alpha, d)
-    if tau <= 0.0:  # cannot happen for d > 0, guarded against log(0)
-        return math.inf
-    return 0.5 * alpha * _mp_integral(alpha, tau, lambda x: math.log(x / tau))
+    log_tau = math.log(tau)
+    # alpha * (mass of the continuous part) = min(alpha, 1); logs of y and tau
+    # separately, since y / tau can overflow for tiny d
+    return 0.5 * min(alpha, 1.0) * _mp_integral(alpha, tau, lambda y: math.log(y) - log_tau)
