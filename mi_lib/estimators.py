@@ -57,7 +57,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 from scipy.special import digamma
 
-from mi_lib._validation import ArgumentTypeError, finite_array, rng_from
+from mi_lib._validation import ArgumentTypeError, finite_array, integer, rng_from
 
 __all__ = ["ksg_mi", "mixed_mi", "plugin_mi"]
 
@@ -71,12 +71,8 @@ _TIE_NOISE = 1e-10
 
 
 def _check_k(k: Any) -> int:
-    """Return ``k`` as an int after checking that it is a positive integer."""
-    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
-        raise ArgumentTypeError(f"k must be a positive integer; got {k!r}")
-    if k < 1:
-        raise ValueError(f"k must be a positive integer; got {k}")
-    return int(k)
+    """Return ``k`` as an int after checking that it is a positive integer (any integer type, not bool)."""
+    return integer(k, "k", minimum=1)
 
 
 def _continuous(x: Any, name: str) -> np.ndarray:
