@@ -395,6 +395,16 @@ def gaussian_attack(a2: float, sigma2: float, D: float) -> GaussianAttack:
     (the noise term only fills the covariance entry ``F[2, 2] = D``; ``E = -U``
     alone already gives MI 0).
 
+    Numerics. Everything depends on the ratios of ``a2``, ``sigma2`` and
+    ``D`` only, so the problem is solved for the inputs divided by an even
+    power of two (exact): on ordinary inputs these are the formulas above bit
+    for bit, and inputs anywhere from 1e-300 to 1e300 neither overflow nor
+    underflow (``gaussian_attack(1e155, 1, 1).mi`` is
+    :math:`77.5\log 10 - \log 2`). When the inputs lie more than 1e150
+    apart, the terms are formed from logarithms, e.g.
+    :math:`I^* = \log R^2 - \operatorname{logaddexp}(\tfrac12\log\sigma^2(R^2-D),
+    \tfrac12\log a^2 D)`.
+
     Examples
     --------
     >>> res = gaussian_attack(1.0, 0.1, 0.1)
@@ -464,6 +474,10 @@ def blind_gaussian_attack(a2: float, sigma2: float, D: float) -> BlindGaussianAt
     Gaussian :math:`E` of variance :math:`D` makes :math:`(U, Y)` jointly
     Gaussian and attains the bound, so Gaussian noise is the worst additive
     noise for a Gaussian input under a power constraint.
+
+    The ratio :math:`a^2/(\sigma^2 + D)` is not formed when it would overflow
+    or underflow; the value then comes from logarithms, so it is right for
+    variances from 1e-300 to 1e300 in any combination.
     """
     a2 = positive(a2, "a2")
     sigma2 = nonnegative(sigma2, "sigma2")

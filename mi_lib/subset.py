@@ -509,6 +509,12 @@ def subset_attack(
     largest signal variances are optimal (the paper's rule), and with a common
     signal variance the :math:`k` smallest noise variances.
 
+    Scale: the problem is invariant under :math:`(s, n, D) \to c\,(s, n, D)`;
+    variances whose largest entry lies outside :math:`[2^{-60}, 2^{60}]` are
+    divided by a power of two first (exact), so that problems at 1e-300 or
+    1e300 are solved exactly like their unit-scale versions. Variances more
+    than 1e290 apart within one problem raise ``ValueError``.
+
     Certificate: for any :math:`\lambda \ge 0`,
     :math:`I \ge \min_{|T| = k}[\sum_{\bar T} c_i + \sum_T \psi_i(\lambda)] - \lambda D`
     with :math:`\psi_i(\lambda) = \min_t [g_i(t) + \lambda t]` (bounded below

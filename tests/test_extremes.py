@@ -544,3 +544,11 @@ def test_wrong_kind_is_a_type_error_and_still_a_value_error(call):
     with pytest.raises(TypeError) as info:
         call()
     assert isinstance(info.value, ValueError)  # backward compatible with `except ValueError`
+
+
+def test_subset_span_beyond_1e290_is_an_error():
+    with pytest.raises(ValueError, match="span"):
+        subset_attack([1e300, 1e-300], [1.0, 1.0], 1, 1.0)
+    # 1e280 apart is still solved, without warnings
+    res = subset_attack([1e140, 1e-140], [1e140, 1e-140], 1, 1e-140)
+    assert math.isfinite(res.mi) and res.lower_bound <= res.mi
