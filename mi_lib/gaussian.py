@@ -588,6 +588,7 @@ def gaussian_attack_budget(a2: float, sigma2: float, mi: float) -> float:
         psi = math.atan2(a, s) - beta
     if psi <= 0.0:  # target at or above the clean information
         return 0.0
-    sin2 = math.sin(psi) ** 2
-    # R^2 sin^2(psi), summed termwise so that a2 + sigma2 is never formed
-    return min(a2 * sin2 + sigma2 * sin2, a2)
+    sin_psi = math.sin(psi)
+    # R^2 sin^2(psi) = (a sin psi)^2 + (sigma sin psi)^2: a2 + sigma2 is never formed
+    # (overflow) and sin(psi)^2 is never formed (it can underflow while D is normal)
+    return min((a * sin_psi) ** 2 + (s * sin_psi) ** 2, a2)

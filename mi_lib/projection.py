@@ -287,14 +287,14 @@ def projection_attack(H, D: float, *, vectors: bool = False) -> ProjectionAttack
     """
     H = _matrix_arg(H)
     D = nonnegative(D, "D")
-    sq_u, alloc_u, tau_u, mi, e, Q, V = _solve_scaled(H, D, vectors)
+    sq_u, alloc_u, tau_u, mi, e, Q, V, all_active = _solve_scaled(H, D, vectors)
     two_e = 2 * e
     with np.errstate(over="ignore"):  # sigma_i^2 beyond 1.8e308 is stored as inf
         sq = np.ldexp(sq_u, two_e)
         alloc = np.ldexp(alloc_u, two_e)
         tau = float(np.ldexp(tau_u, two_e))
     r = int(np.count_nonzero(sq_u))
-    if 0.0 < D and r > 0 and math.ldexp(D, -two_e) < _UNIT_D_MIN:
+    if all_active:
         # every direction active: form D / r in the caller's units, not from a subnormal
         tau = D / r
         alloc = np.where(sq_u > 0, tau, 0.0)
@@ -321,7 +321,8 @@ def _solve_scaled(H: np.ndarray, D: float, vectors: bool):
     :math:`H = 2^e H_u` (exact), the Gram matrix of :math:`H_u` neither
     overflows (``eye(2) * 1e160`` has :math:`\sigma^2 = 10^{320}`) nor
     underflows. Returns the unit-scale spectrum, allocation and level, the
-    information, ``e`` and the singular vectors (or ``None``). When the unit
+    information, ``e``, the singular vectors (or ``None``) and whether the
+    all-active branch below was taken. When the unit
     budget :math:`D_u = 4^{-e} D` overflows, :math:`D \ge \|H\|_F^2`; when it
     is below ``_UNIT_D_MIN`` (it may even underflow) every positive direction
     is active, :math:`\tau = D/r`, and the information is summed from
@@ -353,9 +354,9 @@ def _solve_scaled(H: np.ndarray, D: float, vectors: bool):
         pos = sq[sq > 0]
         log_tau = math.log(D) - math.log(r) - 2 * e * math.log(2.0)
         mi = float(0.5 * np.sum(np.log(pos) - log_tau))
-        return sq, alloc, tau, mi, e, Q, V
+        return sq, alloc, tau, mi, e, Q, V, True
     tau, alloc = falling_bar(sq, min(Du, float(sq.sum()) + 1.0))
-    return sq, alloc, tau, _mi_from_allocation(sq, alloc, Du), e, Q, V
+    return sq, alloc, tau, _mi_from_allocation(sq, alloc, Du), e, Q, V, False
 
 
 def _perturbation_map(H: np.ndarray, D: float) -> tuple[np.ndarray, np.ndarray]:
@@ -364,7 +365,7 @@ def _perturbation_map(H: np.ndarray, D: float) -> tuple[np.ndarray, np.ndarray]:
     :math:`Z \sim N(0, I_r)` is independent of :math:`U`, :math:`r` the rank.
     """
     # at unit scale (H = 2^e H_u): A is dimensionless, B carries the units of H
-    sq_all, alloc_all, _, _, e, Qm, Vm = _solve_scaled(H, D, True)
+    sq_all, alloc_all, _, _, e, Qm, Vm, _ = _solve_scaled(H, D, True)
     r = Qm.shape[1]
     sq = sq_all[:r]
     d = alloc_all[:r]

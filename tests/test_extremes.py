@@ -552,3 +552,26 @@ def test_subset_span_beyond_1e290_is_an_error():
     # 1e280 apart is still solved, without warnings
     res = subset_attack([1e140, 1e-140], [1e140, 1e-140], 1, 1e-140)
     assert math.isfinite(res.mi) and res.lower_bound <= res.mi
+
+
+@HYP
+@given(st.floats(-300.0, 300.0), st.floats(-300.0, 300.0), st.floats(0.05, 0.95))
+def test_budget_roundtrip_mixed_magnitudes(ja, js, frac):
+    """gaussian_attack_budget inverts gaussian_attack with a^2 and sigma^2 up to 1e600 apart."""
+    a2, s2 = 10.0**ja, 10.0**js
+    clean = blind_gaussian_attack(a2, s2, 0.0).mi
+    if clean < 1e-6:
+        return
+    target = frac * clean
+    D = gaussian_attack_budget(a2, s2, target)
+    assert 0.0 < D < a2
+    assert gaussian_attack(a2, s2, D).mi == pytest.approx(target, rel=1e-9)
+
+
+def test_budget_inverse_where_sin_squared_underflows():
+    # sin(psi)^2 = 1e-323 is subnormal although D = 1.2e-135 is not (found by fuzzing)
+    a2, s2, target = 1.2250044741932629e188, 3.165699916540881e-235, 371.8297843533639
+    D = gaussian_attack_budget(a2, s2, target)
+    # by hand: sigma sqrt(R^2) is negligible, so I = log(R^2 / (a sqrt(D))) = 1/2 log(a^2 / D)
+    assert D == pytest.approx(a2 * math.exp(-2.0 * target), rel=1e-12)
+    assert gaussian_attack(a2, s2, D).mi == pytest.approx(target, rel=1e-14)
