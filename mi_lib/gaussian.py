@@ -236,7 +236,7 @@ def _informed_mi_array(a2: np.ndarray, sigma2: np.ndarray, D: np.ndarray) -> np.
     (exact), :math:`\log\sin` from the logarithms of :func:`_log_parts`, so the
     result is accurate from 1e-300 to 1e300 and for ratios up to 1e600
     (e.g. :math:`a^2 = 10^{300}`, :math:`\sigma^2 = D = 10^{-300}` gives
-    :math:`\log(10^{600}/2)`).
+    :math:`\log(10^{300}/2)`: :math:`\sigma\sqrt{R^2 - D} = a\sqrt D = 1`).
     """
     a2 = np.asarray(a2, dtype=float)
     sigma2 = np.asarray(sigma2, dtype=float)

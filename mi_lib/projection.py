@@ -467,7 +467,8 @@ def marchenko_pastur_pdf(x, alpha: float) -> np.ndarray:
     inside = (x > lo) & (x < hi) & (x > 0)
     out = np.zeros_like(x, dtype=float)
     xi = x[inside]
-    out[inside] = np.sqrt((hi - xi) * (xi - lo)) / (2.0 * math.pi * alpha * xi)
+    # divided in two steps: alpha * x alone can overflow (alpha = x = 1e300)
+    out[inside] = np.sqrt(hi - xi) * np.sqrt(xi - lo) / (2.0 * math.pi * alpha) / xi
     return out
 
 
