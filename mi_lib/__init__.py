@@ -42,6 +42,7 @@ plotting
 """
 
 from .measures import (
+    WaterFilling,
     binary_entropy,
     binary_entropy_inverse,
     discrete_gaussian_mi,
@@ -79,6 +80,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     # measures
+    "WaterFilling",
     "binary_entropy",
     "binary_entropy_inverse",
     "discrete_gaussian_mi",

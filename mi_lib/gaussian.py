@@ -526,9 +526,9 @@ def sample_gaussian_attack(
     else:
         att = gaussian_attack(a2, sigma2, D)
         alpha, beta, gamma = att.alpha, att.beta, att.gamma
-    z = gen.standard_normal((3, int(n)))
-    u = math.sqrt(float(a2)) * z[0]
-    w = math.sqrt(float(sigma2)) * z[1]
+    z = gen.standard_normal((3, n))
+    u = math.sqrt(res.a2 if blind else att.a2) * z[0]
+    w = math.sqrt(res.sigma2 if blind else att.sigma2) * z[1]
     e = alpha * u + beta * w + gamma * z[2]
     return u, w, e
 
