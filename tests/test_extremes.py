@@ -575,3 +575,26 @@ def test_budget_inverse_where_sin_squared_underflows():
     # by hand: sigma sqrt(R^2) is negligible, so I = log(R^2 / (a sqrt(D))) = 1/2 log(a^2 / D)
     assert D == pytest.approx(a2 * math.exp(-2.0 * target), rel=1e-12)
     assert gaussian_attack(a2, s2, D).mi == pytest.approx(target, rel=1e-14)
+
+
+@HYP
+@given(st.floats(-3.0, 3.0), st.floats(-3.0, 3.0), st.floats(0.0, 0.999))
+def test_program4_log_route_agrees_with_direct_route(ja, js, frac):
+    """The logarithmic route (used beyond 1e150 ratios) against the direct formulas, on ordinary inputs."""
+    import mi_lib.gaussian as g
+
+    a2, s2 = 10.0**ja, 10.0**js
+    D = frac * a2
+    direct = gaussian_attack(a2, s2, D)
+    saved = g._DIRECT_MIN
+    g._DIRECT_MIN = math.inf  # force the log route everywhere
+    try:
+        logs = gaussian_attack(a2, s2, D)
+    finally:
+        g._DIRECT_MIN = saved
+    assert logs.mi == pytest.approx(direct.mi, rel=1e-12, abs=1e-14)
+    scale = max(a2, s2)
+    for f in ("x", "y"):
+        assert getattr(logs, f) == pytest.approx(getattr(direct, f), rel=1e-9, abs=1e-12 * scale)
+    for f in ("alpha", "beta", "rho2"):
+        assert getattr(logs, f) == pytest.approx(getattr(direct, f), rel=1e-9, abs=1e-12)
