@@ -8,6 +8,13 @@ All information quantities are in nats unless a ``base`` argument says
 otherwise. Nothing in this package prints, touches global random state or has
 import-time side effects; randomness enters only through ``rng`` arguments.
 
+``__all__`` lists the public API (functions and their frozen result classes).
+Every public function rejects complex numbers, booleans and strings where a
+real number is meant with a ``TypeError`` (``mi_lib._validation.ArgumentTypeError``,
+which is also a ``ValueError``), and NaN, inf, wrong shapes and out-of-range
+values with a ``ValueError``. Integer arguments accept any Python or numpy
+integer, but neither ``bool`` nor an integral float such as ``2.0``.
+
 Modules
 -------
 measures
@@ -32,9 +39,6 @@ redundancy
     n noisy copies of a Gaussian source under total and per-copy budgets.
 subset
     Attacks on a subset of coordinates (Theorem 4.1, corrected).
-estimators
-    Sample-based MI estimators: KSG, mixed discrete/continuous (Ross 2014),
-    plug-in with optional Miller–Madow correction.
 plotting
     The one helper through which notebooks style and save figures.
 paths
@@ -48,6 +52,7 @@ records
 """
 
 from .measures import (
+    WaterFilling,
     binary_entropy,
     binary_entropy_inverse,
     discrete_gaussian_mi,
@@ -83,3 +88,53 @@ from .redundancy import CopiesAttack, copies_attack, copies_attack_budget
 from .subset import SubsetAttack, fixed_subset_attack, paper_theorem41_value, subset_attack
 
 __version__ = "0.1.0"
+
+__all__ = [
+    # measures
+    "WaterFilling",
+    "binary_entropy",
+    "binary_entropy_inverse",
+    "discrete_gaussian_mi",
+    "entropy",
+    "fano_error_bound",
+    "gaussian_mi",
+    "gaussian_rate_distortion",
+    "kl_divergence",
+    "mutual_information",
+    "reverse_water_filling",
+    # discrete
+    "BinaryFlipAttack",
+    "BlindAttack",
+    "DiscreteAttack",
+    "binary_flip_attack",
+    "blind_attack",
+    "discrete_attack",
+    # estimators
+    "ksg_mi",
+    "mixed_mi",
+    "plugin_mi",
+    # gaussian
+    "BlindGaussianAttack",
+    "GaussianAttack",
+    "blind_gaussian_attack",
+    "gaussian_attack",
+    "gaussian_attack_budget",
+    "sample_gaussian_attack",
+    # projection
+    "ProjectionAttack",
+    "falling_bar",
+    "marchenko_pastur_pdf",
+    "mp_limit_mi_per_m",
+    "projection_attack",
+    "projection_attack_from_spectrum",
+    "sample_projection_attack",
+    # redundancy
+    "CopiesAttack",
+    "copies_attack",
+    "copies_attack_budget",
+    # subset
+    "SubsetAttack",
+    "fixed_subset_attack",
+    "paper_theorem41_value",
+    "subset_attack",
+]

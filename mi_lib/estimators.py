@@ -20,8 +20,13 @@ Preprocessing of continuous samples
 The nearest-neighbour estimators are applied to *standardised* data: every
 column of a continuous argument has its mean subtracted and is divided by its
 (population) standard deviation, so the estimates do not depend on the units
-of the columns. A constant column carries no information and cannot be
-standardised; it raises ``ValueError``.
+of the columns. To make this hold at every magnitude, each column is first
+divided by a power of two near its largest absolute value (exact), so that
+data near 1e155 or 1e-200 are standardised without overflow or underflow;
+the estimate for ``c * x`` then equals the estimate for ``x`` up to the
+rounding of the data (bit for bit when ``c`` is a power of two). A constant
+column -- spread below 1e-14 of its largest magnitude, a relative test --
+carries no information and cannot be standardised; it raises ``ValueError``.
 
 Tie-breaking rule: after standardisation, ``1e-10`` times independent
 standard-normal noise, drawn from ``rng``, is added to every coordinate
@@ -52,7 +57,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 from scipy.special import digamma
 
-from mi_lib._validation import finite_array, rng_from
+from mi_lib._validation import ArgumentTypeError, finite_array, integer, rng_from
 
 __all__ = ["ksg_mi", "mixed_mi", "plugin_mi"]
 
@@ -66,12 +71,8 @@ _TIE_NOISE = 1e-10
 
 
 def _check_k(k: Any) -> int:
-    """Return ``k`` as an int after checking that it is a positive integer."""
-    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
-        raise ValueError(f"k must be a positive integer; got {k!r}")
-    if k < 1:
-        raise ValueError(f"k must be a positive integer; got {k}")
-    return int(k)
+    """Return ``k`` as an int after checking that it is a positive integer (any integer type, not bool)."""
+    return integer(k, "k", minimum=1)
 
 
 def _continuous(x: Any, name: str) -> np.ndarray:
@@ -94,7 +95,19 @@ def _check_lengths(n_a: int, n_b: int, name_a: str, name_b: str) -> int:
 
 
 def _standardise(a: np.ndarray, name: str) -> np.ndarray:
-    """Subtract the column means and divide by the column standard deviations."""
+    """Subtract the column means and divide by the column standard deviations.
+
+    Each column is first divided by the power of two just above its largest
+    magnitude. That is exact, and it keeps the squares in the standard
+    deviation from overflowing (data near 1e155) or underflowing (data near
+    1e-200), so the standardised sample, hence the estimate, is the same for
+    ``c * a`` as for ``a`` up to one rounding of the data (exactly the same
+    when ``c`` is a power of two). The test for a constant column is relative:
+    spread below ``1e-14`` times the largest magnitude of the column.
+    """
+    peak = np.max(np.abs(a), axis=0)
+    _, expo = np.frexp(peak)  # 0 for an all-zero column
+    a = np.ldexp(a, -expo)
     centred = a - a.mean(axis=0)
     std = np.sqrt(np.mean(centred**2, axis=0))
     scale = np.max(np.abs(a), axis=0)
@@ -120,7 +133,8 @@ def _discrete(v: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
     Returns ``(codes, counts)`` with ``codes[i]`` in ``range(len(counts))`` and
     ``counts[c]`` the number of samples with code ``c``. Codes follow the sorted
     order of the values for numeric and string arrays, the order of first
-    appearance for object arrays.
+    appearance for object arrays. Complex values are rejected (``TypeError``)
+    like everywhere else in the package, NaN and inf with ``ValueError``.
     """
     try:
         arr = np.asarray(v)
@@ -128,7 +142,9 @@ def _discrete(v: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"{name} must be a 1-dimensional array of hashable values") from exc
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-dimensional; got shape {arr.shape}")
-    if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
+    if arr.dtype.kind == "c":
+        raise ArgumentTypeError(f"{name} must not be complex (dtype {arr.dtype}); use real or string labels")
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or inf")
     if arr.dtype.kind != "O":
         _, codes, counts = np.unique(arr, return_inverse=True, return_counts=True)
@@ -136,6 +152,8 @@ def _discrete(v: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
         table: dict[Hashable, int] = {}
         codes_list = []
         for item in arr.tolist():
+            if isinstance(item, (complex, np.complexfloating)):
+                raise ArgumentTypeError(f"{name} must not hold complex values; got {item!r}")
             if isinstance(item, float) and not math.isfinite(item):
                 raise ValueError(f"{name} contains NaN or inf")
             try:
@@ -304,7 +322,8 @@ def mixed_mi(
     Parameters
     ----------
     labels : array_like, shape (N,)
-        Discrete labels, any hashable values (ints, strings, ...). Every label
+        Discrete labels, any hashable values (ints, strings, ...) except
+        complex numbers and NaN. Every label
         class must have more than ``k`` samples.
     y : array_like, shape (N,) or (N, d)
         Continuous samples, standardised and tie-broken as described in the
@@ -382,7 +401,8 @@ def plugin_mi(
     Parameters
     ----------
     u, y : array_like, shape (N,)
-        Paired samples of hashable values (ints, strings, ...).
+        Paired samples of hashable values (ints, strings, ...) except complex
+        numbers and NaN.
     correction : {None, "miller-madow"}
         ``"miller-madow"`` adds the Miller-Madow first-order bias correction.
     return_stderr : bool, default False

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mi_lib._validation import nonnegative, positive, rng_from
+from mi_lib._validation import integer, nonnegative, positive, rng_from
 
 __all__ = [
     "GaussianAttack",
@@ -123,6 +123,103 @@ class BlindGaussianAttack:
     noise_var: float
 
 
+_LN2 = math.log(2.0)
+_TINY = 2.2250738585072014e-308  # smallest normal double
+_DIRECT_MIN = 1e-150  # unit-scale inputs above this: products of two stay normal
+_EXP_MAX = 709.0  # math.exp(x) is finite for x below about 709.78
+
+
+def _exp(z: float) -> float:
+    """``exp(z)``, ``inf`` instead of an ``OverflowError`` (never reached for finite data)."""
+    return math.exp(z) if z < _EXP_MAX else math.inf
+
+
+def _exp_ldexp(z: float, K: int) -> float:
+    """``exp(z) * 2**K`` without intermediate overflow or underflow (``inf`` if the result overflows).
+
+    ``exp(z) = 2**n exp(r)`` with ``n = round(z / log 2)``, ``|r| <= log(2)/2``,
+    so only the final ``ldexp`` can round to a subnormal or overflow.
+    """
+    if z == -math.inf:
+        return 0.0
+    n = round(z / _LN2)
+    try:
+        return math.ldexp(math.exp(z - n * _LN2), n + K)
+    except OverflowError:
+        return math.inf
+
+
+def _half_log1p_ratio(num: float, den: float, mult: float = 1.0) -> float:
+    r""":math:`\tfrac12\log(1 + m\,u/v)` for ``num`` u >= 0, ``den`` v > 0, ``mult`` m >= 1.
+
+    The ratio is formed in floating point when it is a normal number (then
+    ``log1p`` is accurate to a few ulps and, as the ratio itself, invariant
+    under a common scaling of u and v); when it overflows or underflows the
+    value is taken from the logarithms, where the log-sum form
+    :math:`\tfrac12(L + \log(1 + e^{-L}))`, :math:`L = \log m + \log u - \log v`,
+    cannot overflow. ``inf`` when ``den == 0 < num``.
+    """
+    if num == 0.0:
+        return 0.0
+    if den == 0.0:
+        return math.inf
+    r = (num / den) * mult
+    if _TINY <= r < math.inf:
+        return 0.5 * math.log1p(r)
+    L = math.log(mult) + math.log(num) - math.log(den)
+    if L > 0.0:
+        return 0.5 * (L + math.log1p(math.exp(-L)))
+    return 0.5 * math.log1p(math.exp(L))
+
+
+def _scale_exponent(a2: np.ndarray, sigma2: np.ndarray) -> np.ndarray:
+    r"""Even exponent ``K`` with ``max(a2, sigma2) * 2**-K`` in ``[1/4, 1)``.
+
+    Program (4) is invariant under :math:`(a^2, \sigma^2, D) \to c\,(a^2, \sigma^2, D)`;
+    working in units of :math:`2^K` makes every intermediate quantity of order
+    one, and a power of two changes no mantissa, so inputs scaled by
+    :math:`2^{2j}` give bitwise the same dimensionless results.
+    """
+    _, expo = np.frexp(np.maximum(a2, sigma2))
+    return expo + (expo % 2)
+
+
+def _log_scaled(x: np.ndarray, K: np.ndarray) -> np.ndarray:
+    """``log(x * 2**-K)`` without forming ``x * 2**-K`` (which could underflow); -inf at 0."""
+    mant, expo = np.frexp(x)
+    out = np.full(np.shape(x), -np.inf)
+    pos = x > 0
+    out[pos] = np.log(mant[pos]) + (expo[pos] - K[pos]) * _LN2
+    return out
+
+
+def _log_parts(a2: np.ndarray, sigma2: np.ndarray, D: np.ndarray):
+    r"""Logarithms, in units of :math:`2^K`, of the quantities of program (4).
+
+    Returns ``K`` and the logs of :math:`a^2`, :math:`\sigma^2`, :math:`D`,
+    :math:`a^2 - D`, :math:`R^2 - D = (a^2 - D) + \sigma^2` and
+    :math:`R^2 = a^2 + \sigma^2` (requires ``D < a2``). Sums are taken with
+    ``logaddexp``, so nothing overflows or underflows however far apart the
+    magnitudes are (1e-300 next to 1e300 included); :math:`a^2 - D` is the
+    one difference, formed in floating point where it is exact or correctly
+    rounded.
+    """
+    K = _scale_exponent(a2, sigma2)
+    la, ls, ld = _log_scaled(a2, K), _log_scaled(sigma2, K), _log_scaled(D, K)
+    lamd = _log_scaled(a2 - D, K)
+    lrest = np.logaddexp(lamd, ls)
+    lR = np.logaddexp(la, ls)
+    return K, la, ls, ld, lamd, lrest, lR
+
+
+def _all_direct(A, S, T, a2, sigma2, D) -> np.ndarray:
+    """Where every positive input is at least ``_DIRECT_MIN`` at unit scale (and so is a^2 - D)."""
+    ok = np.ones(np.shape(A), dtype=bool)
+    for unit, orig in ((A, a2), (S, sigma2), (T, D), (A - T, a2 - D)):
+        ok &= (orig <= 0) | (unit >= _DIRECT_MIN)
+    return ok
+
+
 def _informed_mi_array(a2: np.ndarray, sigma2: np.ndarray, D: np.ndarray) -> np.ndarray:
     r"""Closed-form optimum of program (4), elementwise over arrays (validated input).
 
@@ -133,48 +230,114 @@ def _informed_mi_array(a2: np.ndarray, sigma2: np.ndarray, D: np.ndarray) -> np.
     :math:`\sin(\varphi_0+\psi) = (\sigma\sqrt{R^2-D} + a\sqrt D)/R^2` when
     :math:`\rho` is near 1 (``inf`` when :math:`\sigma = D = 0`). This is the one
     implementation of the formula; :mod:`mi_lib.subset` uses it too.
+
+    Scale: the value depends only on the ratios of :math:`a^2, \sigma^2, D`.
+    :math:`\rho` is formed from the inputs divided by an even power of two
+    (exact), :math:`\log\sin` from the logarithms of :func:`_log_parts`, so the
+    result is accurate from 1e-300 to 1e300 and for ratios up to 1e600
+    (e.g. :math:`a^2 = 10^{300}`, :math:`\sigma^2 = D = 10^{-300}` gives
+    :math:`\log(10^{300}/2)`: :math:`\sigma\sqrt{R^2 - D} = a\sqrt D = 1`).
     """
+    a2 = np.asarray(a2, dtype=float)
+    sigma2 = np.asarray(sigma2, dtype=float)
+    D = np.asarray(D, dtype=float)
     out = np.zeros(np.shape(a2))
     act = D < a2
+    if not np.any(act):
+        return out
     si, ni, ti = a2[act], sigma2[act], D[act]
-    R2 = si + ni
-    rest = R2 - ti
-    rho = (si - ti) / (np.sqrt(si * rest) + np.sqrt(ni * ti))
-    sin_ang = (np.sqrt(ni * rest) + np.sqrt(si * ti)) / R2
+    K, la, ls, ld, lamd, lrest, lR = _log_parts(si, ni, ti)
+    # unit scale: divisions by 2**K (K even) are exact, so on ordinary inputs
+    # these are the textbook formulas bit for bit
+    A, S, T = np.ldexp(si, -K), np.ldexp(ni, -K), np.ldexp(ti, -K)
+    R2 = A + S
+    rest = R2 - T
+    den = np.sqrt(A * rest) + np.sqrt(S * T)
+    # den == 0 only when a^2 and D both underflowed at unit scale (a^2 < 1e-308 sigma^2):
+    # then rho < 1e-154 and the information is below 1e-308
+    rho = np.divide(A - T, den, out=np.zeros_like(A), where=den > 0)
     small = rho * rho < 0.5
     val = np.empty(si.shape)
     val[small] = -0.5 * np.log1p(-(rho[small] ** 2))
     big = ~small
-    pos = sin_ang[big] > 0
-    vb = np.full(pos.shape, np.inf)
-    vb[pos] = -np.log(sin_ang[big][pos])
-    val[big] = vb
+    # -log sin(phi0 + psi), sin(phi0 + psi) = (sigma sqrt(R^2 - D) + a sqrt(D)) / R^2:
+    # directly when every product of two unit-scale inputs is a normal number,
+    # else from the logarithms (a^2 = 1e300, sigma^2 = D = 1e-300 has sin = 2e-300);
+    # +inf when sigma = D = 0
+    direct = _all_direct(A, S, T, si, ni, ti)
+    bd = big & direct
+    sin_ang = (np.sqrt(S[bd] * rest[bd]) + np.sqrt(A[bd] * T[bd])) / R2[bd]
+    vb = np.full(sin_ang.shape, np.inf)
+    pos = sin_ang > 0
+    vb[pos] = -np.log(sin_ang[pos])
+    val[bd] = vb
+    bl = big & ~direct
+    val[bl] = lR[bl] - np.logaddexp(0.5 * (ls[bl] + lrest[bl]), 0.5 * (la[bl] + ld[bl]))
     out[act] = val
     return out
 
 
-def _informed(a2: float, sigma2: float, D: float) -> tuple[float, float, float, float]:
-    r"""Closed-form optimum of program (4) on validated input.
+def _informed(a2: float, sigma2: float, D: float) -> tuple[float, float, float, float, float, float, float]:
+    r"""Closed-form optimum of program (4) on validated input with ``D < a2``.
 
-    Returns ``(mi, rho2, p, q)`` where the optimal perturbation, written in the
-    orthonormal coordinates :math:`e_1 = U/a`, :math:`e_2 = W/\sigma` (or a
-    fresh direction when :math:`\sigma = 0`), is :math:`E = p e_1 + q e_2`.
-    Only valid for ``D < a2``.
+    Returns ``(mi, rho2, x, y, alpha, beta, q)``: the optimal perturbation,
+    written in the orthonormal coordinates :math:`e_1 = U/a`,
+    :math:`e_2 = W/\sigma` (or a fresh direction when :math:`\sigma = 0`), is
+    :math:`E = p e_1 + q e_2`, with :math:`x = a p`, :math:`y = \sigma q`,
+    :math:`\alpha = p / a` and :math:`\beta = q / \sigma`. Every term is
+    evaluated on the inputs divided by :math:`2^K` (exact), with the direct
+    formulas when all of them lie within 1e150 of each other; otherwise as
+    ``exp`` of a sum of the logarithms of :func:`_log_parts` (times ``2**K``
+    or ``2**(K/2)`` for quantities with units), so that no product such as
+    :math:`a^2 D` can overflow or underflow (relative accuracy then about
+    ``1e-16`` times the largest logarithm involved, ~1e-13 at ratios 1e600):
+
+    .. math::
+
+        \alpha = -\frac{D + \sqrt{\sigma^2 (R^2 - D) D / a^2}}{R^2},\quad
+        \beta = \frac{\sqrt{a^2 (R^2 - D) D/\sigma^2} - D}{R^2},\quad
+        x = -\frac{a^2 D + \sqrt{a^2\sigma^2 D (R^2 - D)}}{R^2},\quad
+        y = \frac{\sqrt{a^2\sigma^2 D (R^2 - D)} - \sigma^2 D}{R^2}.
     """
-    a = math.sqrt(a2)
-    s = math.sqrt(sigma2)
-    R2 = a2 + sigma2
-    rest = R2 - D  # > sigma2 >= 0 because D < a2
-    root_rest = math.sqrt(rest)
-    root_D = math.sqrt(D)
-    # cosine of the largest angle between Y and U (tangent to the ball)
-    denom = a * root_rest + s * root_D  # > 0 since a > 0 and rest > 0
-    rho = (a2 - D) / denom  # cancellation-free form of (a*sqrt(rest) - s*sqrt(D)) / R2
     mi = float(_informed_mi_array(np.array([a2]), np.array([sigma2]), np.array([D]))[0])
-    cross = math.sqrt(D * rest)
-    p = -(a * D + s * cross) / R2
-    q = (a * cross - s * D) / R2
-    return mi, rho * rho, p, q
+    parts = _log_parts(np.array([a2]), np.array([sigma2]), np.array([D]))
+    K, la, ls, ld, lamd, lrest, lR = (float(t[0]) for t in parts)
+    K = int(K)
+    A, S, T = math.ldexp(a2, -K), math.ldexp(sigma2, -K), math.ldexp(D, -K)
+    amd = A - T
+    if bool(_all_direct(*(np.array([t]) for t in (A, S, T, a2, sigma2, D)))[0]):
+        # unit scale, all products of two inputs normal: the direct formulas
+        # (scaling by an even power of two makes them bitwise those at the caller's scale)
+        a, s = math.sqrt(A), math.sqrt(S)
+        R2 = A + S
+        rest = R2 - T  # > sigma2 >= 0 because D < a2
+        root_D = math.sqrt(T)
+        cross = math.sqrt(T * rest)  # sqrt(D (R^2 - D))
+        rho = amd / (a * math.sqrt(rest) + s * root_D)  # cancellation-free (a sqrt(rest) - s sqrt(D)) / R2
+        p = -(a * T + s * cross) / R2
+        q = (a * cross - s * T) / R2
+        rho2 = rho * rho
+        x, alpha = math.ldexp(a * p, K), p / a
+        if sigma2 > 0.0:
+            y, beta, q = math.ldexp(s * q, K), q / s, 0.0
+        else:
+            y, beta, q = 0.0, 0.0, math.ldexp(abs(q), K // 2)
+        return mi, rho2, x, y, alpha, beta, q
+    # magnitudes more than 1e150 apart: every term as exp of a sum of logs
+    # rho = (a^2 - D) / (a sqrt(R^2 - D) + sigma sqrt(D))
+    log_rho = lamd - float(np.logaddexp(0.5 * (la + lrest), 0.5 * (ls + ld)))
+    rho2 = _exp(2.0 * log_rho)
+    cross = 0.5 * (la + ls + ld + lrest) - lR  # log of a sigma sqrt(D (R^2 - D)) / R^2
+    x = -(_exp_ldexp(la + ld - lR, K) + _exp_ldexp(cross, K))
+    alpha = -(_exp(ld - lR) + _exp(0.5 * (ls + lrest + ld - la) - lR))
+    if sigma2 > 0.0:
+        y = _exp_ldexp(cross, K) - _exp_ldexp(ls + ld - lR, K)
+        beta = _exp(0.5 * (la + lrest + ld - ls) - lR) - _exp(ld - lR)
+        q = 0.0
+    else:
+        y = beta = 0.0
+        q = _exp_ldexp(0.5 * (la + ld + lrest) - lR, K // 2)
+    return mi, rho2, x, y, alpha, beta, q
 
 
 def gaussian_attack(a2: float, sigma2: float, D: float) -> GaussianAttack:
@@ -232,6 +395,16 @@ def gaussian_attack(a2: float, sigma2: float, D: float) -> GaussianAttack:
     (the noise term only fills the covariance entry ``F[2, 2] = D``; ``E = -U``
     alone already gives MI 0).
 
+    Numerics. Everything depends on the ratios of ``a2``, ``sigma2`` and
+    ``D`` only, so the problem is solved for the inputs divided by an even
+    power of two (exact): on ordinary inputs these are the formulas above bit
+    for bit, and inputs anywhere from 1e-300 to 1e300 neither overflow nor
+    underflow (``gaussian_attack(1e155, 1, 1).mi`` is
+    :math:`77.5\log 10 - \log 2`). When the inputs lie more than 1e150
+    apart, the terms are formed from logarithms, e.g.
+    :math:`I^* = \log R^2 - \operatorname{logaddexp}(\tfrac12\log\sigma^2(R^2-D),
+    \tfrac12\log a^2 D)`.
+
     Examples
     --------
     >>> res = gaussian_attack(1.0, 0.1, 0.1)
@@ -241,8 +414,6 @@ def gaussian_attack(a2: float, sigma2: float, D: float) -> GaussianAttack:
     a2 = positive(a2, "a2")
     sigma2 = nonnegative(sigma2, "sigma2")
     D = nonnegative(D, "D")
-    a = math.sqrt(a2)
-    s = math.sqrt(sigma2)
 
     if D >= a2:
         mi, rho2, x, y = 0.0, 0.0, -a2, 0.0
@@ -251,14 +422,8 @@ def gaussian_attack(a2: float, sigma2: float, D: float) -> GaussianAttack:
         mi, rho2, x, y = math.inf, 1.0, 0.0, 0.0
         alpha, beta, gamma = 0.0, 0.0, 0.0
     else:
-        mi, rho2, p, q = _informed(a2, sigma2, D)
-        x = a * p
-        alpha = p / a
-        if sigma2 > 0.0:
-            y, beta, gamma = s * q, q / s, 0.0
-        else:
-            # W = 0: the second direction is fresh noise, not W.
-            y, beta, gamma = 0.0, 0.0, abs(q)
+        # when sigma2 == 0 the second direction is fresh noise, not W: gamma = |q|
+        mi, rho2, x, y, alpha, beta, gamma = _informed(a2, sigma2, D)
     F = np.array([[a2, 0.0, x], [0.0, sigma2, y], [x, y, D]])
     F.setflags(write=False)
     return GaussianAttack(
@@ -309,12 +474,16 @@ def blind_gaussian_attack(a2: float, sigma2: float, D: float) -> BlindGaussianAt
     Gaussian :math:`E` of variance :math:`D` makes :math:`(U, Y)` jointly
     Gaussian and attains the bound, so Gaussian noise is the worst additive
     noise for a Gaussian input under a power constraint.
+
+    The ratio :math:`a^2/(\sigma^2 + D)` is not formed when it would overflow
+    or underflow; the value then comes from logarithms, so it is right for
+    variances from 1e-300 to 1e300 in any combination.
     """
     a2 = positive(a2, "a2")
     sigma2 = nonnegative(sigma2, "sigma2")
     D = nonnegative(D, "D")
-    total = sigma2 + D
-    mi = math.inf if total == 0.0 else 0.5 * math.log1p(a2 / total)
+    total = sigma2 + D  # no overflow below 8e307 each
+    mi = _half_log1p_ratio(a2, total)
     return BlindGaussianAttack(a2=a2, sigma2=sigma2, D=D, mi=mi, noise_var=D)
 
 
@@ -349,8 +518,7 @@ def sample_gaussian_attack(
         Their population covariance is ``gaussian_attack(a2, sigma2, D).covariance``
         (informed) or ``diag(a2, sigma2, D)`` (blind).
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"n must be a non-negative integer; got {n!r}")
+    n = integer(n, "n", minimum=0)
     gen = rng_from(rng)
     if blind:
         res = blind_gaussian_attack(a2, sigma2, D)
@@ -358,9 +526,9 @@ def sample_gaussian_attack(
     else:
         att = gaussian_attack(a2, sigma2, D)
         alpha, beta, gamma = att.alpha, att.beta, att.gamma
-    z = gen.standard_normal((3, int(n)))
-    u = math.sqrt(float(a2)) * z[0]
-    w = math.sqrt(float(sigma2)) * z[1]
+    z = gen.standard_normal((3, n))
+    u = math.sqrt(res.a2 if blind else att.a2) * z[0]
+    w = math.sqrt(res.sigma2 if blind else att.sigma2) * z[1]
     e = alpha * u + beta * w + gamma * z[2]
     return u, w, e
 
@@ -380,7 +548,12 @@ def gaussian_attack_budget(a2: float, sigma2: float, mi: float) -> float:
         D(I) = R^2 \sin^2\bigl(\arcsin(e^{-I}) - \varphi_0\bigr)
         \quad\text{for } 0 \le I < I^*(0) = \tfrac12\log(1 + a^2/\sigma^2),
 
-    ``D(I) = 0`` for :math:`I \ge I^*(0)` and ``D(0) = a2``.
+    ``D(I) = 0`` for :math:`I \ge I^*(0)` and ``D(0) = a2``. For
+    :math:`I < \log 2` the angle :math:`\arcsin(e^{-I}) - \varphi_0` is
+    evaluated as :math:`\arctan(a/\sigma) - 2\arcsin\sqrt{(1 - e^{-I})/2}`,
+    which does not cancel when both angles are close to :math:`\pi/2`
+    (:math:`a \ll \sigma`); every step depends on the ratio
+    :math:`a/\sigma` only, so the budget scales exactly with the variances.
 
     Parameters
     ----------
@@ -399,13 +572,23 @@ def gaussian_attack_budget(a2: float, sigma2: float, mi: float) -> float:
     a2 = positive(a2, "a2")
     sigma2 = nonnegative(sigma2, "sigma2")
     target = nonnegative(mi, "mi")
-    a, s = math.sqrt(a2), math.sqrt(sigma2)
-    r2 = a2 + sigma2
-    phi0 = math.atan2(s, a)
     if target == 0.0:
         return a2
-    sin_total = math.exp(-target)
-    if sin_total <= math.sin(phi0):  # target at or above the clean information
+    a, s = math.sqrt(a2), math.sqrt(sigma2)
+    # psi = arcsin(e^-I) - phi0, the extra angle the budget buys. Two forms,
+    # each free of cancellation except near psi = 0 (D = 0, where it is inherent):
+    if target >= _LN2:
+        # e^-I <= 1/2: arcsin of a number well below 1 and phi0 = atan(sigma/a), both accurate
+        sin_total = math.exp(-target)
+        psi = math.asin(sin_total) - math.atan2(s, a)
+    else:
+        # complements: psi = chi0 - beta with chi0 = pi/2 - phi0 = atan(a/sigma) and
+        # beta = arccos(e^-I) = 2 arcsin(sqrt((1 - e^-I)/2)), accurate for small I
+        beta = 2.0 * math.asin(math.sqrt(-0.5 * math.expm1(-target)))
+        psi = math.atan2(a, s) - beta
+    if psi <= 0.0:  # target at or above the clean information
         return 0.0
-    psi = math.asin(sin_total) - phi0
-    return r2 * math.sin(psi) ** 2
+    sin_psi = math.sin(psi)
+    # R^2 sin^2(psi) = (a sin psi)^2 + (sigma sin psi)^2: a2 + sigma2 is never formed
+    # (overflow) and sin(psi)^2 is never formed (it can underflow while D is normal)
+    return min((a * sin_psi) ** 2 + (s * sin_psi) ** 2, a2)

@@ -38,7 +38,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate, optimize
 
-from mi_lib._validation import finite_array, nonnegative, positive, rng_from
+from mi_lib._validation import finite_array, integer, nonnegative, positive, rng_from
+from mi_lib.measures import _log_ratio
 
 __all__ = [
     "ProjectionAttack",
@@ -191,7 +192,7 @@ def _mi_from_allocation(s: np.ndarray, alloc: np.ndarray, D: float) -> float:
     if np.any(dp <= 0.0):
         return math.inf
     active = dp < sp
-    return float(0.5 * np.sum(np.log(sp[active]) - np.log(dp[active])))
+    return float(0.5 * np.sum(_log_ratio(sp[active], dp[active])))
 
 
 def projection_attack_from_spectrum(sigma_sq, D: float) -> ProjectionAttack:
@@ -272,33 +273,90 @@ def projection_attack(H, D: float, *, vectors: bool = False) -> ProjectionAttack
     The minimum is :math:`\tfrac12\sum_i\log(\sigma_i^2/D_i)` (reverse
     water-filling, :func:`falling_bar`), 0 if :math:`D \ge \|H\|_F^2`, and
     ``inf`` if ``D == 0`` and :math:`H \ne 0` (a noiseless linear image of a
-    continuous vector). The optimal perturbation is :math:`E^* = Q\Lambda`;
+    continuous vector).
+
+    Scale: the problem is invariant under :math:`H \to cH`, :math:`D \to c^2 D`.
+    It is solved for :math:`2^{-e}H` with :math:`\max|2^{-e}H_{ij}| \in [1/2, 1)`
+    (exact) and budget :math:`4^{-e}D`, so the Gram matrix cannot overflow or
+    underflow and ``mi`` is right for entries from 1e-300 to 1e300 (for
+    ``eye(2) * 1e160`` and ``D = 1``, :math:`\log(10^{320}/2)`). Squared
+    singular values that exceed the largest double are reported as ``inf`` in
+    ``sigma_sq`` (and ``frobenius_sq``); ``mi``, ``tau`` and ``allocation`` do
+    not depend on them. The optimal perturbation is :math:`E^* = Q\Lambda`;
     see :func:`sample_projection_attack`.
     """
     H = _matrix_arg(H)
     D = nonnegative(D, "D")
-    n, m = H.shape
-    Q = V = None
-    if vectors:
-        Uq, sv, Vt = np.linalg.svd(H, full_matrices=False)
-        sq = _zero_tiny(sv * sv, H.shape)
-        r = int(np.count_nonzero(sq))
-        Q, V = _readonly(Uq[:, :r].copy()), _readonly(Vt[:r].T.copy())
-    else:
-        G = H @ H.T if n <= m else H.T @ H
-        ev = np.linalg.eigvalsh(G)[::-1]
-        sq = _zero_tiny(np.maximum(ev, 0.0), H.shape)
-    tau, alloc = falling_bar(sq, D)
+    sq_u, alloc_u, tau_u, mi, e, Q, V, all_active = _solve_scaled(H, D, vectors)
+    two_e = 2 * e
+    with np.errstate(over="ignore"):  # sigma_i^2 beyond 1.8e308 is stored as inf
+        sq = np.ldexp(sq_u, two_e)
+        alloc = np.ldexp(alloc_u, two_e)
+        tau = float(np.ldexp(tau_u, two_e))
+    r = int(np.count_nonzero(sq_u))
+    if all_active:
+        # every direction active: form D / r in the caller's units, not from a subnormal
+        tau = D / r
+        alloc = np.where(sq_u > 0, tau, 0.0)
     return ProjectionAttack(
-        mi=_mi_from_allocation(sq, alloc, D),
+        mi=mi,
         tau=tau,
         allocation=_readonly(alloc),
         sigma_sq=_readonly(np.ascontiguousarray(sq)),
         D=D,
-        rank=int(np.count_nonzero(sq)),
+        rank=int(np.count_nonzero(sq_u)),
         Q=Q,
         V=V,
     )
+
+
+_UNIT_D_MIN = 1e-280
+"""Below this unit-scale budget the water level is ``D / rank`` (all directions active)."""
+
+
+def _solve_scaled(H: np.ndarray, D: float, vectors: bool):
+    r"""Theorem 3.2 in units where :math:`\max|H_{ij}| \in [1/2, 1)`.
+
+    :math:`I^*` is invariant under :math:`H \to cH`, :math:`D \to c^2 D`. With
+    :math:`H = 2^e H_u` (exact), the Gram matrix of :math:`H_u` neither
+    overflows (``eye(2) * 1e160`` has :math:`\sigma^2 = 10^{320}`) nor
+    underflows. Returns the unit-scale spectrum, allocation and level, the
+    information, ``e``, the singular vectors (or ``None``) and whether the
+    all-active branch below was taken. When the unit
+    budget :math:`D_u = 4^{-e} D` overflows, :math:`D \ge \|H\|_F^2`; when it
+    is below ``_UNIT_D_MIN`` (it may even underflow) every positive direction
+    is active, :math:`\tau = D/r`, and the information is summed from
+    logarithms, :math:`\tfrac12\sum_i[\log\sigma_{u,i}^2 + \log r - \log D + 2e\log 2]`.
+    """
+    peak = float(np.max(np.abs(H)))
+    e = math.frexp(peak)[1] if peak > 0.0 else 0
+    Hu = np.ldexp(H, -e)
+    n, m = H.shape
+    Q = V = None
+    if vectors:
+        Uq, sv, Vt = np.linalg.svd(Hu, full_matrices=False)
+        sq = _zero_tiny(sv * sv, H.shape)
+        r = int(np.count_nonzero(sq))
+        Q, V = _readonly(Uq[:, :r].copy()), _readonly(Vt[:r].T.copy())
+    else:
+        G = Hu @ Hu.T if n <= m else Hu.T @ Hu
+        ev = np.linalg.eigvalsh(G)[::-1]
+        sq = _zero_tiny(np.maximum(ev, 0.0), H.shape)
+    try:
+        Du = math.ldexp(D, -2 * e)
+    except OverflowError:
+        Du = math.inf
+    r = int(np.count_nonzero(sq))
+    if 0.0 < D and Du < _UNIT_D_MIN and r > 0:
+        # D far below every positive sigma_i^2 (they are >= eps * max at unit scale)
+        tau = Du / r
+        alloc = np.where(sq > 0, tau, 0.0)
+        pos = sq[sq > 0]
+        log_tau = math.log(D) - math.log(r) - 2 * e * math.log(2.0)
+        mi = float(0.5 * np.sum(np.log(pos) - log_tau))
+        return sq, alloc, tau, mi, e, Q, V, True
+    tau, alloc = falling_bar(sq, min(Du, float(sq.sum()) + 1.0))
+    return sq, alloc, tau, _mi_from_allocation(sq, alloc, Du), e, Q, V, False
 
 
 def _perturbation_map(H: np.ndarray, D: float) -> tuple[np.ndarray, np.ndarray]:
@@ -306,16 +364,19 @@ def _perturbation_map(H: np.ndarray, D: float) -> tuple[np.ndarray, np.ndarray]:
 
     :math:`Z \sim N(0, I_r)` is independent of :math:`U`, :math:`r` the rank.
     """
-    res = projection_attack(H, D, vectors=True)
-    r = res.rank
-    sq = res.sigma_sq[:r]
-    d = res.allocation[:r]
+    # at unit scale (H = 2^e H_u): A is dimensionless, B carries the units of H
+    sq_all, alloc_all, _, _, e, Qm, Vm, _ = _solve_scaled(H, D, True)
+    r = Qm.shape[1]
+    sq = sq_all[:r]
+    d = alloc_all[:r]
     sv = np.sqrt(sq)
-    shrink = d / sq  # D_i / sigma_i^2 in [0, 1]
+    shrink = np.minimum(d / sq, 1.0)  # D_i / sigma_i^2 in [0, 1]
     noise_sd = np.sqrt(np.maximum(d * (1.0 - shrink), 0.0))
     # Lambda = -shrink * (C V^T U) + noise_sd * Z ; E = Q Lambda
-    A = -(res.Q * (shrink * sv)) @ res.V.T
-    B = res.Q * noise_sd
+    A = -(Qm * (shrink * sv)) @ Vm.T
+    A = np.ldexp(A, e)
+    with np.errstate(over="ignore"):
+        B = np.ldexp(Qm * noise_sd, e)
     return A, B
 
 
@@ -355,8 +416,7 @@ def sample_projection_attack(
     :math:`D_i = \sigma_i^2` the direction is erased: :math:`\Lambda_i = -U''_i`.
     """
     H = _matrix_arg(H)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"n must be a non-negative integer; got {n!r}")
+    n = integer(n, "n", minimum=0)
     gen = rng_from(rng)
     A, B = _perturbation_map(H, nonnegative(D, "D"))
     U = gen.standard_normal((int(n), H.shape[1]))
@@ -407,53 +467,82 @@ def marchenko_pastur_pdf(x, alpha: float) -> np.ndarray:
     inside = (x > lo) & (x < hi) & (x > 0)
     out = np.zeros_like(x, dtype=float)
     xi = x[inside]
-    out[inside] = np.sqrt((hi - xi) * (xi - lo)) / (2.0 * math.pi * alpha * xi)
+    # divided in two steps: alpha * x alone can overflow (alpha = x = 1e300)
+    out[inside] = np.sqrt(hi - xi) * np.sqrt(xi - lo) / (2.0 * math.pi * alpha) / xi
     return out
 
 
-def _mp_parts(alpha: float) -> tuple[float, float, float]:
-    """Centre ``c``, half-width ``h`` and upper edge ``b`` of the MP support."""
-    c = 1.0 + alpha
-    h = 2.0 * math.sqrt(alpha)
-    return c, h, c + h
+def _mp_unit_law(alpha: float) -> tuple[float, float, float]:
+    r"""Edges ``a``, ``b`` and half-width ``h`` of the normalised law :math:`\nu_\beta`.
 
-
-def _mp_integral(alpha: float, tau: float, f) -> float:
-    r""":math:`\int_{x > \tau} f(x)\,\mu_\alpha(dx)` over the continuous part.
-
-    Uses :math:`x = c + h\cos\theta`, under which
-    :math:`\mu_\alpha(dx) = h^2\sin^2\theta / (2\pi\alpha x)\,d\theta`, a smooth
-    integrand on :math:`[0, \theta_\tau]` even at the hard edge :math:`\alpha = 1`.
+    The continuous part of :math:`\mu_\alpha` has mass :math:`M = \min(1, 1/\alpha)`
+    and mean :math:`1/M = \max(1, \alpha)`. Divided by its mass, with
+    :math:`x = \max(1, \alpha)\,y`, it is the Marchenko–Pastur density of ratio
+    :math:`\beta = \min(\alpha, 1/\alpha) \le 1` (no atom, mean 1), on
+    :math:`[a, b] = [(1 - \sqrt\beta)^2, (1 + \sqrt\beta)^2]`, :math:`h = 2\sqrt\beta`.
+    Working with it keeps every quantity of order one for any :math:`\alpha`
+    (1e-300 to 1e300).
     """
-    c, h, _ = _mp_parts(alpha)
-    cos_t = min(max((tau - c) / h, -1.0), 1.0)
-    theta_max = math.acos(cos_t)
-    if theta_max == 0.0:
+    beta = min(alpha, 1.0 / alpha)
+    r = math.sqrt(beta)
+    return (1.0 - r) ** 2, (1.0 + r) ** 2, 2.0 * r
+
+
+def _mp_integral(alpha: float, tau: float, f, *, below: bool = False) -> float:
+    r""":math:`\int f(y)\,\nu_\beta(dy)` over :math:`y > \tau` (or :math:`y < \tau` if ``below``).
+
+    Angles measured from the nearer edge keep the integrand smooth even at the
+    hard edge :math:`\beta = 1` and the limits accurate when :math:`\tau` is
+    within rounding of an edge: above, :math:`y = b - 2h\sin^2(\theta/2)`;
+    below, :math:`y = a + 2h\sin^2(\theta/2)`; in both cases
+    :math:`\nu_\beta(dy) = 2\sin^2\theta / (\pi y)\,d\theta`.
+    """
+    a, b, h = _mp_unit_law(alpha)
+    gap = (tau - a) if below else (b - tau)
+    if gap <= 0.0:
         return 0.0
+    theta_max = 2.0 * math.asin(math.sqrt(min(gap / (2.0 * h), 1.0)))
+    edge, sign = (a, 1.0) if below else (b, -1.0)
 
     def integrand(theta: float) -> float:
-        x = c + h * math.cos(theta)
-        if x <= 0.0:  # only at theta = pi when alpha = 1 (the limit is finite)
-            return 0.0
+        half = math.sin(0.5 * theta)
+        y = edge + sign * 2.0 * h * half * half
+        if y <= 0.0:  # only at the hard edge a = 0, theta = 0: the weight tends to 2/pi
+            return f(0.0) * 2.0 / math.pi if below else 0.0
         sn = math.sin(theta)
-        return f(x) * h * h * sn * sn / (2.0 * math.pi * alpha * x)
+        return f(y) * 2.0 * sn * sn / (math.pi * y)
 
-    val, _ = integrate.quad(integrand, 0.0, theta_max, epsabs=1e-14, epsrel=1e-12, limit=200)
+    val, _ = integrate.quad(integrand, 0.0, theta_max, epsabs=1e-15 * max(min(tau, 1.0), 1e-300),
+                            epsrel=1e-12, limit=200)
     return val
 
 
 def _mp_tau(alpha: float, d: float) -> float:
-    r"""Water level :math:`\tau` with :math:`\int \min(\tau, x)\,d\mu_\alpha = d`.
+    r"""Water level :math:`\tau` (in units of :math:`\max(1, \alpha)`) with :math:`\int \min(\tau, y)\,d\nu_\beta = d`.
 
-    Equivalently :math:`\int_{x>\tau} (x - \tau)\,d\mu_\alpha = 1 - d`, since
-    :math:`\mu_\alpha` has mean 1. Requires ``0 < d < 1``.
+    Requires ``0 < d < 1``. Below the lower edge :math:`a` the left side is
+    :math:`\tau`, so :math:`\tau = d` exactly for :math:`d \le a`. Otherwise
+    Brent's method on :math:`[d, b]`, with the equation written without
+    cancellation: for :math:`d \le 1/2` as
+    :math:`\tau - \int_{y<\tau}(\tau - y)\,d\nu = d` (relative accuracy for
+    tiny :math:`d`), for :math:`d > 1/2` as
+    :math:`\int_{y>\tau}(y - \tau)\,d\nu = 1 - d` (mean 1).
     """
-    _, _, b = _mp_parts(alpha)
+    a, b, _ = _mp_unit_law(alpha)
+    if d <= a:
+        return d
+    if d <= 0.5:
 
-    def excess(tau: float) -> float:
-        return _mp_integral(alpha, tau, lambda x: x - tau) - (1.0 - d)
+        def excess(tau: float) -> float:
+            return tau - _mp_integral(alpha, tau, lambda y: tau - y, below=True) - d
 
-    return optimize.brentq(excess, 0.0, b, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=200)
+    else:
+
+        def excess(tau: float) -> float:
+            return (1.0 - d) - _mp_integral(alpha, tau, lambda y: y - tau)
+
+    return optimize.brentq(excess, d, b, xtol=max(1e-16 * d, 1e-320), rtol=4 * np.finfo(float).eps,
+                           maxiter=200)
 
 
 def mp_limit_mi_per_m(alpha: float, d: float) -> float:
@@ -475,6 +564,13 @@ def mp_limit_mi_per_m(alpha: float, d: float) -> float:
     integral). The factor :math:`\alpha` is :math:`n/m`: the sums run over the
     :math:`n` eigenvalues of :math:`HH^\top`, and :math:`\|H\|_F^2/m \to \alpha`.
 
+    Computed on the continuous part divided by its mass and rescaled to mean 1,
+    which is the law of ratio :math:`\beta = \min(\alpha, 1/\alpha)`:
+    the limit is :math:`\min(\alpha, 1)\,\tfrac12\int_{y > \tau}\log(y/\tau)\,d\nu_\beta`.
+    So :math:`\alpha` from 1e-300 to 1e300 and ``d`` down to 1e-300 are handled
+    without overflow, underflow or loss of relative accuracy (for
+    :math:`\alpha \to \infty` the limit tends to :math:`\tfrac12\log(1/d)`).
+
     Parameters
     ----------
     alpha : float
@@ -495,6 +591,7 @@ def mp_limit_mi_per_m(alpha: float, d: float) -> float:
     if d >= 1.0:
         return 0.0
     tau = _mp_tau(alpha, d)
-    if tau <= 0.0:  # cannot happen for d > 0, guarded against log(0)
-        return math.inf
-    return 0.5 * alpha * _mp_integral(alpha, tau, lambda x: math.log(x / tau))
+    log_tau = math.log(tau)
+    # alpha * (mass of the continuous part) = min(alpha, 1); logs of y and tau
+    # separately, since y / tau can overflow for tiny d
+    return 0.5 * min(alpha, 1.0) * _mp_integral(alpha, tau, lambda y: math.log(y) - log_tau)

@@ -39,8 +39,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from mi_lib._validation import nonnegative, positive
-from mi_lib.gaussian import GaussianAttack, gaussian_attack, gaussian_attack_budget
+from mi_lib._validation import integer, nonnegative, positive
+from mi_lib.gaussian import GaussianAttack, _half_log1p_ratio, gaussian_attack, gaussian_attack_budget
 
 __all__ = ["CopiesAttack", "copies_attack", "copies_attack_budget"]
 
@@ -85,9 +85,8 @@ class CopiesAttack:
 def _check(a2, sigma2, n, budget) -> tuple[float, float, int]:
     a2 = positive(a2, "a2")
     sigma2 = nonnegative(sigma2, "sigma2")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive integer; got {n!r}")
-    if budget not in _BUDGETS:
+    n = integer(n, "n", minimum=1)
+    if not isinstance(budget, str) or budget not in _BUDGETS:
         raise ValueError(f"budget must be 'total' or 'per-copy'; got {budget!r}")
     return a2, sigma2, n
 
@@ -136,15 +135,18 @@ def copies_attack(
     a2, sigma2, n = _check(a2, sigma2, n, budget)
     D = nonnegative(D, "D")
     noise = sigma2 / n
-    clean = math.inf if sigma2 == 0.0 else 0.5 * math.log1p(n * a2 / sigma2)
+    # 1/2 log(1 + n a^2 / sigma^2) without forming n a^2 (which can overflow)
+    clean = _half_log1p_ratio(a2, sigma2, n)
     scalar_budget = D / n if budget == "total" else D
     if informed:
         scalar = gaussian_attack(a2, noise, scalar_budget)
         mi = scalar.mi
     else:
         scalar = None
-        effective = noise + scalar_budget  # variance of the noise on the sufficient statistic
-        mi = math.inf if effective == 0.0 else 0.5 * math.log1p(a2 / effective)
+        # variance of the noise on the sufficient statistic, times n:
+        # sigma^2 + D (total) or sigma^2 + n D (per copy); no division by n that could underflow
+        effective_n = sigma2 + (D if budget == "total" else n * D)
+        mi = _half_log1p_ratio(a2, effective_n, n)
     return CopiesAttack(n=n, budget=budget, D=D, informed=informed, mi=mi, clean_mi=clean, scalar=scalar)
 
 
@@ -183,5 +185,6 @@ def copies_attack_budget(
         return scale * gaussian_attack_budget(a2, sigma2 / n, target)
     if target == 0.0:
         return math.inf
-    v = a2 / math.expm1(2.0 * target)
-    return max(scale * (v - sigma2 / n), 0.0)
+    # v = a^2 / (e^{2I} - 1) = a^2 e^{-2I} / (1 - e^{-2I}): no overflow for large I
+    v = a2 * math.exp(-2.0 * target) / -math.expm1(-2.0 * target)
+    return max(scale * v - (sigma2 if budget == "total" else sigma2 / n), 0.0)

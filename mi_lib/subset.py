@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from mi_lib._validation import finite_array, nonnegative
+from mi_lib._validation import ArgumentTypeError, finite_array, integer, nonnegative
 from mi_lib.gaussian import _informed_mi_array
 
 __all__ = [
@@ -114,7 +114,11 @@ def _attacked_slope(s: np.ndarray, n: np.ndarray, t: np.ndarray) -> np.ndarray:
     sp, np_, tp, rp = si[pos], ni[pos], ti[pos], rest[pos]
     num = np.sqrt(sp) / (2.0 * np.sqrt(tp)) - np.sqrt(np_) / (2.0 * np.sqrt(rp))
     den = np.sqrt(np_ * rp) + np.sqrt(sp * tp)
-    val[pos] = -num / den
+    # products of tiny variances can underflow; then take the roots one by one
+    tiny = den < 1e-150
+    den[tiny] = np.sqrt(np_[tiny]) * np.sqrt(rp[tiny]) + np.sqrt(sp[tiny]) * np.sqrt(tp[tiny])
+    with np.errstate(over="ignore"):  # g' below -1.8e308 is -inf
+        val[pos] = -num / den
     out[act] = val
     return out
 
@@ -212,7 +216,8 @@ def _conjugate_lower(s: np.ndarray, n: np.ndarray, lam: float, t: np.ndarray) ->
         & (xi_lo <= 0) & (xi_hi >= 0)
     )
     width = t_hi - t_lo
-    b_br = np.maximum(f_lo - np.abs(xi_lo) * width, f_hi - np.abs(xi_hi) * width)
+    with np.errstate(invalid="ignore", over="ignore"):  # non-finite entries are masked out by br
+        b_br = np.maximum(f_lo - np.abs(xi_lo) * width, f_hi - np.abs(xi_hi) * width)
     bound[br] = np.maximum(bound[br], b_br[br])
     return np.maximum(bound, 0.0)
 
@@ -271,8 +276,7 @@ def _arrays(signal_var, noise_var) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _k_arg(k, m: int) -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise ValueError(f"k must be an integer; got {k!r}")
+    k = integer(k, "k")
     if not 0 <= k <= m:
         raise ValueError(f"k must satisfy 0 <= k <= m = {m}; got {k}")
     return int(k)
@@ -305,8 +309,45 @@ def _evaluate(s, n, c, T: tuple[int, ...], D: float):
     return mi, alloc, coord, min(lb, mi)
 
 
-def _result(mi, T, alloc, coord, lb, method, k, D) -> SubsetAttack:
+_SPAN_MIN = 1e-290
+"""Smallest positive variance, relative to the largest, that the unit-scale solver accepts."""
+
+
+def _unit_scale(s: np.ndarray, n: np.ndarray, D: float) -> tuple[np.ndarray, np.ndarray, float, int]:
+    r"""Divide the variances and the budget by :math:`2^K`, :math:`K` the exponent of the largest variance.
+
+    The problem is invariant under :math:`(s, n, D) \to c\,(s, n, D)`
+    (every :math:`g_i` and :math:`c_i` depends on ratios only), and a power of
+    two changes no mantissa, so results for inputs scaled by :math:`2^j` are
+    bitwise the same (for peaks outside :math:`[2^{-60}, 2^{60}]`, which are
+    the only ones rescaled, so that ordinary problems are solved exactly as
+    given). At unit scale the multiplier bracket, the cubic of
+    :func:`_stationary_budget` and the products in the slopes neither overflow
+    nor underflow. Variances more than 1e290 apart within one problem cannot
+    be brought to a common scale and raise ``ValueError``; a budget that
+    overflows at unit scale exceeds every variance and is capped at their sum.
+    """
+    peak = float(max(s.max(), n.max()))
+    # ordinary magnitudes are left alone (K = 0), so their results do not move by an ulp
+    K = 0 if 2.0**-60 <= peak <= 2.0**60 else math.frexp(peak)[1]
+    su, nu = np.ldexp(s, -K), np.ldexp(n, -K)
+    low = min(float(su.min()), float(nu[nu > 0].min()) if np.any(nu > 0) else 1.0)
+    if low < _SPAN_MIN:
+        raise ValueError(
+            "signal_var and noise_var span more than 1e290 (positive entries from "
+            f"{min(s.min(), n[n > 0].min() if np.any(n > 0) else s.min()):.3g} to {max(s.max(), n.max()):.3g}); "
+            "the shared budget cannot be split at one working scale"
+        )
+    try:
+        Du = math.ldexp(D, -K)
+    except OverflowError:
+        Du = math.inf
+    return su, nu, min(Du, float(su.sum()) * 2.0), K
+
+
+def _result(mi, T, alloc, coord, lb, method, k, D, K) -> SubsetAttack:
     gap = 0.0 if math.isinf(mi) and math.isinf(lb) else mi - lb
+    alloc = np.ldexp(alloc, K)  # back to the caller's units (allocation <= signal_var: no overflow)
     alloc.setflags(write=False)
     coord.setflags(write=False)
     return SubsetAttack(
@@ -351,15 +392,19 @@ def fixed_subset_attack(signal_var, noise_var, subset, D: float) -> SubsetAttack
     s, n = _arrays(signal_var, noise_var)
     D = nonnegative(D, "D")
     m = s.size
-    try:
-        T = tuple(int(i) for i in subset)
-    except (TypeError, ValueError) as exc:
-        raise ValueError("subset must be a sequence of integer indices") from exc
+    if isinstance(subset, (str, bytes)) or not hasattr(subset, "__iter__"):
+        raise ArgumentTypeError(f"subset must be a sequence of integer indices; got {subset!r}")
+    # each index must be an integer (0.5 is an error, not coordinate 0)
+    idx = np.asarray(subset, dtype=object)
+    if idx.ndim != 1:
+        raise ValueError(f"subset must be a 1-D sequence of indices; got shape {idx.shape}")
+    T = tuple(integer(i, "subset index") for i in idx)
     if len(set(T)) != len(T) or any(not 0 <= i < m for i in T):
         raise ValueError(f"subset must hold distinct indices in range({m}); got {T}")
+    s, n, Du, K = _unit_scale(s, n, D)
     c = _clean_mi(s, n)
-    mi, alloc, coord, lb = _evaluate(s, n, c, T, D)
-    return _result(mi, T, alloc, coord, lb, "fixed", len(T), D)
+    mi, alloc, coord, lb = _evaluate(s, n, c, T, Du)
+    return _result(mi, T, alloc, coord, lb, "fixed", len(T), D, K)
 
 
 def _dual_bound(s, n, c, k: int, D: float, log_lam: float) -> tuple[float, tuple[int, ...]]:
@@ -464,6 +509,12 @@ def subset_attack(
     largest signal variances are optimal (the paper's rule), and with a common
     signal variance the :math:`k` smallest noise variances.
 
+    Scale: the problem is invariant under :math:`(s, n, D) \to c\,(s, n, D)`;
+    variances whose largest entry lies outside :math:`[2^{-60}, 2^{60}]` are
+    divided by a power of two first (exact), so that problems at 1e-300 or
+    1e300 are solved exactly like their unit-scale versions. Variances more
+    than 1e290 apart within one problem raise ``ValueError``.
+
     Certificate: for any :math:`\lambda \ge 0`,
     :math:`I \ge \min_{|T| = k}[\sum_{\bar T} c_i + \sum_T \psi_i(\lambda)] - \lambda D`
     with :math:`\psi_i(\lambda) = \min_t [g_i(t) + \lambda t]` (bounded below
@@ -474,35 +525,37 @@ def subset_attack(
     D = nonnegative(D, "D")
     m = s.size
     k = _k_arg(k, m)
-    if method not in ("auto", "exhaustive", "lagrangian"):
+    max_subsets = integer(max_subsets, "max_subsets", minimum=0)
+    if not isinstance(method, str) or method not in ("auto", "exhaustive", "lagrangian"):
         raise ValueError(f"method must be 'auto', 'exhaustive' or 'lagrangian'; got {method!r}")
+    s, n, Du, K = _unit_scale(s, n, D)
     c = _clean_mi(s, n)
     if k == 0 or D == 0.0:
         T = tuple(range(k))  # every set is optimal
-        mi, alloc, coord, lb = _evaluate(s, n, c, T, D)
-        return _result(mi, T, alloc, coord, lb, "exhaustive", k, D)
+        mi, alloc, coord, lb = _evaluate(s, n, c, T, Du)
+        return _result(mi, T, alloc, coord, lb, "exhaustive", k, D, K)
     if method == "auto":
         method = "exhaustive" if math.comb(m, k) <= max_subsets else "lagrangian"
     free = np.flatnonzero(n == 0)
     if free.size > k:  # some noise-free coordinate must stay unattacked
         T = tuple(int(i) for i in free[:k])
-        mi, alloc, coord, lb = _evaluate(s, n, c, T, D)
-        return _result(mi, T, alloc, coord, lb, method, k, D)
+        mi, alloc, coord, lb = _evaluate(s, n, c, T, Du)
+        return _result(mi, T, alloc, coord, lb, method, k, D, K)
     if method == "lagrangian":
-        mi, T, alloc, coord, lb = _lagrangian(s, n, c, k, D)
-        return _result(mi, T, alloc, coord, lb, method, k, D)
+        mi, T, alloc, coord, lb = _lagrangian(s, n, c, k, Du)
+        return _result(mi, T, alloc, coord, lb, method, k, D, K)
     best = None
     lb_all = math.inf
     forced = set(int(i) for i in free)
     for T in itertools.combinations(range(m), k):
         if not forced.issubset(T):
             continue  # an unattacked noise-free coordinate gives MI = inf
-        mi, alloc, coord, lb = _evaluate(s, n, c, T, D)
+        mi, alloc, coord, lb = _evaluate(s, n, c, T, Du)
         lb_all = min(lb_all, lb)
         if best is None or mi < best[0] - 1e-13 * max(1.0, abs(mi)):
             best = (mi, T, alloc, coord)
     mi, T, alloc, coord = best
-    return _result(mi, T, alloc, coord, min(lb_all, mi), "exhaustive", k, D)
+    return _result(mi, T, alloc, coord, min(lb_all, mi), "exhaustive", k, D, K)
 
 
 def paper_theorem41_value(signal_var, k: int) -> float:
@@ -534,4 +587,5 @@ def paper_theorem41_value(signal_var, k: int) -> float:
         raise ValueError(f"signal_var must be positive; min is {s.min():.3g}")
     k = _k_arg(k, s.size)
     kept = np.sort(s)[: s.size - k]
-    return float(0.5 * np.sum(np.log(2.0 * math.pi * math.e * kept)))
+    # log(2 pi e) + log(s_i): the product 2 pi e s_i could overflow above 1e307
+    return float(0.5 * np.sum(math.log(2.0 * math.pi * math.e) + np.log(kept)))
