@@ -137,4 +137,6 @@ __all__ = [
     "fixed_subset_attack",
     "paper_theorem41_value",
     "subset_attack",
+    # warnings
+    "ConvergenceWarning",
 ]

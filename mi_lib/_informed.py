@@ -85,10 +85,7 @@ def _zero_mi_lp(rows: _Rows, ctil: np.ndarray):
 
 
 def _check_cost(cost, nx: int) -> np.ndarray:
-    try:
-        c = np.asarray(cost, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"cost must be numeric; got {type(cost).__name__}") from exc
+    c = v.real_array(cost, "cost")  # rejects complex, bool and string entries (inf is allowed here)
     if c.ndim != 2:
         raise ValueError(f"cost must be 2-dimensional (|X| x |Y|); got shape {c.shape}")
     if c.shape[0] != nx:
