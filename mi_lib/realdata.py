@@ -64,6 +64,7 @@ __all__ = [
     "mlp_decision",
     "mlp_min_perturbation",
     "projection_reduction",
+    "ridge_direction",
     "scalar_attack",
     "scalar_problem",
     "whiten",
@@ -392,6 +393,8 @@ class Sandwich:
         The ridge parameter :math:`\lambda` of the best projection (``inf`` = :math:`\mu`).
     upper_mi, lower_mi : float
         ``upper.mi`` and ``lower.lower_bound``.
+    lower_by_ridge : tuple of float
+        The certified lower bound of every ridge projection, in the order of ``ridge``.
     """
 
     budget: float
@@ -400,6 +403,7 @@ class Sandwich:
     lower_ridge: float
     upper_mi: float
     lower_mi: float
+    lower_by_ridge: tuple[float, ...]
 
     def __repr__(self) -> str:
         return f"Sandwich(D={self.budget:.4g}, lower={self.lower_mi:.4g}, upper={self.upper_mi:.4g})"
@@ -463,16 +467,18 @@ def mi_sandwich(mu: Any, cov: Any, budgets: Any, *, ridge: Sequence[float] = (0.
     out = []
     for d in D:
         up = solve(red.m_norm, d * red.upper_factor)
-        best, best_lam = None, lams[0]
+        best, best_lam, each = None, lams[0], []
         for lam, (snr, fac) in zip(lams, reductions):
             if lam == 0.0 and abs(d * fac - d * red.upper_factor) <= 1e-12 * max(1.0, d * fac):
                 cand = up  # isotropic case: the two scalar problems coincide
             else:
                 cand = solve(snr, d * fac)
+            each.append(cand.lower_bound)
             if best is None or cand.lower_bound > best.lower_bound:
                 best, best_lam = cand, lam
         out.append(Sandwich(budget=float(d), upper=up, lower=best, lower_ridge=best_lam,
-                            upper_mi=up.mi, lower_mi=best.lower_bound))
+                            upper_mi=up.mi, lower_mi=best.lower_bound,
+                            lower_by_ridge=tuple(each)))
     return tuple(out)
 
 
