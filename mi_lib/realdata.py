@@ -1,39 +1,19 @@
-r"""From the Gaussian theory to real data and trained classifiers.
+r"""From the Gaussian theory to real data and trained classifiers (notebook 09).
 
-Two families of tools, used by notebook 09.
+**The information limit of a fitted Gaussian model** :math:`X \mid U \sim
+\mathcal N(c + U\mu, \Sigma)`, :math:`U = \pm 1`: with :math:`m = \Sigma^{-1/2}\mu`
+and :math:`w = \Sigma^{-1}\mu`, the minimum of :math:`I(U; X + E)` over informed
+attacks with :math:`\mathbb E\lVert E\rVert^2 \le D` satisfies
+:math:`I^*(\lVert m\rVert, D\lVert w\rVert^2/\lVert m\rVert^2) \le I_{\min}(D) \le
+I^*(\lVert m\rVert, D\lVert m\rVert^2/\lVert\mu\rVert^2)`, where :math:`I^*(a, t)` is the
+scalar problem :math:`T \mid U \sim \mathcal N(Ua, 1)`, :math:`\mathbb E e^2 \le t`
+(:func:`whiten`, :func:`projection_reduction`, :func:`mi_sandwich`), solved on a grid
+with the certified :func:`mi_lib.discrete_attack` (:func:`scalar_problem`).
 
-**The information limit of a fitted Gaussian model.** Labels
-:math:`U = \pm 1` (equiprobable) and data
-:math:`X \mid U \sim \mathcal N(c + U\mu, \Sigma)`. With
-:math:`m = \Sigma^{-1/2}\mu` and :math:`w = \Sigma^{-1}\mu` the statistic
-:math:`T = w^\top (X - c)/\lVert m\rVert \sim \mathcal N(U\lVert m\rVert, 1)` is
-sufficient, and the minimum of :math:`I(U; X + E)` over informed attacks with
-:math:`\mathbb E\lVert E\rVert^2 \le D` lies between two values of the scalar
-problem
-
-.. math::
-
-    I^*(a, t) = \min\; I(U; T + e) \quad\text{s.t.}\quad \mathbb E e^2 \le t,
-    \qquad T \mid U \sim \mathcal N(Ua, 1),
-
-namely :math:`I^*(\lVert m\rVert, D\lVert w\rVert^2/\lVert m\rVert^2) \le
-I_{\min}(D) \le I^*(\lVert m\rVert, D\lVert m\rVert^2/\lVert\mu\rVert^2)`.
-The upper bound is attained by moving along :math:`\mu`, which changes only
-:math:`T`; the lower bound is data processing through :math:`T` plus
-Cauchy–Schwarz. More generally every projection :math:`b^\top X` gives a
-lower bound :math:`I^*(b^\top\mu/\sqrt{b^\top\Sigma b},\; D\lVert b\rVert^2 /
-b^\top\Sigma b)` (:func:`projection_reduction`); :func:`mi_sandwich` takes the
-best over the ridge family :math:`b_\lambda = (\Sigma + \lambda\bar s I)^{-1}\mu`.
-The scalar problem has no closed form; it is solved on a grid with the
-certified solver :func:`mi_lib.discrete_attack` (:func:`scalar_problem`).
-
-**Minimal** :math:`\ell_2` **attacks on trained classifiers.** The exact
-minimal perturbation of a linear classifier (:func:`linear_min_perturbation`)
-and a DeepFool-style attack with a verified flip for scikit-learn's binary
-``MLPClassifier`` (:func:`mlp_min_perturbation`), whose radius is an upper
-bound on the true minimal radius; accuracy curves under a per-sample radius
-and under an average budget (:func:`accuracy_under_radius`,
-:func:`accuracy_under_budget`).
+**Minimal** :math:`\ell_2` **attacks on trained classifiers:** exact for linear models
+(:func:`linear_min_perturbation`), DeepFool with verified flips for scikit-learn's
+binary ``MLPClassifier`` (:func:`mlp_min_perturbation`), and accuracy curves under a
+per-sample radius or an average budget.
 """
 
 from __future__ import annotations
@@ -56,6 +36,7 @@ __all__ = [
     "Sandwich",
     "ScalarAttack",
     "ScalarProblem",
+    "Whitened",
     "accuracy_under_budget",
     "accuracy_under_radius",
     "fit_gaussian_model",
