@@ -277,7 +277,9 @@ def scalar_problem(snr: float, *, hx: float = 0.5, hy: float = 0.1, tail: float 
     r"""Discretise :math:`T \mid U \sim \mathcal N(\pm a, 1)` on :math:`[-L, L]`, :math:`L \ge a + \text{tail}`.
 
     Inputs :math:`x_j = j h_x`, outputs :math:`y_k = k h_y`, both on
-    :math:`[-L, L]`. Restricting outputs to :math:`[-L, L]` loses nothing:
+    :math:`[-L, L]`; :math:`h_x` must be a whole multiple of :math:`h_y`, so that
+    every input is also an output (staying put costs nothing and every budget
+    :math:`\ge 0` is feasible). Restricting outputs to :math:`[-L, L]` loses nothing:
     clamping an output is a function of it (no information gained) and moves
     it closer to every grid input (no cost added).
 
@@ -296,10 +298,13 @@ def scalar_problem(snr: float, *, hx: float = 0.5, hy: float = 0.1, tail: float 
     """
     a = v.positive(snr, "snr")
     hx, hy, tail = v.positive(hx, "hx"), v.positive(hy, "hy"), v.positive(tail, "tail")
+    ratio = hx / hy
+    if abs(ratio - round(ratio)) > 1e-9 * ratio or round(ratio) < 1:
+        raise ValueError(f"hx must be a whole multiple of hy (every input on the output grid); got {hx:g}, {hy:g}")
+    r = int(round(ratio))
     half = int(np.ceil((a + tail) / hx))
     x = np.arange(-half, half + 1) * hx
-    ny = int(np.ceil(half * hx / hy))
-    y = np.arange(-ny, ny + 1) * hy
+    y = (np.arange(-half * r, half * r + 1) / r) * hx  # contains every x exactly: zero cost to stay put
     edges = np.r_[-np.inf, 0.5 * (x[:-1] + x[1:]), np.inf]
     p = 0.5 * np.array([np.diff(norm.cdf(edges, loc=s * a)) for s in (-1.0, 1.0)])
     p = p / p.sum()

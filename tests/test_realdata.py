@@ -12,7 +12,7 @@ from sklearn.neural_network import MLPClassifier
 import mi_lib
 from mi_lib import realdata as rd
 
-COARSE = {"hx": 0.5, "hy": 0.2, "tail": 3.0}
+COARSE = {"hx": 0.5, "hy": 0.25, "tail": 3.0}
 
 
 def _blobs(n=120, d=5, seed=0):
@@ -57,7 +57,7 @@ def test_sandwich_collapses_when_isotropic_and_equals_scalar_optimum():
         assert res.lower_mi == res.upper.lower_bound and res.upper.gap < 1e-8
         # second route: the scalar problem built by hand and solved directly
         x = np.arange(-np.ceil((a + 3.0) / 0.5), np.ceil((a + 3.0) / 0.5) + 1) * 0.5
-        y = np.arange(-np.ceil(x[-1] / 0.2), np.ceil(x[-1] / 0.2) + 1) * 0.2
+        y = np.arange(-np.ceil(x[-1] / 0.25), np.ceil(x[-1] / 0.25) + 1) * 0.25
         from scipy.stats import norm
 
         edges = np.r_[-np.inf, 0.5 * (x[:-1] + x[1:]), np.inf]
@@ -113,6 +113,8 @@ def test_sandwich_rejects_bad_input():
         rd.mi_sandwich(mu, cov, [0.1], ridge=(-1.0,))
     with pytest.raises(ValueError):
         rd.scalar_problem(0.0)
+    with pytest.raises(ValueError):
+        rd.scalar_problem(2.0, hx=0.5, hy=0.2)  # inputs off the output grid
     with pytest.raises(ValueError):
         rd.scalar_attack("not a problem", 0.1)
     with pytest.raises(ValueError):
@@ -219,3 +221,25 @@ def test_accuracy_curves():
     # average budget D: total 4 D; costs 0.01, 0.04 -> D = 0.003 flips one, D = 0.013 two, inf never
     assert np.allclose(rd.accuracy_under_budget(correct, radius, [0.0, 0.003, 0.013, 100.0]),
                        [0.75, 0.5, 0.25, 0.25])
+
+
+def test_ridge_family_and_per_projection_bounds():
+    rng = np.random.default_rng(6)
+    A = rng.normal(size=(3, 3))
+    cov = A @ A.T + 0.3 * np.eye(3)
+    mu = np.array([0.8, -0.2, 0.4])
+    red = rd.whiten(mu, cov)
+    assert np.allclose(rd.ridge_direction(mu, cov, 0.0), red.w, rtol=1e-10)
+    assert np.allclose(rd.ridge_direction(mu, cov, np.inf), mu)
+    (res,) = rd.mi_sandwich(mu, cov, [0.05], ridge=(0.0, np.inf), **COARSE)
+    (basic,) = rd.mi_sandwich(mu, cov, [0.05], **COARSE)
+    assert res.lower_by_ridge[0] == pytest.approx(basic.lower_mi, abs=1e-12)
+    assert res.lower_mi == max(res.lower_by_ridge) and res.upper_mi == pytest.approx(basic.upper_mi, abs=1e-12)
+    # the mu projection: a_b = |mu|^2 / sqrt(mu' Sigma mu), f_b = |mu|^2 / mu' Sigma mu
+    snr, fac = rd.projection_reduction(mu, cov, mu)
+    q = mu @ cov @ mu
+    assert snr == pytest.approx((mu @ mu) / np.sqrt(q)) and fac == pytest.approx((mu @ mu) / q)
+    with pytest.raises(ValueError):
+        rd.ridge_direction(mu, cov, np.nan)
+    with pytest.raises(ValueError):
+        rd.projection_reduction(mu, cov, np.zeros(3))
