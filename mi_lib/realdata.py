@@ -1,0 +1,730 @@
+r"""From the Gaussian theory to real data and trained classifiers (notebook 09).
+
+**The information limit of a fitted Gaussian model** :math:`X \mid U \sim
+\mathcal N(c + U\mu, \Sigma)`, :math:`U = \pm 1`: with :math:`m = \Sigma^{-1/2}\mu`
+and :math:`w = \Sigma^{-1}\mu`, the minimum of :math:`I(U; X + E)` over informed
+attacks with :math:`\mathbb E\lVert E\rVert^2 \le D` satisfies
+:math:`I^*(\lVert m\rVert, D\lVert w\rVert^2/\lVert m\rVert^2) \le I_{\min}(D) \le
+I^*(\lVert m\rVert, D\lVert m\rVert^2/\lVert\mu\rVert^2)`, where :math:`I^*(a, t)` is the
+scalar problem :math:`T \mid U \sim \mathcal N(Ua, 1)`, :math:`\mathbb E e^2 \le t`
+(:func:`whiten`, :func:`projection_reduction`, :func:`mi_sandwich`), solved on a grid
+with the certified :func:`mi_lib.discrete_attack` (:func:`scalar_problem`).
+
+**Minimal** :math:`\ell_2` **attacks on trained classifiers:** exact for linear models
+(:func:`linear_min_perturbation`), DeepFool with verified flips for scikit-learn's
+binary ``MLPClassifier`` (:func:`mlp_min_perturbation`), and accuracy curves under a
+per-sample radius or an average budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+from scipy import linalg
+from scipy.stats import norm
+
+from . import _validation as v
+from .discrete import DiscreteAttack, discrete_attack
+from .measures import discrete_gaussian_mi, mutual_information
+
+__all__ = [
+    "GaussianModel",
+    "LinearAttack",
+    "NetworkAttack",
+    "Sandwich",
+    "ScalarAttack",
+    "ScalarProblem",
+    "Whitened",
+    "accuracy_under_budget",
+    "accuracy_under_radius",
+    "fit_gaussian_model",
+    "linear_min_perturbation",
+    "mi_sandwich",
+    "mlp_decision",
+    "mlp_min_perturbation",
+    "projection_reduction",
+    "ridge_direction",
+    "scalar_attack",
+    "scalar_problem",
+    "whiten",
+]
+
+
+# --------------------------------------------------------------------------- input checks
+def _real_array(x: Any, name: str, ndim: int | tuple[int, ...]) -> np.ndarray:
+    if np.iscomplexobj(np.asarray(x)):
+        raise ValueError(f"{name} must be real; got a complex array")
+    return v.finite_array(x, name, ndim=ndim)
+
+
+def _spd(cov: Any, d: int) -> tuple[np.ndarray, tuple]:
+    S = _real_array(cov, "cov", 2)
+    if S.shape != (d, d):
+        raise ValueError(f"cov must have shape ({d}, {d}) to match mu; got {S.shape}")
+    if not np.allclose(S, S.T, rtol=1e-10, atol=1e-12 * max(1.0, float(np.abs(S).max()))):
+        raise ValueError("cov must be symmetric")
+    try:
+        factor = linalg.cho_factor(S, lower=True)
+    except linalg.LinAlgError as exc:
+        raise ValueError("cov must be positive definite") from exc
+    return S, factor
+
+
+def _budgets(budgets: Any) -> np.ndarray:
+    b = _real_array(budgets, "budgets", (0, 1))
+    b = np.atleast_1d(b)
+    if b.size == 0:
+        raise ValueError("budgets is empty")
+    if np.any(b < 0):
+        raise ValueError("budgets must be non-negative")
+    return b
+
+
+# --------------------------------------------------------------------------- the Gaussian model
+@dataclass(frozen=True)
+class GaussianModel:
+    r"""Two-class Gaussian model :math:`X \mid U \sim \mathcal N(c + U\mu, \Sigma)`, :math:`U = \pm 1`.
+
+    Attributes
+    ----------
+    mid : ndarray, shape (d,)
+        Midpoint :math:`c` of the class means.
+    mu : ndarray, shape (d,)
+        Half the difference of the means (class +1 minus class -1).
+    cov : ndarray, shape (d, d)
+        Shared covariance :math:`\Sigma` (Ledoit–Wolf shrinkage estimate).
+    shrinkage : float
+        Ledoit–Wolf shrinkage coefficient.
+    """
+
+    mid: np.ndarray
+    mu: np.ndarray
+    cov: np.ndarray
+    shrinkage: float
+
+
+def fit_gaussian_model(x: Any, u: Any) -> GaussianModel:
+    r"""Fit class means and a shared Ledoit–Wolf covariance to labelled data.
+
+    The covariance is estimated from the class-centred pooled samples with
+    ``sklearn.covariance.LedoitWolf(assume_centered=True)``, i.e. the
+    shrinkage :math:`(1-\rho)S + \rho\,\tfrac{\operatorname{tr}S}{d} I` with
+    the Ledoit–Wolf choice of :math:`\rho`, which keeps :math:`\Sigma`
+    invertible when pixels are (nearly) constant.
+
+    Parameters
+    ----------
+    x : array_like, shape (n, d)
+        Samples.
+    u : array_like, shape (n,)
+        Labels, each -1 or +1, both present at least twice.
+
+    Returns
+    -------
+    GaussianModel
+    """
+    from sklearn.covariance import LedoitWolf
+
+    X = _real_array(x, "x", 2)
+    U = _real_array(u, "u", 1)
+    if U.shape[0] != X.shape[0]:
+        raise ValueError(f"x has {X.shape[0]} rows but u has {U.shape[0]} labels")
+    if not np.all(np.isin(U, (-1.0, 1.0))):
+        raise ValueError("u must contain only -1 and +1")
+    if min(np.sum(U > 0), np.sum(U < 0)) < 2:
+        raise ValueError("each class needs at least two samples")
+    mp, mm = X[U > 0].mean(axis=0), X[U < 0].mean(axis=0)
+    centred = np.vstack([X[U > 0] - mp, X[U < 0] - mm])
+    lw = LedoitWolf(assume_centered=True).fit(centred)
+    cov = 0.5 * (lw.covariance_ + lw.covariance_.T)
+    return GaussianModel(mid=0.5 * (mp + mm), mu=0.5 * (mp - mm), cov=cov, shrinkage=float(lw.shrinkage_))
+
+
+@dataclass(frozen=True)
+class Whitened:
+    r"""The whitening reduction of a Gaussian model.
+
+    Attributes
+    ----------
+    w : ndarray, shape (d,)
+        :math:`w = \Sigma^{-1}\mu` (the Bayes classifier's weights).
+    m_norm, mu_norm, w_norm : float
+        :math:`\lVert m\rVert = \sqrt{\mu^\top\Sigma^{-1}\mu}`, :math:`\lVert\mu\rVert`, :math:`\lVert w\rVert`.
+    upper_factor : float
+        :math:`\lVert m\rVert^2/\lVert\mu\rVert^2`: scalar budget per unit of :math:`D` of the upper bound.
+    lower_factor : float
+        :math:`\lVert w\rVert^2/\lVert m\rVert^2 \ge` ``upper_factor``: the same for the lower bound.
+    width : float
+        ``lower_factor / upper_factor`` :math:`= (\lVert w\rVert\lVert\mu\rVert/\lVert m\rVert^2)^2 \ge 1`,
+        one exactly when :math:`\mu` is an eigenvector of :math:`\Sigma`.
+    direction : ndarray, shape (d,)
+        :math:`\mu/\lVert m\rVert`: the perturbation ``s * direction`` shifts
+        :math:`T` by ``s`` and leaves the whitened components orthogonal to
+        :math:`m` unchanged; its squared norm is ``s**2 / upper_factor``.
+    """
+
+    w: np.ndarray
+    m_norm: float
+    mu_norm: float
+    w_norm: float
+    upper_factor: float
+    lower_factor: float
+    width: float
+    direction: np.ndarray
+
+    def statistic(self, x: Any, mid: Any) -> np.ndarray:
+        r"""The sufficient statistic :math:`T = w^\top(x - c)/\lVert m\rVert` of each row of ``x``."""
+        X = _real_array(x, "x", (1, 2))
+        c = _real_array(mid, "mid", 1)
+        if X.shape[-1] != c.size or c.size != self.w.size:
+            raise ValueError(f"x and mid must have {self.w.size} features")
+        return (X - c) @ self.w / self.m_norm
+
+
+def whiten(mu: Any, cov: Any) -> Whitened:
+    r"""Whitening reduction of the model with half mean difference ``mu`` and covariance ``cov``.
+
+    In whitened coordinates :math:`Z = \Sigma^{-1/2}(X - c) \sim \mathcal N(Um, I)`
+    with :math:`m = \Sigma^{-1/2}\mu`; :math:`T = \hat m^\top Z = w^\top (X - c)/\lVert m\rVert`,
+    :math:`w = \Sigma^{-1}\mu`, and the rest of :math:`Z` is independent of :math:`(U, T)`.
+    Only :math:`\Sigma^{-1}\mu` is needed (a Cholesky solve), never :math:`\Sigma^{-1/2}`:
+    :math:`\lVert m\rVert^2 = \mu^\top w` and :math:`\Sigma^{1/2}\hat m = \mu/\lVert m\rVert`.
+
+    Parameters
+    ----------
+    mu : array_like, shape (d,)
+        Half the difference of the class means; not zero.
+    cov : array_like, shape (d, d)
+        Symmetric positive definite covariance.
+
+    Returns
+    -------
+    Whitened
+    """
+    m_vec = _real_array(mu, "mu", 1)
+    if m_vec.size == 0 or not np.any(m_vec):
+        raise ValueError("mu must be a non-empty, non-zero vector")
+    _, factor = _spd(cov, m_vec.size)
+    w = linalg.cho_solve(factor, m_vec)
+    m2 = float(m_vec @ w)
+    mu2 = float(m_vec @ m_vec)
+    w2 = float(w @ w)
+    up, low = m2 / mu2, w2 / m2
+    return Whitened(w=w, m_norm=float(np.sqrt(m2)), mu_norm=float(np.sqrt(mu2)), w_norm=float(np.sqrt(w2)),
+                    upper_factor=up, lower_factor=low, width=low / up, direction=m_vec / np.sqrt(m2))
+
+
+def projection_reduction(mu: Any, cov: Any, b: Any) -> tuple[float, float]:
+    r"""The scalar lower-bound problem obtained by data processing through :math:`b^\top X`.
+
+    :math:`S = b^\top(X - c)/\sqrt{b^\top\Sigma b} \sim \mathcal N(U a_b, 1)` with
+    :math:`a_b = |b^\top\mu|/\sqrt{b^\top\Sigma b}`; an attack :math:`E` moves it by
+    :math:`b^\top E/\sqrt{b^\top\Sigma b}`, whose square is at most
+    :math:`\lVert E\rVert^2 \lVert b\rVert^2/b^\top\Sigma b` (Cauchy–Schwarz). Hence
+    :math:`I_{\min}(D) \ge I^*(a_b, D\,f_b)`, :math:`f_b = \lVert b\rVert^2/b^\top\Sigma b`.
+    For :math:`b = w` this is :math:`(\lVert m\rVert, \lVert w\rVert^2/\lVert m\rVert^2)`.
+
+    Returns
+    -------
+    (snr, factor) : (float, float)
+        :math:`a_b` and :math:`f_b`.
+    """
+    m_vec = _real_array(mu, "mu", 1)
+    S, _ = _spd(cov, m_vec.size)
+    bb = _real_array(b, "b", 1)
+    if bb.size != m_vec.size or not np.any(bb):
+        raise ValueError(f"b must be a non-zero vector with {m_vec.size} entries")
+    q = float(bb @ S @ bb)
+    return abs(float(bb @ m_vec)) / np.sqrt(q), float(bb @ bb) / q
+
+
+# --------------------------------------------------------------------------- the scalar problem
+@dataclass(frozen=True)
+class ScalarProblem:
+    r"""The scalar problem :math:`T \mid U \sim \mathcal N(U a, 1)` discretised for :func:`mi_lib.discrete_attack`.
+
+    Attributes
+    ----------
+    snr : float
+        :math:`a`.
+    x, y : ndarray
+        Input grid (cells of width ``hx``, the end cells take the tails) and output grid.
+    p_ux : ndarray, shape (2, len(x))
+        Joint pmf of :math:`(U, X_q)`, rows :math:`U = -1, +1`.
+    cost : ndarray, shape (len(x), len(y))
+        :math:`(y - x)^2`.
+    clean_mi : float
+        :math:`I(U; X_q)`, below the exact value because :math:`X_q` is a function of :math:`T`.
+    exact_clean_mi : float
+        :math:`I(U; T)` by ``discrete_gaussian_mi([-a, a], None, 1)``.
+    discretisation_error : float
+        ``exact_clean_mi - clean_mi`` (non-negative up to rounding).
+    """
+
+    snr: float
+    x: np.ndarray
+    y: np.ndarray
+    p_ux: np.ndarray
+    cost: np.ndarray
+    clean_mi: float
+    exact_clean_mi: float
+    discretisation_error: float
+
+
+def scalar_problem(snr: float, *, hx: float = 0.5, hy: float = 0.1, tail: float = 4.0) -> ScalarProblem:
+    r"""Discretise :math:`T \mid U \sim \mathcal N(\pm a, 1)` on :math:`[-L, L]`, :math:`L \ge a + \text{tail}`.
+
+    Inputs :math:`x_j = j h_x`, outputs :math:`y_k = k h_y`, both on
+    :math:`[-L, L]`; :math:`h_x` must be a whole multiple of :math:`h_y`, so that
+    every input is also an output (staying put costs nothing and every budget
+    :math:`\ge 0` is feasible). Restricting outputs to :math:`[-L, L]` loses nothing:
+    clamping an output is a function of it (no information gained) and moves
+    it closer to every grid input (no cost added).
+
+    Parameters
+    ----------
+    snr : float
+        :math:`a > 0`.
+    hx, hy : float
+        Grid spacings of inputs and outputs, in units of the noise standard deviation.
+    tail : float
+        Extra half-width beyond :math:`\pm a`.
+
+    Returns
+    -------
+    ScalarProblem
+    """
+    a = v.positive(snr, "snr")
+    hx, hy, tail = v.positive(hx, "hx"), v.positive(hy, "hy"), v.positive(tail, "tail")
+    ratio = hx / hy
+    if abs(ratio - round(ratio)) > 1e-9 * ratio or round(ratio) < 1:
+        raise ValueError(f"hx must be a whole multiple of hy (every input on the output grid); got {hx:g}, {hy:g}")
+    r = int(round(ratio))
+    half = int(np.ceil((a + tail) / hx))
+    x = np.arange(-half, half + 1) * hx
+    y = (np.arange(-half * r, half * r + 1) / r) * hx  # contains every x exactly: zero cost to stay put
+    edges = np.r_[-np.inf, 0.5 * (x[:-1] + x[1:]), np.inf]
+    p = 0.5 * np.array([np.diff(norm.cdf(edges, loc=s * a)) for s in (-1.0, 1.0)])
+    p = p / p.sum()
+    clean = mutual_information(p)
+    exact = discrete_gaussian_mi([-a, a], None, 1.0)
+    return ScalarProblem(snr=a, x=x, y=y, p_ux=p, cost=(y[None, :] - x[:, None]) ** 2,
+                         clean_mi=float(clean), exact_clean_mi=float(exact),
+                         discretisation_error=float(exact - clean))
+
+
+@dataclass(frozen=True)
+class ScalarAttack:
+    r"""Certified optimum of a discretised scalar problem at one budget.
+
+    Attributes
+    ----------
+    snr, budget : float
+        :math:`a` and the scalar budget :math:`t`.
+    mi, lower_bound, gap : float
+        Optimal value, certified lower bound (weak duality) and their difference.
+    multiplier : float
+        Budget multiplier, the slope :math:`-dI^*/dt`.
+    bayes_error : float
+        Error of the best classifier that sees the attacked output.
+    solution : DiscreteAttack
+        The solver's result (channel included).
+    """
+
+    snr: float
+    budget: float
+    mi: float
+    lower_bound: float
+    gap: float
+    multiplier: float
+    bayes_error: float
+    solution: DiscreteAttack
+
+    def __repr__(self) -> str:  # gaps are rounding-level: keep them out of reprs
+        return f"ScalarAttack(snr={self.snr:.4g}, budget={self.budget:.4g}, mi={self.mi:.4g})"
+
+
+def scalar_attack(problem: ScalarProblem, budget: float, *, tol: float = 1e-10) -> ScalarAttack:
+    """Solve ``problem`` at scalar budget ``budget`` with :func:`mi_lib.discrete_attack`.
+
+    Returns
+    -------
+    ScalarAttack
+    """
+    if not isinstance(problem, ScalarProblem):
+        raise ValueError("problem must be a ScalarProblem (see scalar_problem)")
+    t = v.nonnegative(budget, "budget")
+    res = discrete_attack(problem.p_ux, problem.cost, t, tol=tol)
+    joint_uy = np.einsum("ux,uxy->uy", problem.p_ux, res.channel)
+    return ScalarAttack(snr=problem.snr, budget=t, mi=res.mi, lower_bound=res.lower_bound, gap=res.gap,
+                        multiplier=res.multiplier, bayes_error=float(np.minimum(joint_uy[0], joint_uy[1]).sum()),
+                        solution=res)
+
+
+@dataclass(frozen=True)
+class Sandwich:
+    r"""Bounds on :math:`\min I(U; X + E)` over :math:`\mathbb E\lVert E\rVert^2 \le D` for one budget.
+
+    Attributes
+    ----------
+    budget : float
+        :math:`D`.
+    upper : ScalarAttack
+        Attack along :math:`\mu`: scalar budget ``D * upper_factor``; ``upper.mi`` is attained.
+    lower : ScalarAttack
+        Best projection bound; ``lower.lower_bound`` is the certified value.
+    lower_ridge : float
+        The ridge parameter :math:`\lambda` of the best projection (``inf`` = :math:`\mu`).
+    upper_mi, lower_mi : float
+        ``upper.mi`` and ``lower.lower_bound``.
+    lower_by_ridge : tuple of float
+        The certified lower bound of every ridge projection, in the order of ``ridge``.
+    """
+
+    budget: float
+    upper: ScalarAttack
+    lower: ScalarAttack
+    lower_ridge: float
+    upper_mi: float
+    lower_mi: float
+    lower_by_ridge: tuple[float, ...]
+
+    def __repr__(self) -> str:
+        return f"Sandwich(D={self.budget:.4g}, lower={self.lower_mi:.4g}, upper={self.upper_mi:.4g})"
+
+
+def ridge_direction(mu: Any, cov: Any, ridge: float) -> np.ndarray:
+    r""":math:`b_\lambda = (\Sigma + \lambda\,\bar s I)^{-1}\mu`, :math:`\bar s = \operatorname{tr}\Sigma/d`; ``inf`` gives :math:`\mu`."""
+    m_vec = _real_array(mu, "mu", 1)
+    S, _ = _spd(cov, m_vec.size)
+    lam = float(ridge)
+    if np.isnan(lam) or lam < 0:
+        raise ValueError(f"ridge must be >= 0 or inf; got {ridge!r}")
+    if np.isinf(lam):
+        return m_vec.copy()
+    return linalg.solve(S + lam * np.trace(S) / S.shape[0] * np.eye(S.shape[0]), m_vec, assume_a="pos")
+
+
+def mi_sandwich(mu: Any, cov: Any, budgets: Any, *, ridge: Sequence[float] = (0.0,), hx: float = 0.5,
+                hy: float = 0.1, tail: float = 4.0, tol: float = 1e-10) -> tuple[Sandwich, ...]:
+    r"""Certified sandwich of the minimum MI of the Gaussian model under an average budget.
+
+    For each :math:`D` in ``budgets``:
+
+    * upper :math:`= I^*(\lVert m\rVert, D\lVert m\rVert^2/\lVert\mu\rVert^2)` (attained by the
+      scalar optimum applied along :math:`\mu/\lVert m\rVert`);
+    * lower :math:`= \max_{\lambda} I^*_{\text{lb}}(a_{b_\lambda}, D f_{b_\lambda})` over the ridge
+      projections :math:`b_\lambda` (:func:`projection_reduction`); :math:`\lambda = 0` is
+      :math:`w = \Sigma^{-1}\mu`, i.e. :math:`I^*(\lVert m\rVert, D\lVert w\rVert^2/\lVert m\rVert^2)`.
+
+    Values come from discretised scalar problems (:func:`scalar_problem` with
+    ``hx``, ``hy``, ``tail``); the upper value is the solver's optimum, the lower
+    value its certified dual bound.
+
+    Parameters
+    ----------
+    mu, cov : array_like
+        Half mean difference and covariance (see :func:`whiten`).
+    budgets : array_like
+        Non-negative average budgets :math:`D`.
+    ridge : sequence of float
+        Ridge parameters (``>= 0`` or ``inf``) of the lower-bound projections.
+
+    Returns
+    -------
+    tuple of Sandwich
+    """
+    red = whiten(mu, cov)
+    D = _budgets(budgets)
+    lams = [float(r) for r in ridge]
+    if not lams:
+        raise ValueError("ridge must hold at least one value")
+    reductions = [projection_reduction(mu, cov, ridge_direction(mu, cov, lam)) for lam in lams]
+    problems: dict[float, ScalarProblem] = {}
+
+    def solve(snr: float, t: float) -> ScalarAttack:
+        key = round(snr, 12)
+        if key not in problems:
+            problems[key] = scalar_problem(snr, hx=hx, hy=hy, tail=tail)
+        return scalar_attack(problems[key], t, tol=tol)
+
+    out = []
+    for d in D:
+        up = solve(red.m_norm, d * red.upper_factor)
+        best, best_lam, each = None, lams[0], []
+        for lam, (snr, fac) in zip(lams, reductions):
+            if lam == 0.0 and abs(d * fac - d * red.upper_factor) <= 1e-12 * max(1.0, d * fac):
+                cand = up  # isotropic case: the two scalar problems coincide
+            else:
+                cand = solve(snr, d * fac)
+            each.append(cand.lower_bound)
+            if best is None or cand.lower_bound > best.lower_bound:
+                best, best_lam = cand, lam
+        out.append(Sandwich(budget=float(d), upper=up, lower=best, lower_ridge=best_lam,
+                            upper_mi=up.mi, lower_mi=best.lower_bound,
+                            lower_by_ridge=tuple(each)))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- attacks on classifiers
+@dataclass(frozen=True)
+class LinearAttack:
+    r"""Minimal :math:`\ell_2` perturbations that flip a linear classifier :math:`\operatorname{sign}(w^\top x + b)`.
+
+    Attributes
+    ----------
+    radius : ndarray, shape (n,)
+        Exact minimal radius :math:`|w^\top x + b|/\lVert w\rVert`.
+    delta : ndarray, shape (n, d)
+        The perturbation :math:`-\operatorname{sign}(f)\,(1+\text{overshoot})\,|f|\,w/\lVert w\rVert^2`
+        (plus a tiny push for points on the boundary), which crosses the boundary.
+    """
+
+    radius: np.ndarray
+    delta: np.ndarray
+
+
+def linear_min_perturbation(w: Any, b: float, x: Any, *, overshoot: float = 1e-6) -> LinearAttack:
+    r"""The exact minimal :math:`\ell_2` perturbation flipping :math:`f(x) = w^\top x + b`.
+
+    The closest point of the hyperplane :math:`f = 0` to :math:`x` is
+    :math:`x - f(x) w/\lVert w\rVert^2` (Lagrange, or Cauchy–Schwarz:
+    :math:`|w^\top e| \le \lVert w\rVert\lVert e\rVert` with equality along :math:`w`),
+    at distance :math:`|f(x)|/\lVert w\rVert`. The returned ``delta`` overshoots by
+    the factor ``1 + overshoot`` so that the decision really changes (scikit-learn
+    predicts the positive class only for :math:`f > 0`).
+
+    Parameters
+    ----------
+    w : array_like, shape (d,)
+        Non-zero weights.
+    b : float
+        Intercept.
+    x : array_like, shape (n, d)
+        Points.
+    overshoot : float
+        Relative overshoot, > 0.
+
+    Returns
+    -------
+    LinearAttack
+    """
+    ww = _real_array(w, "w", 1)
+    if not np.any(ww):
+        raise ValueError("w must be non-zero")
+    bb = float(_real_array(b, "b", 0))
+    X = _real_array(x, "x", 2)
+    if X.shape[1] != ww.size:
+        raise ValueError(f"x must have {ww.size} columns; got {X.shape[1]}")
+    ov = v.positive(overshoot, "overshoot")
+    f = X @ ww + bb
+    n2 = float(ww @ ww)
+    side = np.where(f > 0, 1.0, -1.0)
+    push = np.abs(f) * (1.0 + ov) + 1e-12 * (abs(bb) + np.sqrt(n2) * np.linalg.norm(X, axis=1) + 1.0)
+    delta = -(side * push / n2)[:, None] * ww[None, :]
+    return LinearAttack(radius=np.abs(f) / np.sqrt(n2), delta=delta)
+
+
+_ACTIVATIONS = ("identity", "logistic", "tanh", "relu")
+
+
+def _check_mlp(model: Any) -> None:
+    for attr in ("coefs_", "intercepts_", "activation", "out_activation_"):
+        if not hasattr(model, attr):
+            raise ValueError("model must be a fitted sklearn.neural_network.MLPClassifier")
+    if model.out_activation_ != "logistic" or model.coefs_[-1].shape[1] != 1:
+        raise ValueError("model must be a binary MLPClassifier (one logistic output unit)")
+    if model.activation not in _ACTIVATIONS:
+        raise ValueError(f"unsupported activation {model.activation!r}")
+
+
+def _act(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Activation and its derivative at ``z``."""
+    if name == "identity":
+        return z, np.ones_like(z)
+    if name == "logistic":
+        s = 0.5 * (1.0 + np.tanh(0.5 * z))
+        return s, s * (1.0 - s)
+    if name == "tanh":
+        t = np.tanh(z)
+        return t, 1.0 - t * t
+    return np.maximum(z, 0.0), (z > 0).astype(float)
+
+
+def mlp_decision(model: Any, x: Any) -> tuple[np.ndarray, np.ndarray]:
+    r"""Logit :math:`f(x)` of a binary ``MLPClassifier`` and its gradient, from the trained weights.
+
+    Forward: :math:`h_0 = x`, :math:`h_\ell = \phi(h_{\ell-1}W_\ell + b_\ell)`, and
+    :math:`f = h_{L-1}W_L + b_L` (the output unit's logistic is monotone, so the
+    decision is :math:`f > 0`). Backward: :math:`g_{L-1} = W_L`,
+    :math:`g_{\ell-1} = (g_\ell \odot \phi'(z_\ell)) W_\ell^\top`, :math:`\nabla f = g_0`.
+
+    Parameters
+    ----------
+    model : MLPClassifier
+        Fitted, binary, activation one of identity, logistic, tanh, relu.
+    x : array_like, shape (n, d)
+
+    Returns
+    -------
+    (f, grad) : ndarray shape (n,), ndarray shape (n, d)
+    """
+    _check_mlp(model)
+    X = _real_array(x, "x", 2)
+    if X.shape[1] != model.coefs_[0].shape[0]:
+        raise ValueError(f"x must have {model.coefs_[0].shape[0]} columns; got {X.shape[1]}")
+    h, derivs = X, []
+    for W, b in zip(model.coefs_[:-1], model.intercepts_[:-1]):
+        h, dh = _act(model.activation, h @ W + b)
+        derivs.append(dh)
+    f = (h @ model.coefs_[-1] + model.intercepts_[-1])[:, 0]
+    g = np.broadcast_to(model.coefs_[-1][:, 0], h.shape)
+    for W, dh in zip(reversed(model.coefs_[:-1]), reversed(derivs)):
+        g = (g * dh) @ W.T
+    return f, np.array(g)
+
+
+@dataclass(frozen=True)
+class NetworkAttack:
+    r"""Verified adversarial perturbations of a binary ``MLPClassifier``.
+
+    Attributes
+    ----------
+    radius : ndarray, shape (n,)
+        :math:`\lVert\delta\rVert`, an upper bound on each point's minimal flipping radius
+        (``inf`` where no flip was found).
+    delta : ndarray, shape (n, d)
+        Perturbations; ``model.predict(x + delta)`` differs from ``model.predict(x)``
+        wherever ``flipped``.
+    flipped : ndarray of bool, shape (n,)
+        Verified with the model's own ``predict``.
+    iterations : ndarray of int, shape (n,)
+        DeepFool steps used.
+    """
+
+    radius: np.ndarray
+    delta: np.ndarray
+    flipped: np.ndarray
+    iterations: np.ndarray
+
+
+def mlp_min_perturbation(model: Any, x: Any, *, max_iter: int = 100, overshoot: float = 0.02,
+                         bisection: int = 30) -> NetworkAttack:
+    r"""DeepFool-style minimal :math:`\ell_2` attack on a binary ``MLPClassifier``, verified.
+
+    DeepFool (Moosavi-Dezfooli et al. 2016), binary case: linearise
+    :math:`f` at the current point and step to the linearisation's boundary,
+    :math:`r = -f\,\nabla f/\lVert\nabla f\rVert^2`, until the decision flips;
+    the accumulated perturbation is scaled by ``1 + overshoot``. For a linear
+    :math:`f` one step gives the exact minimal perturbation. Then the scale
+    :math:`c \in (0, 1]` of the perturbation is bisected to the smallest value
+    whose decision (by the model's ``predict``) is still flipped. Every
+    reported radius belongs to a perturbation that really flips the model's
+    decision, hence it is an upper bound on the minimal radius.
+
+    Parameters
+    ----------
+    model : MLPClassifier
+        Fitted binary network (see :func:`mlp_decision`).
+    x : array_like, shape (n, d)
+    max_iter : int
+        Largest number of DeepFool steps.
+    overshoot : float
+        Relative overshoot, > 0.
+    bisection : int
+        Bisection steps on the scale.
+
+    Returns
+    -------
+    NetworkAttack
+    """
+    _check_mlp(model)
+    X = _real_array(x, "x", 2)
+    ov = v.positive(overshoot, "overshoot")
+    for name, val in (("max_iter", max_iter), ("bisection", bisection)):
+        if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < 0:
+            raise ValueError(f"{name} must be a non-negative integer; got {val!r}")
+    n = X.shape[0]
+    f0, _ = mlp_decision(model, X)
+    side = f0 > 0
+    r = np.zeros_like(X)
+    iters = np.zeros(n, dtype=int)
+    done = np.zeros(n, dtype=bool)
+    for _ in range(max_iter):
+        active = ~done
+        if not active.any():
+            break
+        f, g = mlp_decision(model, X[active] + (1.0 + ov) * r[active])
+        crossed = (f > 0) != side[active]
+        idx = np.nonzero(active)[0]
+        done[idx[crossed]] = True
+        step_idx = idx[~crossed]
+        if step_idx.size == 0:
+            break
+        fs, gs = f[~crossed], g[~crossed]
+        gn2 = np.einsum("ij,ij->i", gs, gs)
+        ok = gn2 > 0
+        r[step_idx[ok]] -= (fs[ok] / gn2[ok])[:, None] * gs[ok]
+        iters[step_idx[ok]] += 1
+    delta = (1.0 + ov) * r
+    pred0 = model.predict(X)
+    flipped = (model.predict(X + delta) != pred0) & done
+    # bisection on the scale: smallest c in (0, 1] with a flipped decision
+    lo, hi = np.zeros(n), np.ones(n)
+    for _ in range(bisection):
+        mid = 0.5 * (lo + hi)
+        f, _ = mlp_decision(model, X + mid[:, None] * delta)
+        cross = (f > 0) != side
+        hi = np.where(cross, mid, hi)
+        lo = np.where(cross, lo, mid)
+    cand = X + hi[:, None] * delta
+    better = flipped & (model.predict(cand) != pred0)
+    delta = np.where(better[:, None], hi[:, None] * delta, delta)
+    radius = np.where(flipped, np.linalg.norm(delta, axis=1), np.inf)
+    return NetworkAttack(radius=radius, delta=delta, flipped=flipped, iterations=iters)
+
+
+# --------------------------------------------------------------------------- accuracy curves
+def _correct_radius(correct: Any, radius: Any) -> tuple[np.ndarray, np.ndarray]:
+    c = np.asarray(correct)
+    if c.ndim != 1 or c.dtype != bool:
+        raise ValueError("correct must be a 1-D boolean array")
+    r = np.asarray(radius)
+    if np.iscomplexobj(r):
+        raise ValueError("radius must be real")
+    r = np.asarray(r, dtype=float)
+    if r.shape != c.shape:
+        raise ValueError(f"radius must have shape {c.shape}; got {r.shape}")
+    if np.any(np.isnan(r)) or np.any(r < 0):
+        raise ValueError("radius must be non-negative (inf allowed, NaN not)")
+    return c, r
+
+
+def accuracy_under_radius(correct: Any, radius: Any, eps: Any) -> np.ndarray:
+    r"""Accuracy when every point may be moved by :math:`\lVert E\rVert \le \varepsilon`.
+
+    A correctly classified point survives iff its flipping radius exceeds
+    :math:`\varepsilon`: accuracy :math:`= \frac1n\#\{i: \text{correct}_i,\ r_i > \varepsilon\}`.
+    """
+    c, r = _correct_radius(correct, radius)
+    e = np.atleast_1d(_real_array(eps, "eps", (0, 1)))
+    rc = r[c]
+    return np.array([np.count_nonzero(rc > x) for x in e], dtype=float) / c.size
+
+
+def accuracy_under_budget(correct: Any, radius: Any, budgets: Any) -> np.ndarray:
+    r"""Accuracy under an average budget :math:`\frac1n\sum_i\lVert E_i\rVert^2 \le D`.
+
+    The attacker that minimises the accuracy of this classifier flips the
+    correctly classified points with the smallest squared radii first (a
+    fractional knapsack with unit values, solved greedily; the last point
+    may not be affordable, so counts are whole points).
+    """
+    c, r = _correct_radius(correct, radius)
+    D = _budgets(budgets)
+    costs = np.sort(r[c] ** 2)
+    spent = np.cumsum(costs)
+    flips = np.searchsorted(spent, D * c.size, side="right")
+    return (np.count_nonzero(c) - flips) / c.size
