@@ -39,7 +39,7 @@ import numpy as np
 from scipy import integrate, optimize
 
 from mi_lib._validation import finite_array, integer, nonnegative, positive, rng_from
-from mi_lib.measures import _log_ratio
+from mi_lib.gaussian_measures import _log_ratio
 
 __all__ = [
     "ProjectionAttack",
