@@ -81,13 +81,13 @@ def run(path: Path, timeout: int, kernel_cwd: Path | None = None, write: bool = 
             kernel_name="python3",
             resources={"metadata": {"path": str(kernel_cwd or path.parent)}},
             record_timing=False,
-            store_widget_state=False,  # widget model ids are random: stored state would change every run
         )
         client.execute()
     elapsed = time.perf_counter() - start
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [strip_widget_views(o) for o in coalesce_streams(cell.outputs)]
+    nb.metadata.pop("widgets", None)  # widget state carries random model ids: not stored
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     if write:
         nbformat.write(nb, path)
