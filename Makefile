@@ -50,7 +50,7 @@ test-kernels: $(STAMP)
 
 # Every notebook executed with the kernel started in the repository root (writes nothing tracked).
 check-root: $(STAMP)
-	$(THREADS) $(PY) tools/reproduce.py --check --kernel-cwd root
+	$(THREADS) $(PY) tools/reproduce.py --check --kernel-cwd root --timeout 300
 
 unit: $(STAMP)
 	$(THREADS) $(PY) -m pytest -p no:cacheprovider tests
@@ -62,7 +62,7 @@ reproduce: $(STAMP)
 # The student edition: solutions replaced by prompts, outputs removed, into build/student/
 # (not tracked); each student notebook is then run top to bottom.
 student: $(STAMP)
-	$(THREADS) $(PY) tools/make_student.py
+	$(THREADS) $(PY) tools/make_student.py --timeout 300
 
 # The book: a static HTML site from the stored outputs (no execution), built with the pinned
 # toolchain of requirements-book.txt (installed into .venv on first use) with warnings as errors.
