@@ -106,6 +106,8 @@ def stage(src: Path) -> None:
     for path in notebooks:
         nb = json.loads(path.read_text())
         for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":  # in the book, book/ is the root
+                cell["source"] = "".join(cell["source"]).replace("../book/", "../")
             tags = cell.setdefault("metadata", {}).setdefault("tags", [])
             if "solution" in tags and "hide-cell" not in tags:
                 tags.append("hide-cell")
