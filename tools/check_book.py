@@ -127,7 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         for page in pages:
             problems, state = check_page(driver, base + page)
             if page in SCREENSHOTS:
-                driver.save_screenshot(str(args.screenshots / (page.replace("/", "_") + ".png")))
+                name = page.replace("/", "_")
+                driver.save_screenshot(str(args.screenshots / (name + ".png")))
+                if state["images"]:  # and one with the first figure in view
+                    driver.execute_script("document.querySelector('.cell_output img, main img').scrollIntoView();")
+                    driver.save_screenshot(str(args.screenshots / (name + "-figure.png")))
             status = "ok" if not problems else "FAIL"
             shown = problems[:6] + ([f"... {len(problems) - 6} more"] if len(problems) > 6 else [])
             print(f"{status:4} {page}: {state['typeset']} formulas typeset, {state['images']} images"
