@@ -24,7 +24,7 @@ NBVAL_FLAGS := --nbval --nbval-current-env \
                --nbval-sanitize-with tests/nbval_sanitize.cfg \
                --nbval-cell-timeout=600
 
-.PHONY: all env test test-kernels check-root student book book-check unit reproduce lab bench clean
+.PHONY: all env test test-kernels check-root check-extraction student book book-check unit reproduce lab bench clean
 
 all: test
 
@@ -58,6 +58,12 @@ unit: $(STAMP)
 reproduce: $(STAMP)
 	$(THREADS) $(PY) tools/make_spectra.py
 	$(THREADS) $(PY) tools/reproduce.py
+
+# Rerun the figure extraction on the paper's PDF (../shared/reference/, not committed) with the
+# pinned pypdf of requirements-tools.txt and compare with notebooks/data/paper_figures/.
+check-extraction: $(STAMP)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
+	$(PY) tools/check_extraction.py
 
 # The student edition: solutions replaced by prompts, outputs removed, into build/student/
 # (not tracked); each student notebook is then run top to bottom.

@@ -84,7 +84,7 @@ def agree(label: str, a: Any, b: Any, *, atol: float = 0.0, rtol: float = 0.0) -
 
     The check is elementwise :math:`|a - b| \le \mathrm{atol} + \mathrm{rtol}\,|b|`
     after broadcasting; NaN never agrees. Positions where both are the same
-    infinity agree.
+    infinity agree; a finite value never agrees with an infinite one.
 
     Parameters
     ----------
@@ -111,9 +111,11 @@ def agree(label: str, a: Any, b: Any, *, atol: float = 0.0, rtol: float = 0.0) -
         raise ValueError("give a positive atol or rtol")
     x, y = np.broadcast_arrays(_real(a, "a"), _real(b, "b"))
     same_inf = np.isinf(x) & (x == y)
+    # a finite value never agrees with an infinite one, nor +inf with -inf
+    one_inf = (np.isinf(x) != np.isinf(y)) | (np.isinf(x) & np.isinf(y) & (x != y))
     with np.errstate(invalid="ignore", over="ignore"):
         diff = np.where(same_inf, 0.0, np.abs(x - y))
-        ok = same_inf | (diff <= atol + rtol * np.abs(y))
+        ok = same_inf | (~one_inf & (diff <= atol + rtol * np.abs(y)))
     if not np.all(ok):
         worst = int(np.argmax(np.where(ok, -np.inf, np.nan_to_num(diff, nan=np.inf))))
         raise AssertionError(

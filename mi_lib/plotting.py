@@ -359,8 +359,11 @@ def interactive(draw, **sliders):
                                                continuous_update=False, readout_format=".3g")
 
     def show(**kwargs):
+        from IPython.display import display
+
         fig = draw(**kwargs)
-        plt.show()
+        display(fig)  # into the widget's output area, whatever matplotlib backend is active
+        plt.close(fig)
         return fig
 
     return ipywidgets.interactive(show, **widgets)

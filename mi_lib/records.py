@@ -85,8 +85,12 @@ def _check_entry(entry: dict, index: int) -> dict:
             raise TypeError(f"entry {index}: {key} must be a string")
     number = entry["number"]
     if isinstance(number, str):
-        if not number.startswith("< "):
-            raise ValueError(f"entry {index} ({entry['item']}): a string number must come from bound()")
+        try:
+            exact = number == bound(float(number[2:])) and number.startswith("< ")
+        except ValueError:
+            exact = False
+        if not exact:
+            raise ValueError(f"entry {index} ({entry['item']}): a string number must come from bound(); got {number!r}")
         return dict(entry)
     if isinstance(number, (bool, complex, np.complexfloating)) or not isinstance(number, (int, float, np.number)):
         raise TypeError(f"entry {index} ({entry['item']}): number must be real or bound(...)")

@@ -66,3 +66,20 @@ def test_interactive_slider_redraws():
     assert np.isclose(x[0], mi_lib.gaussian_attack(1.0, 0.35, 0.9).x)
     with pytest.raises(ValueError):
         plotting.interactive(plotting.gaussian_geometry, D=(0.0, 1.0, 0.1))
+
+
+def test_every_notebook_slider_redraws_at_its_extremes():
+    """The slider specs of notebooks 03, 04 and 07, moved to both ends of every range."""
+    specs = [
+        (lambda D: plotting.falling_bar_diagram([3.0, 1.5, 1.0, 0.5, 0.0], D), {"D": (0.0, 6.0, 0.1, 2.0)}),
+        (plotting.binary_flip_curves, {"a": (0.0, 0.7, 0.01, 0.45), "b": (0.0, 0.15, 0.01, 0.05),
+                                       "c": (0.0, 0.15, 0.01, 0.05)}),
+        (plotting.blind_noise_law, {"D": (0.05, 4.0, 0.05, 0.25)}),
+    ]
+    for draw, sliders in specs:
+        widget = plotting.interactive(draw, **sliders)
+        for slider in widget.kwargs_widgets:
+            for value in (slider.min, slider.max):
+                slider.value = value
+                assert isinstance(widget.result, matplotlib.figure.Figure), (sliders, slider.description, value)
+                plt.close("all")

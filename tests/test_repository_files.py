@@ -27,3 +27,18 @@ def test_citation_file_cites_companion_and_paper():
 def test_changelog_has_an_entry():
     text = (ROOT / "CHANGELOG.md").read_text()
     assert text.startswith("# Changelog") and "## " in text
+
+
+def test_committed_ledger_matches_the_ledger_notebook():
+    """notebooks/results/LEDGER.md is the table that notebook 08 displays (both come from one run)."""
+    import json
+
+    nb = json.loads((ROOT / "notebooks" / "08_claims_ledger.ipynb").read_text())
+    shown = [
+        "".join(out["data"]["text/markdown"])
+        for cell in nb["cells"] if cell["cell_type"] == "code"
+        for out in cell.get("outputs", []) if "text/markdown" in out.get("data", {})
+    ]
+    table = next(t for t in shown if t.startswith("| item |"))
+    committed = (ROOT / "notebooks" / "results" / "LEDGER.md").read_text()
+    assert committed.split("\n\n", 1)[1].strip() == table.strip()

@@ -59,6 +59,9 @@ def test_agree_reports_tolerance_not_digits():
     assert str(checks.agree("inf", np.inf, np.inf, atol=1e-12)).endswith("agree to < 1e-12")
     with pytest.raises(AssertionError, match="differ by"):
         checks.agree("bad", 1.0, 1.1, atol=1e-3)
+    for a, b in ((1.0, np.inf), (np.inf, 1.0), (np.inf, -np.inf)):
+        with pytest.raises(AssertionError):
+            checks.agree("finite vs infinite", a, b, rtol=1e-6)
     with pytest.raises(AssertionError):
         checks.agree("nan", math.nan, math.nan, atol=1.0)
     with pytest.raises(ValueError):
@@ -99,8 +102,9 @@ def test_write_record_rejects_unrounded_and_bad_entries(scratch):
         records.write_record("98_probe", [_entry(0.1 + 0.2)])
     with pytest.raises(ValueError, match="status"):
         records.write_record("98_probe", [{**_entry(1.0), "status": "fine"}])
-    with pytest.raises(ValueError, match="bound"):
-        records.write_record("98_probe", [_entry("1e-12")])
+    for bad in ("1e-12", "< foo", "<1e-12", "< 1e-012"):
+        with pytest.raises(ValueError, match="bound"):
+            records.write_record("98_probe", [_entry(bad)])
     with pytest.raises(ValueError):
         records.write_record("probe", [_entry(1.0)])
 

@@ -10,7 +10,8 @@ check fails if
 It needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them)
 and selenium from ``requirements-book.txt``. Screenshots of three pages (the
 introduction, a lecture with formulas and figures, the API reference) are saved
-in ``build/book-screenshots/`` for a person to look at; they are not committed.
+in ``build/book-screenshots/`` (the top of each page and, where it has one, its first
+figure) for a person to look at; they are not committed.
 The last line reads ``N passed, M failed``.
 """
 
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
                 name = page.replace("/", "_")
                 driver.save_screenshot(str(args.screenshots / (name + ".png")))
                 if state["images"]:  # and one with the first figure in view
-                    driver.execute_script("document.querySelector('.cell_output img, main img').scrollIntoView();")
+                    driver.execute_script("const i = document.querySelector('.cell_output img, main img'); if (i) i.scrollIntoView();")
                     driver.save_screenshot(str(args.screenshots / (name + "-figure.png")))
             status = "ok" if not problems else "FAIL"
             shown = problems[:6] + ([f"... {len(problems) - 6} more"] if len(problems) > 6 else [])

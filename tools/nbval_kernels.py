@@ -44,9 +44,9 @@ import json
 import numpy as np
 import scipy.linalg  # loads SciPy's own OpenBLAS too
 import threadpoolctl
-from numpy.lib import _utils_impl
 blas = sorted({i.get("architecture", "?") for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"})
 try:
+    from numpy.lib import _utils_impl
     active = [f.rstrip("*") for f in _utils_impl._opt_info().split() if f.endswith("*")]
 except Exception:  # private numpy helper: report what we can
     active = ["unknown"]
