@@ -42,3 +42,9 @@ def test_committed_ledger_matches_the_ledger_notebook():
     table = next(t for t in shown if t.startswith("| item |"))
     committed = (ROOT / "notebooks" / "results" / "LEDGER.md").read_text()
     assert committed.split("\n\n", 1)[1].strip() == table.strip()
+
+
+def test_readme_has_no_placeholders():
+    import re
+
+    assert not re.search(r"\b(TIME|TODO|TBD|FIXME)_?[A-Z]*\b", (ROOT / "README.md").read_text())
