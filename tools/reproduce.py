@@ -23,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, DeadKernelError
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -79,7 +79,14 @@ def run(path: Path, timeout: int, kernel_cwd: Path | None = None, write: bool = 
         resources={"metadata": {"path": str(kernel_cwd or path.parent)}},
         record_timing=False,
     )
-    client.execute()
+    try:
+        client.execute()
+    except DeadKernelError:  # the kernel process died (not a failing cell): start it once more
+        print("(kernel died; retrying once)", end=" ", file=sys.stderr, flush=True)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []
+        client.execute()
     elapsed = time.perf_counter() - start
     for cell in nb.cells:
         if cell.cell_type == "code":
