@@ -25,6 +25,7 @@ from scipy.stats import norm
 
 from . import _validation as v
 from .discrete import DiscreteAttack, discrete_attack
+from .classifier_attacks import _budgets, _real_array  # shared input checks
 from .classifier_attacks import (  # noqa: F401  (re-exported for the real-data lecture)
     LinearAttack,
     NetworkAttack,
@@ -60,10 +61,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- input checks
-def _real_array(x: Any, name: str, ndim: int | tuple[int, ...]) -> np.ndarray:
-    return v.finite_array(x, name, ndim=ndim)  # real, finite, of the given dimension
-
-
 def _spd(cov: Any, d: int) -> tuple[np.ndarray, tuple]:
     S = _real_array(cov, "cov", 2)
     if S.shape != (d, d):
@@ -75,16 +72,6 @@ def _spd(cov: Any, d: int) -> tuple[np.ndarray, tuple]:
     except linalg.LinAlgError as exc:
         raise ValueError("cov must be positive definite") from exc
     return S, factor
-
-
-def _budgets(budgets: Any) -> np.ndarray:
-    b = _real_array(budgets, "budgets", (0, 1))
-    b = np.atleast_1d(b)
-    if b.size == 0:
-        raise ValueError("budgets is empty")
-    if np.any(b < 0):
-        raise ValueError("budgets must be non-negative")
-    return b
 
 
 # --------------------------------------------------------------------------- the Gaussian model
