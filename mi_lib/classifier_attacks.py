@@ -1,4 +1,4 @@
-r"""Minimal :math:`\ell_2` attacks on trained classifiers (notebook 09).
+r"""Minimal :math:`\ell_2` attacks on trained classifiers (notebook 10).
 
 Exact for linear models (:func:`linear_min_perturbation`: the margin divided by
 :math:`\lVert w\rVert` along :math:`-\operatorname{sign}\cdot w`), DeepFool with verified

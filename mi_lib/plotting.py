@@ -290,7 +290,7 @@ def blind_noise_law(D: float, h: float = 0.05, e_max: float = 6.0) -> matplotlib
 
     The law is the optimum of :func:`mi_lib.blind_attack` on the lattice
     :math:`e \in h\mathbb Z \cap [-e_{\max}, e_{\max}]` with :math:`\mathbb E E^2 \le D`;
-    notebook 07 proves that it lives on at most two shifted copies of :math:`2\mathbb Z`.
+    notebook 09 proves that it lives on at most two shifted copies of :math:`2\mathbb Z`.
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-r"""From the Gaussian theory to real data and trained classifiers (notebook 09).
+r"""From the Gaussian theory to real data and trained classifiers (notebook 10).
 
 **The information limit of a fitted Gaussian model** :math:`X \mid U \sim
 \mathcal N(c + U\mu, \Sigma)`, :math:`U = \pm 1`: with :math:`m = \Sigma^{-1/2}\mu`

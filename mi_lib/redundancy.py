@@ -27,7 +27,7 @@ the Gaussian worst-noise bound gives the blind attacker
 correlated across copies) and :math:`\tfrac12\log(1 + n a^2/(\sigma^2 + nD))`
 (per-copy budget).
 
-Consequences (proved in notebook 06 and checked in the tests): under a total
+Consequences (proved in notebook 07 and checked in the tests): under a total
 budget the informed attacker needs :math:`D = n a^2` to erase U and a budget
 growing like n to push the MI below any fixed level; under a per-copy budget
 :math:`D \ge a^2` erases U for every n, so redundancy protects only up to a

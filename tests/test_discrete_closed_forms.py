@@ -1,9 +1,9 @@
-"""Closed forms of notebook 07 (and the noiseless limit of notebook 06) against the certified solvers.
+"""Closed forms of notebook 09 (and the noiseless limit of notebook 07) against the certified solvers.
 
 * informed attack on equiprobable +-1 under a power budget: log 2 - h_b((1 - sqrt(1 - D))/2);
 * the same with an amplitude limit |E| <= 1: (1 - D) log 2 (Y != 0 reveals X, and P(Y = 0) <= D);
 * equiprobable 4-PAM under |E| <= d/2 (half the spacing): max(2 - 5D, 1) log 2;
-* the noiseless limit t_inf of notebook 06: the root of log 2 - h_b((1 - sqrt(1 - t))/2) = 0.05;
+* the noiseless limit t_inf of notebook 07: the root of log 2 - h_b((1 - sqrt(1 - t))/2) = 0.05;
 * Blahut-Arimoto, written here, brackets the informed 4-PAM optimum (an algorithm that shares no code with mi_lib).
 """
 

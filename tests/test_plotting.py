@@ -69,7 +69,7 @@ def test_interactive_slider_redraws():
 
 
 def test_every_notebook_slider_redraws_at_its_extremes():
-    """The slider specs of notebooks 03, 04 and 07, moved to both ends of every range."""
+    """The slider specs of notebooks 03, 05 and 09, moved to both ends of every range."""
     specs = [
         (lambda D: plotting.falling_bar_diagram([3.0, 1.5, 1.0, 0.5, 0.0], D), {"D": (0.0, 6.0, 0.1, 2.0)}),
         (plotting.binary_flip_curves, {"a": (0.0, 0.7, 0.01, 0.45), "b": (0.0, 0.15, 0.01, 0.05),

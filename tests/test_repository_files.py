@@ -30,10 +30,10 @@ def test_changelog_has_an_entry():
 
 
 def test_committed_ledger_matches_the_ledger_notebook():
-    """notebooks/results/LEDGER.md is the table that notebook 08 displays (both come from one run)."""
+    """notebooks/results/LEDGER.md is the table that notebook 11 displays (both come from one run)."""
     import json
 
-    nb = json.loads((ROOT / "notebooks" / "08_claims_ledger.ipynb").read_text())
+    nb = json.loads((ROOT / "notebooks" / "11_claims_ledger.ipynb").read_text())
     shown = [
         "".join(out["data"]["text/markdown"])
         for cell in nb["cells"] if cell["cell_type"] == "code"
