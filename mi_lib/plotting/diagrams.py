@@ -1,120 +1,15 @@
-"""The one place where figures are styled, drawn and saved.
+"""Lecture diagrams: each a function of the parameters a reader may vary.
 
-The lecture diagrams (:func:`gaussian_geometry`, :func:`falling_bar_diagram`,
-:func:`binary_flip_curves`, :func:`blind_noise_law`) are functions of the
-parameters a reader may vary; :func:`interactive` turns any of them into a
-slider version for class.
-
-
-Notebooks call :func:`set_theme` once and save every figure through
-:func:`save_figure`, which writes a PDF and a PNG of fixed size and resolution
-with the variable metadata (creation date, software version) removed, so that
-rerunning a notebook on the same environment rewrites byte-identical PNGs and
-the committed ``figures/`` only change when a figure does.
-
-A bare name (``save_figure(fig, "fig3_min_mi")``) is saved into
-:func:`mi_lib.paths.figures_dir`: the repository's ``figures/`` whatever the
-kernel's working directory, or the scratch directory named by
-``$MI_LIB_OUTPUT_DIR`` (set by ``make test``, so tests never rewrite tracked
-figures).
+Each takes those parameters, computes what it draws with mi_lib's solvers and
+returns a new Figure, so a notebook draws the static version and hands the same
+function to :func:`mi_lib.plotting.interactive` for a slider version.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import matplotlib as mpl
-import numpy as np
 import matplotlib.figure
+import numpy as np
 
-from .paths import figures_dir
-
-__all__ = [
-    "FIG_DPI",
-    "FIG_SIZE",
-    "binary_flip_curves",
-    "blind_noise_law",
-    "falling_bar_diagram",
-    "gaussian_geometry",
-    "interactive",
-    "save_figure",
-    "set_theme",
-]
-
-FIG_SIZE = (6.4, 4.0)
-"""Default figure size in inches (width, height) for single-panel figures."""
-
-FIG_DPI = 150
-"""Resolution of saved PNG files."""
-
-
-def set_theme(context: str = "notebook") -> None:
-    """Apply the collection's seaborn theme to matplotlib's rcParams.
-
-    Parameters
-    ----------
-    context : {"paper", "notebook", "talk", "poster"}, default "notebook"
-        Seaborn context (font scale).
-
-    Notes
-    -----
-    This changes matplotlib's global rcParams, the one piece of global state
-    the collection touches, and only when a notebook asks for it.
-    """
-    import seaborn as sns
-
-    sns.set_theme(context=context, style="whitegrid", palette="colorblind")
-    mpl.rcParams.update(
-        {
-            "figure.figsize": FIG_SIZE,
-            "figure.dpi": 100,
-            "savefig.dpi": FIG_DPI,
-            "savefig.bbox": "tight",
-            "axes.titlesize": "medium",
-            "svg.hashsalt": "mi_lib",
-        }
-    )
-
-
-def save_figure(fig: matplotlib.figure.Figure, path: str | Path) -> tuple[Path, Path]:
-    """Save ``fig`` as ``path.pdf`` and ``path.png`` (any suffix is replaced).
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure to save.
-    path : str or Path
-        Target without (or with an ignored) ``.pdf``/``.png`` suffix. A
-        relative path is taken relative to :func:`mi_lib.paths.figures_dir`
-        (so ``"fig3_min_mi"`` is the usual call); an absolute path is used as
-        given. Parent directories are created.
-
-    Returns
-    -------
-    (Path, Path)
-        The PDF and PNG paths written.
-    """
-    if not isinstance(path, (str, Path)) or not str(path):
-        raise TypeError(f"path must be a non-empty str or Path; got {path!r}")
-    base = Path(path)
-    if not base.is_absolute():
-        if ".." in base.parts:
-            raise ValueError(f"a relative figure path must stay inside the figures directory; got {path!r}")
-        base = figures_dir() / base
-    base = base.with_suffix("") if base.suffix in {".pdf", ".png"} else base
-    base.parent.mkdir(parents=True, exist_ok=True)
-    pdf, png = base.with_name(base.name + ".pdf"), base.with_name(base.name + ".png")
-    fig.savefig(pdf, metadata={"CreationDate": None, "Producer": None, "Creator": None})
-    fig.savefig(png, dpi=FIG_DPI, metadata={"Software": None})
-    return pdf, png
-
-
-# ---------------------------------------------------------------------------
-# Lecture diagrams. Each takes the parameters a reader may vary, computes what
-# it draws with mi_lib's solvers, and returns a new Figure, so the notebooks can
-# draw the static version and hand the same function to `interactive` for a
-# slider version.
-# ---------------------------------------------------------------------------
 
 
 def _check_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
@@ -148,7 +43,7 @@ def gaussian_geometry(a2: float, s2: float, D: float) -> matplotlib.figure.Figur
     import matplotlib.pyplot as plt
     from matplotlib.patches import Circle, Ellipse, Rectangle
 
-    from .gaussian import gaussian_attack
+    from ..gaussian import gaussian_attack
 
     a2, s2 = _check_positive("a2", a2), _check_positive("s2", s2)
     D = _check_positive("D", D, allow_zero=True)
@@ -214,7 +109,7 @@ def falling_bar_diagram(sigma_sq, D: float) -> matplotlib.figure.Figure:
     """
     import matplotlib.pyplot as plt
 
-    from .projection import falling_bar, projection_attack_from_spectrum
+    from ..projection import falling_bar, projection_attack_from_spectrum
 
     s = np.sort(np.asarray(sigma_sq, dtype=float))[::-1]
     tau, alloc = falling_bar(s, D)
@@ -263,7 +158,7 @@ def binary_flip_curves(a: float, b: float, c: float, eps_max: float = 0.4) -> ma
     """
     import matplotlib.pyplot as plt
 
-    from .discrete import binary_flip_attack
+    from ..discrete import binary_flip_attack
 
     a, b, c = (_check_positive(n, v, allow_zero=True) for n, v in (("a", a), ("b", b), ("c", c)))
     eps_max = _check_positive("eps_max", eps_max)
@@ -307,7 +202,7 @@ def blind_noise_law(D: float, h: float = 0.05, e_max: float = 6.0) -> matplotlib
     """
     import matplotlib.pyplot as plt
 
-    from .discrete import blind_attack
+    from ..discrete import blind_attack
 
     D, h, e_max = _check_positive("D", D), _check_positive("h", h), _check_positive("e_max", e_max)
     n = int(round(e_max / h))
@@ -322,48 +217,3 @@ def blind_noise_law(D: float, h: float = 0.05, e_max: float = 6.0) -> matplotlib
     ax.set_title(f"worst blind noise, D = {D:g}: I = {res.mi:.4f} nats")
     fig.tight_layout()
     return fig
-
-
-def interactive(draw, **sliders):
-    """Return an ipywidgets slider version of a diagram function (for class use in JupyterLab).
-
-    Parameters
-    ----------
-    draw : callable
-        One of the diagram functions of this module (returns a Figure).
-    **sliders : tuple
-        ``name=(min, max, step, value)`` for each float argument of ``draw``.
-
-    Returns
-    -------
-    ipywidgets.interactive
-        Moving a slider redraws the figure (on release, not while dragging).
-
-    Notes
-    -----
-    Needs ipywidgets (in the lock). The notebooks mark the cell that shows it
-    ``# NBVAL_IGNORE_OUTPUT`` (a widget's output carries a random model id);
-    ``tests/test_plotting.py`` drives the sliders programmatically.
-    """
-    import ipywidgets
-    import matplotlib.pyplot as plt
-
-    widgets = {}
-    for name, spec in sliders.items():
-        if len(spec) != 4:
-            raise ValueError(f"slider {name!r} needs (min, max, step, value); got {spec!r}")
-        lo, hi, step, value = (float(v) for v in spec)
-        if not lo <= value <= hi or step <= 0:
-            raise ValueError(f"slider {name!r}: need min <= value <= max and step > 0; got {spec!r}")
-        widgets[name] = ipywidgets.FloatSlider(min=lo, max=hi, step=step, value=value, description=name,
-                                               continuous_update=False, readout_format=".3g")
-
-    def show(**kwargs):
-        from IPython.display import display
-
-        fig = draw(**kwargs)
-        display(fig)  # into the widget's output area, whatever matplotlib backend is active
-        plt.close(fig)
-        return fig
-
-    return ipywidgets.interactive(show, **widgets)
