@@ -82,7 +82,8 @@ def _real(x: Any, name: str) -> np.ndarray:
 def agree(label: str, a: Any, b: Any, *, atol: float = 0.0, rtol: float = 0.0) -> Verdict:
     r"""Assert that two routes give the same numbers and return the verdict.
 
-    The check is elementwise :math:`|a - b| \le \mathrm{atol} + \mathrm{rtol}\,|b|`
+    The check is elementwise :math:`|a - b| < \mathrm{atol} + \mathrm{rtol}\,|b|`
+    (strict, as the verdict says; exact equality always agrees)
     after broadcasting; NaN never agrees. Positions where both are the same
     infinity agree; a finite value never agrees with an infinite one.
 
@@ -115,7 +116,7 @@ def agree(label: str, a: Any, b: Any, *, atol: float = 0.0, rtol: float = 0.0) -
     one_inf = (np.isinf(x) != np.isinf(y)) | (np.isinf(x) & np.isinf(y) & (x != y))
     with np.errstate(invalid="ignore", over="ignore"):
         diff = np.where(same_inf, 0.0, np.abs(x - y))
-        ok = same_inf | (~one_inf & (diff <= atol + rtol * np.abs(y)))
+        ok = same_inf | (~one_inf & ((diff == 0) | (diff < atol + rtol * np.abs(y))))
     if not np.all(ok):
         worst = int(np.argmax(np.where(ok, -np.inf, np.nan_to_num(diff, nan=np.inf))))
         raise AssertionError(
@@ -132,7 +133,7 @@ def agree(label: str, a: Any, b: Any, *, atol: float = 0.0, rtol: float = 0.0) -
 
 
 def within(label: str, value: Any, tol: float) -> Verdict:
-    """Assert ``|value| <= tol`` elementwise (a residual, a gap, a spread) and return the verdict.
+    """Assert ``|value| < tol`` elementwise (a residual, a gap, a spread) and return the verdict.
 
     Parameters
     ----------
@@ -141,7 +142,7 @@ def within(label: str, value: Any, tol: float) -> Verdict:
     value : array_like
         Real numbers to bound.
     tol : float
-        The bound.
+        The bound, positive; the check is strict, as the verdict ``< tol`` says.
 
     Returns
     -------
@@ -151,12 +152,14 @@ def within(label: str, value: Any, tol: float) -> Verdict:
     Raises
     ------
     AssertionError
-        If some ``|value|`` exceeds ``tol`` or is NaN.
+        If some ``|value|`` reaches ``tol`` or is NaN.
     """
     tol = _tolerance(tol, "tol")
+    if tol == 0:
+        raise ValueError("tol must be positive: the verdict reads '< tol'")
     arr = np.abs(_real(value, "value"))
-    if arr.size and not np.all(arr <= tol):
-        raise AssertionError(f"{label}: {float(np.max(np.where(np.isnan(arr), np.inf, arr)))!r} exceeds {tol!r}")
+    if arr.size and not np.all(arr < tol):
+        raise AssertionError(f"{label}: {float(np.max(np.where(np.isnan(arr), np.inf, arr)))!r} is not below {tol!r}")
     return Verdict(label, f"< {format_tol(tol)}")
 
 

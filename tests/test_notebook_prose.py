@@ -10,8 +10,10 @@ in ``CONSTANTS``; anything else that fails here was typed by hand.
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -42,6 +44,15 @@ def significant_digits(token: str) -> int:
     return len(token.replace(".", "").lstrip("0"))
 
 
+def strip_comments(code: str) -> str:
+    """Python source without its comments: a number that only a comment states is not computed."""
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type != tokenize.COMMENT]
+        return tokenize.untokenize(tokens)
+    except (tokenize.TokenError, IndentationError, SyntaxError):  # e.g. a cell magic: drop whole-line comments
+        return "\n".join(line for line in code.splitlines() if not line.lstrip().startswith("#"))
+
+
 def _texts(path: Path) -> tuple[str, str]:
     nb = json.loads(path.read_text())
     markdown, computed = [], []
@@ -50,7 +61,7 @@ def _texts(path: Path) -> tuple[str, str]:
         if cell["cell_type"] == "markdown":
             markdown.append(src)
             continue
-        computed.append(src)
+        computed.append(strip_comments(src))
         for out in cell.get("outputs", []):
             if out["output_type"] == "stream":
                 computed.append("".join(out["text"]))
@@ -79,6 +90,11 @@ def test_detector_finds_typed_numbers():
     assert unsourced_numbers(md, "99.50 %\nradius 2.60") == []
     assert unsourced_numbers("version 2.4.6 and x_1.25, arXiv:2007.14042v1, §3.2.1", "") == []
     assert significant_digits("0.0823") == 3 and significant_digits(".25") == 2
+
+
+def test_a_number_in_a_comment_is_not_a_source():
+    code = "x = solve()  # about 0.0823 nats\ny = '0.125'  # a string is code\n"
+    assert unsourced_numbers("we find 0.0823 and 0.125", strip_comments(code)) == ["0.0823"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

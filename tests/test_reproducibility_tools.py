@@ -70,6 +70,17 @@ def test_agree_reports_tolerance_not_digits():
         checks.agree("complex", 1j, 1j, atol=1.0)
 
 
+def test_verdicts_are_strict_as_printed():
+    """'< tol' means strictly below: a value equal to the tolerance fails, exact equality agrees."""
+    with pytest.raises(AssertionError):
+        checks.within("gap", [1e-12], 1e-12)
+    with pytest.raises(AssertionError):
+        checks.agree("x", 1.0 + 2.0**-20, 1.0, atol=2.0**-20)
+    with pytest.raises(ValueError):
+        checks.within("gap", [0.0], 0.0)
+    assert str(checks.agree("zero", 0.0, 0.0, rtol=1e-12)) == "zero: agree to < 1e-12 relative"
+
+
 def test_within_and_holds():
     assert str(checks.within("gap", [1e-14, -3e-13], 1e-12)) == "gap: < 1e-12"
     with pytest.raises(AssertionError):
