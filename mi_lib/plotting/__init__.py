@@ -33,10 +33,13 @@ __all__ = [
     "FIG_DPI",
     "FIG_SIZE",
     "binary_flip_curves",
+    "binary_label_budgets",
     "blind_noise_law",
+    "compression_accuracy_curves",
     "falling_bar_diagram",
     "gaussian_geometry",
     "interactive",
+    "redundancy_budget_curves",
     "save_figure",
     "set_theme",
 ]
@@ -44,6 +47,8 @@ __all__ = [
 # The lecture diagrams live in topic modules of this package; they are
 # re-exported here so that notebooks import everything from mi_lib.plotting.
 from .diagrams import binary_flip_curves, blind_noise_law, falling_bar_diagram, gaussian_geometry  # noqa: E402
+from .redundancy import binary_label_budgets, redundancy_budget_curves  # noqa: E402
+from .compression import compression_accuracy_curves  # noqa: E402
 
 FIG_SIZE = (6.4, 4.0)
 """Default figure size in inches (width, height) for single-panel figures."""
