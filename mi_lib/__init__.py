@@ -37,6 +37,10 @@ discrete
     accompanied by a :class:`ConvergenceWarning` (the package's warning class).
 redundancy
     n noisy copies of a Gaussian source under total and per-copy budgets.
+compression
+    Feature compression against trained classifiers: the synthetic
+    redundant-feature experiment, margins, breaking radii and the
+    transplanted information-optimal attack.
 subset
     Attacks on a subset of coordinates (Theorem 4.1, corrected).
 plotting
