@@ -1,4 +1,4 @@
-"""Generate the cached random-matrix spectra used by notebook 03 (Figs. 4 and 5).
+"""Generate the cached random-matrix spectra used by notebook 04 (Figs. 4 and 5).
 
 For every m in M_VALUES and every aspect ratio alpha = t/10, t in ALPHA_TENTHS,
 draw H in R^{n x m}, n = t*m/10, with i.i.d. N(0, 1/m) entries (paper §5) and
@@ -8,8 +8,9 @@ at 0. Each matrix has its own random stream,
 
     np.random.default_rng(np.random.SeedSequence(SEED, spawn_key=(m, t))),
 
-so any single spectrum can be regenerated on its own (notebook 03 does this for
-m = 10 and m = 50 and compares with the cache exactly).
+so any single spectrum can be regenerated on its own (notebook 04 does this for
+m = 10 and m = 50 with ``mi_lib.projection_routes.regenerate_spectrum``, the same
+recipe written out again, and compares with the cache to 1e-12).
 
 Output: notebooks/data/spectra.npz (compressed) with one array per matrix,
 key "m{m}_a{t:02d}", plus provenance: seed, numpy version, m values, alpha

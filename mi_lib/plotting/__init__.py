@@ -4,6 +4,11 @@ The lecture diagrams (in :mod:`mi_lib.plotting.diagrams`: :func:`gaussian_geomet
 :func:`binary_flip_curves`, :func:`blind_noise_law`) are functions of the
 parameters a reader may vary; :func:`interactive` turns any of them into a
 slider version for class.
+The drawings of the linear-projection lectures (in :mod:`mi_lib.plotting.projections`:
+:func:`falling_bar_search`, :func:`mi_curves`, :func:`figure45_two_conventions`,
+:func:`marchenko_pastur_figure`) draw what notebooks 03 and 04 computed; those of
+the redundancy and feature-compression lectures live in
+:mod:`mi_lib.plotting.redundancy` and :mod:`mi_lib.plotting.compression`.
 
 
 Notebooks call :func:`set_theme` once and save every figure through
@@ -37,8 +42,12 @@ __all__ = [
     "blind_noise_law",
     "compression_accuracy_curves",
     "falling_bar_diagram",
+    "falling_bar_search",
+    "figure45_two_conventions",
     "gaussian_geometry",
     "interactive",
+    "marchenko_pastur_figure",
+    "mi_curves",
     "redundancy_budget_curves",
     "save_figure",
     "set_theme",
@@ -47,8 +56,9 @@ __all__ = [
 # The lecture diagrams live in topic modules of this package; they are
 # re-exported here so that notebooks import everything from mi_lib.plotting.
 from .diagrams import binary_flip_curves, blind_noise_law, falling_bar_diagram, gaussian_geometry  # noqa: E402
-from .redundancy import binary_label_budgets, redundancy_budget_curves  # noqa: E402
 from .compression import compression_accuracy_curves  # noqa: E402
+from .projections import falling_bar_search, figure45_two_conventions, marchenko_pastur_figure, mi_curves  # noqa: E402
+from .redundancy import binary_label_budgets, redundancy_budget_curves  # noqa: E402
 
 FIG_SIZE = (6.4, 4.0)
 """Default figure size in inches (width, height) for single-panel figures."""
