@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mi_lib._blind as dd  # the module where blind_attack and its search live
+from mi_lib import _blind_coset_core as core
 from mi_lib import _blind_cosets as bc
 from mi_lib.discrete import blind_attack
 
@@ -98,7 +99,7 @@ def test_coset_split_agrees_with_barrier(p_ux, x_values, e_values, budget, monke
 def test_split_declines_without_cosets(monkeypatch):
     # the grid spacing equals the signal spacing: one coset, the general method is used
     m, B, res = _model(*PM1, np.linspace(-3.0, 3.0, 4), 1.0, monkeypatch)
-    assert bc._structure(m) is None
+    assert core._structure(m) is None
     assert bc.coset_blind_solve(m, B, TOL, True) is None
     assert res.gap <= 1e-9
 
@@ -117,7 +118,7 @@ def test_decomposition_identity(seed, which):
         m, _B, _ = _model(p_ux, x_values, e_values, float(np.max(e_values**2)), mp)
     finally:
         mp.undo()
-    rows, full = bc._structure(m)
+    rows, full = core._structure(m)
     order = np.argsort(e_values)
     pis = pi[order]
     total = 0.0
@@ -128,7 +129,7 @@ def test_decomposition_identity(seed, which):
             continue
         sig = np.zeros((1, real.size))
         sig[0, real] = pis[full.idx[c][real]] / w
-        total += w * float(bc._outputs(rows, sig)[4][0])
+        total += w * float(core._outputs(rows, sig)[4][0])
     assert total == pytest.approx(direct, abs=1e-12)
 
 
@@ -142,27 +143,27 @@ def test_coset_bound_is_below_the_coset_optimum(seed, s):
         m, _B, _ = _model(*PM1, np.linspace(-2.0, 2.0, 81), 4.0, mp)
     finally:
         mp.undo()
-    rows, full = bc._structure(m)
-    sub = bc._subset(full, np.arange(full.idx.shape[0]))
-    out = bc._newton(rows, sub, s, 80)
+    rows, full = core._structure(m)
+    sub = core._subset(full, np.arange(full.idx.shape[0]))
+    out = core._newton(rows, sub, s, 80)
     assert out is not None
     F = out[0]
     sig = np.where(full.real, rng.dirichlet(np.ones(full.real.shape[1]), size=full.real.shape[0]), 0.0)
     sig = sig / sig.sum(axis=1, keepdims=True)
-    L = bc._bound(rows, full, sig, s)
+    L = core._bound(rows, full, sig, s)
     assert np.all(L <= F + 1e-12)
     # and it is tight at the optimum
-    Lopt = bc._bound(rows, sub, sub.sigma, s)
+    Lopt = core._bound(rows, sub, sub.sigma, s)
     assert np.all(F - Lopt <= 1e-10)
 
 
 def test_coset_bound_refuses_laws_without_full_support(monkeypatch):
     """A zero mass on a coset voids the one-step bound (log a_u = -inf somewhere): it must give -inf."""
     m, _B, _ = _model(*PM1, np.linspace(-2.0, 2.0, 81), 4.0, monkeypatch)
-    rows, full = bc._structure(m)
+    rows, full = core._structure(m)
     sig = np.where(full.real, 1.0, 0.0)
     sig[0, 1] = 0.0  # one real point of coset 0 without mass
     sig = sig / sig.sum(axis=1, keepdims=True)
-    L = bc._bound(rows, full, sig, 0.5)
+    L = core._bound(rows, full, sig, 0.5)
     assert L[0] == -np.inf
     assert np.all(np.isfinite(L[1:]))
