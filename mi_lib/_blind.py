@@ -42,7 +42,16 @@ def _blind_search(m: _Blind, B: float, tol: float):
         pi, mi, lb, s, it = _blind_barrier(m, B, tol, budget=False)
         pi, mi = _purify(m, pi, mi, B)
         return pi, mi, lb, 0.0, it, 1
-    pi, mi, lb, s, it = _blind_barrier(m, B, tol, budget=True)
+    pi, mi, lb, s, it = _blind_barrier(m, B, tol, budget=True, unbound_exit=True)
+    if s is None:
+        # negative multiplier on the path: the free optimum, if within budget, is optimal, and its
+        # certificate bounds the budgeted problem too (a smaller feasible set has a larger minimum)
+        pf, mf, lf, _, it2 = _blind_barrier(m, B, tol, budget=False)
+        pf, mf = _purify(m, pf, mf, B)
+        if float(pf @ m.kappa) <= B * (1.0 + 1e-13):
+            return pf, mf, lf, 0.0, it + it2, 1
+        pi, mi, lb, s, it3 = _blind_barrier(m, B, tol, budget=True)
+        it += it2 + it3
     pi, mi = _purify(m, pi, mi, B)
     if mi - lb > tol:
         # the budget may not bind (negative multiplier): the free optimum, if within budget, is optimal
