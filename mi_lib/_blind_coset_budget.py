@@ -21,6 +21,9 @@ import numpy as np
 from ._blind_coset_core import (
     _CONVERGED, _RESID, _Batch, _Rows, _bound, _hessian, _gradient, _newton, _outputs, _predict, _step, _subset,
 )
+_SCREEN_STEPS = 25  # Newton converges in a few steps from the prediction; a coset still moving after
+# this many is heading for the boundary of its simplex, where the split does not apply
+
 
 def _tilt(sig: np.ndarray, kap: np.ndarray, real: np.ndarray, B: float) -> np.ndarray | None:
     """sigma exp(-tau kappa), normalised, with mean cost B (tau of either sign); None if B is out of range.
@@ -208,7 +211,7 @@ def _screen(rows: _Rows, full: _Batch, others: np.ndarray, t: float, thr: float,
     cut = thr
     live = np.arange(others.size)
     live = live[_bound(rows, sub, sig, t) < cut]
-    for _ in range(60):
+    for _ in range(_SCREEN_STEPS):
         if live.size == 0:
             break
         part = _subset(sub, live)

@@ -246,7 +246,11 @@ def _bound(r: _Rows, b: _Batch, sig: np.ndarray, s: float) -> np.ndarray:
 
 
 def _structure(model):
-    """Rows in coset units and the cosets, or None when the split does not apply."""
+    """Rows in coset units and the cosets, or None when the split does not apply.
+
+    It applies when every letter offset is a multiple of g > 1 grid steps,
+    with at most ``_MAX_ROWS`` letters and ``_MAX_M`` points per coset.
+    """
     roff = np.asarray(model.roff, dtype=np.int64)
     if roff.size > _MAX_ROWS:
         return None
