@@ -1,227 +1,28 @@
 r"""Blind attacker, :func:`blind_attack` (public via :mod:`mi_lib.discrete`).
 
 Algorithm: check the lattice, remove :math:`\min e^2` exactly and bring the
-grid to unit scale; on fine grids try the coset split
-(:mod:`mi_lib._blind_cosets`), else follow the log-barrier central path with
-sparse bordered Newton steps (:func:`_blind_barrier`) until the one-step
-blind certificate (:mod:`mi_lib._certificates`) meets ``tol``. Derivations:
+grid to unit scale (:func:`_unit_layout`); on fine grids try the coset split
+(:mod:`mi_lib._blind_cosets`), else follow the log-barrier central path
+(:mod:`mi_lib._blind_barrier`) until the one-step blind certificate
+(:mod:`mi_lib._certificates`) meets ``tol``. Bound: :math:`I^*(B) \ge -\log
+Z - \log R - sB` at the returned slope. Derivations:
 ``notes/discrete_solvers.md``.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from scipy.sparse import csc_matrix
-from scipy.sparse.linalg import splu
 
 from . import _scaling as _sc
 from . import _validation as v
-from ._blind_cosets import _tilt, coset_blind_solve
-from ._blind_lattice import _LATTICE_ULPS, _Blind, _blind_outputs, _lattice_indices, _model_mi
-from ._certificates import _blind_step
+from ._blind_barrier import _blind_barrier, _purify
+from ._blind_cosets import coset_blind_solve
+from ._blind_lattice import _LATTICE_ULPS, _Blind, _lattice_indices, _model_mi
 from ._discrete_results import BlindAttack
-
-
-def _blind_hessian(m: _Blind, logV: np.ndarray, logq: np.ndarray):
-    """Hessian of I at a full-support law, as a sparse matrix with a few diagonals.
-
-    I(pi) = sum_u p(u) sum_y V_u log(V_u / q) with V_u(y) = sum_x p(x|u) pi(y - x);
-    d2I / dpi(e) dpi(e') = sum_u p(u) sum_y A_u(y,e) A_u(y,e') / V_u(y)
-    - sum_y A(y,e) A(y,e') / q(y), nonzero only for e' - e in {x - x'}.
-    """
-    n = m.ne
-    terms: dict[int, np.ndarray] = {}
-    invV = np.zeros_like(logV)
-    fin = np.isfinite(logV)
-    invV[fin] = np.exp(-logV[fin])
-    invq = np.zeros_like(logq)
-    finq = np.isfinite(logq)
-    invq[finq] = np.exp(-logq[finq])
-    for a in range(m.rp.size):
-        oa = int(m.roff[a])
-        for b in range(m.rp.size):
-            ob = int(m.roff[b])
-            off = ob - oa  # entry (e, e') with output y = oa + e = ob + e' -> e' = e - off
-            k = -off  # diagonal index: column - row
-            lo_e = max(0, -k)
-            hi_e = min(n, n - k)
-            if hi_e <= lo_e:
-                continue
-            y = oa + np.arange(lo_e, hi_e)
-            vals = -m.rp[a] * m.rp[b] * invq[y]
-            if m.rg[a] == m.rg[b]:
-                g = int(m.rg[a])
-                vals = vals + m.rp[a] * m.rp[b] / m.gp[g] * invV[g, y]
-            if k in terms:
-                terms[k] = terms[k] + vals
-            else:
-                terms[k] = vals
-    offs = sorted(terms)
-    return offs, [terms[k] for k in offs]
-
-
-class _KKT:
-    """Fixed sparsity pattern of the bordered matrix [[K, C'], [C, 0]] (K with a few diagonals).
-
-    Building the compressed-column arrays once and refilling only the values
-    avoids the general sparse-assembly overhead at every Newton step.
-    """
-
-    def __init__(self, n: int, offs: list[int], C: np.ndarray):
-        rows, cols, src = [], [], []
-        start = 0
-        self.slices = []
-        for k in offs:  # entry (e, e + k)
-            e = np.arange(max(0, -k), min(n, n - k))
-            rows.append(e)
-            cols.append(e + k)
-            src.append(start + np.arange(e.size))
-            self.slices.append((start, start + e.size))
-            start += e.size
-        nc = C.shape[0]
-        for r in range(nc):  # border rows n + r and columns n + r
-            rows.append(np.full(n, n + r))
-            cols.append(np.arange(n))
-            src.append(start + np.arange(n))
-            start += n
-            rows.append(np.arange(n))
-            cols.append(np.full(n, n + r))
-            src.append(start + np.arange(n))
-            start += n
-        rows_a, cols_a, src_a = np.concatenate(rows), np.concatenate(cols), np.concatenate(src)
-        order = np.lexsort((rows_a, cols_a))
-        self.perm = src_a[order]
-        self.indices = rows_a[order].astype(np.int32)
-        counts = np.bincount(cols_a, minlength=n + nc)
-        self.indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-        self.shape = (n + nc, n + nc)
-        self.border = np.concatenate([np.concatenate([C[r], C[r]]) for r in range(nc)])
-        self.nd = start - 2 * nc * n
-
-    def matrix(self, diags: list[np.ndarray]):
-        vals = np.concatenate(list(diags) + [self.border])
-        return csc_matrix((vals[self.perm], self.indices, self.indptr), shape=self.shape)
-
-
-def _blind_barrier(m: _Blind, B: float, tol: float, budget: bool, maxiter: int = 300):
-    """Barrier path following for the blind problem; returns (pi, mi, lower bound, slope, iterations).
-
-    Minimises I(pi) - tau sum_e log pi_e subject to sum pi = 1 (and
-    sum pi kappa = B when ``budget``) for tau decreasing to ~0. At a centred
-    point every grid point carries mass ~ tau / slack off the support, which is
-    the off-support profile the one-step certificate (``notes/discrete_solvers.md``) needs: with
-    s the multiplier of the budget it is within ~ n tau of the value. The path
-    is followed until the certified gap is below ``tol``. Newton systems: the
-    Hessian of I has a few diagonals (offsets x - x'), plus tau / pi^2 on the
-    diagonal: one sparse LU per step and a 2 x 2 Schur complement.
-    """
-    n = m.ne
-    kmean, kmin = float(m.kappa.mean()), float(m.kappa.min())
-    if budget:
-        if kmean > B:
-            # strictly positive start on the budget plane: a tilt of the uniform law mixed with it
-            theta = min(0.5, 0.5 * (B - kmin) / max(kmean - kmin, 1e-300))
-            target = (B - theta * kmean) / (1.0 - theta)
-            tilt = _tilt(np.full(n, 1.0 / n), m.kappa, np.ones(n, dtype=bool), target)
-            pi = (1.0 - theta) * tilt + theta / n
-        else:
-            j = int(np.argmax(m.kappa))
-            lam = 0.5 * (B - kmean) / (m.kappa[j] - kmean)
-            pi = np.full(n, (1.0 - lam) / n)
-            pi[j] += lam
-            # now mean < B strictly inside; tilt towards dearer points is not needed: fix below
-        C = np.vstack([np.ones(n), m.kappa])
-        bvec = np.array([1.0, B])
-    else:
-        pi = np.full(n, 1.0 / n)
-        C = np.ones((1, n))
-        bvec = np.array([1.0])
-    tau = 1e-2 / n
-    best = (math.inf, -math.inf, pi.copy(), 0.0)  # (mi, lb, pi, s)
-    it = 0
-    lam_b = 0.0
-    dec = math.inf
-
-    def merit(x: np.ndarray, t: float) -> float:
-        lx = np.log(x)
-        return _blind_outputs(m, lx)[2] - t * float(np.sum(lx))
-
-    pattern = None
-
-    while it < maxiter:
-        for _ in range(40):
-            ell = np.log(pi)
-            logV, logq, mi = _blind_outputs(m, ell)
-            gI = np.zeros(n)
-            for k in range(m.rp.size):
-                o = int(m.roff[k])
-                gI += m.rp[k] * (logV[m.rg[k], o : o + n] - logq[o : o + n])
-            g = gI - tau / pi
-            offs, dg = _blind_hessian(m, logV, logq)
-            k0 = offs.index(0)
-            dg[k0] = dg[k0] + (tau / pi) / pi
-            # bordered (KKT) system [[K, C'], [C, 0]]: K alone is nearly singular along pi because
-            # I is 1-homogeneous (its Hessian annihilates pi); the bordered matrix is not
-            if pattern is None:
-                pattern = _KKT(n, offs, C)
-            kkt = pattern.matrix(dg)
-            resid = C @ pi - bvec  # infeasible start: C d = -resid
-            try:
-                sol = splu(kkt).solve(np.concatenate([-g, -resid]))
-            except RuntimeError:  # pragma: no cover - nonsingular for tau > 0
-                break
-            d, lam = sol[:n], sol[n:]
-            lam_b = float(lam[1]) if budget else 0.0
-            it += 1
-            dec = -float(g @ d)
-            # the sum constraint is kept by renormalising (I is 1-homogeneous); the solves are accurate
-            # to ~1e-12 along the homogeneity direction, so feasibility is judged at that level
-            feas = abs(float(resid[0])) <= 1e-13 and (not budget or abs(float(resid[1])) <= 1e-13 * B)
-            if feas and dec <= max(1e-2 * tau, 1e-17):
-                break
-            neg = d < 0
-            t = min(1.0, 0.99 * float(np.min(-pi[neg] / d[neg]))) if np.any(neg) else 1.0
-            if feas and dec > 1e-9:  # far from the centre: Armijo line search on the barrier merit
-                f0 = merit(pi, tau)
-                while t > 1e-14:
-                    xt = pi + t * d
-                    if np.all(xt > 0) and merit(xt, tau) <= f0 - 1e-4 * t * dec:
-                        break
-                    t *= 0.5
-                if t <= 1e-14:
-                    break
-            pi = pi + t * d
-            pi = pi / pi.sum()
-            if it >= maxiter:
-                break
-        # certificate at the centred point, slope = multiplier of the budget (s = 0 without budget)
-        s = max(lam_b, 0.0)
-        pin = pi / pi.sum()
-        st = _blind_step(m, np.log(pin), s)
-        lb = st.value - s * B
-        feasible = (not budget) or float(pin @ m.kappa) <= B * (1.0 + 1e-13)
-        if feasible and st.mi - lb < best[0] - best[1]:
-            best = (st.mi, lb, pin.copy(), s)
-        if best[0] - best[1] <= tol or tau < 1e-20:
-            break
-        tau *= 0.02
-    return best[2], best[0], best[1], best[3], it
-
-
-def _purify(m: _Blind, pi: np.ndarray, mi: float, B: float) -> tuple[np.ndarray, float]:
-    """Drop barrier residues (masses below 1e-9 of the largest) if that keeps the budget and lowers I."""
-    keep = pi > 1e-9 * pi.max()
-    if np.all(keep):
-        return pi, mi
-    q = np.where(keep, pi, 0.0)
-    q /= q.sum()
-    if float(q @ m.kappa) > B * (1.0 + 1e-13):
-        return pi, mi
-    mq = _model_mi(m, q)
-    return (q, mq) if mq < mi else (pi, mi)
 
 
 def _blind_search(m: _Blind, B: float, tol: float):
@@ -241,7 +42,16 @@ def _blind_search(m: _Blind, B: float, tol: float):
         pi, mi, lb, s, it = _blind_barrier(m, B, tol, budget=False)
         pi, mi = _purify(m, pi, mi, B)
         return pi, mi, lb, 0.0, it, 1
-    pi, mi, lb, s, it = _blind_barrier(m, B, tol, budget=True)
+    pi, mi, lb, s, it = _blind_barrier(m, B, tol, budget=True, unbound_exit=True)
+    if s is None:
+        # negative multiplier on the path: the free optimum, if within budget, is optimal, and its
+        # certificate bounds the budgeted problem too (a smaller feasible set has a larger minimum)
+        pf, mf, lf, _, it2 = _blind_barrier(m, B, tol, budget=False)
+        pf, mf = _purify(m, pf, mf, B)
+        if float(pf @ m.kappa) <= B * (1.0 + 1e-13):
+            return pf, mf, lf, 0.0, it + it2, 1
+        pi, mi, lb, s, it3 = _blind_barrier(m, B, tol, budget=True)
+        it += it2 + it3
     pi, mi = _purify(m, pi, mi, B)
     if mi - lb > tol:
         # the budget may not bind (negative multiplier): the free optimum, if within budget, is optimal
@@ -253,6 +63,150 @@ def _blind_search(m: _Blind, B: float, tol: float):
             if mf - lb < mi - lb:
                 pi, mi, s = pf, mf, 0.0
     return pi, mi, lb, s, it, 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """The problem at unit scale: sorted grid, reduced costs, the searched sub-grid and the outputs."""
+
+    order: np.ndarray  # argsort of e_values
+    ixr: np.ndarray  # lattice offsets of the letters, from 0
+    k: int  # unit exponent: the grid was divided by 2^k
+    kmin: float  # min e^2 in the caller's unit
+    kap_all: np.ndarray  # reduced costs e^2 - min e^2 on the sorted grid, at unit scale
+    budget: float  # reduced budget at unit scale (0 at the edge of feasibility)
+    edge: bool  # budget = min e^2: only the cheapest points may carry mass
+    sub: slice  # the searched part of the sorted grid
+    ny: int
+    y_values: np.ndarray
+
+
+def _check_inputs(p_ux, x_values, e_values, budget, tol):
+    p = v.pmf(p_ux, "p_ux", ndim=2)
+    x = v.finite_array(x_values, "x_values", ndim=1)
+    e = v.finite_array(e_values, "e_values", ndim=1)
+    B = v.nonnegative(budget, "budget")
+    tol = v.positive(tol, "tol")
+    if x.size != p.shape[1]:
+        raise ValueError(f"shape mismatch: p_ux has {p.shape[1]} columns but x_values has {x.size} entries")
+    if e.size == 0:
+        raise ValueError("e_values is empty")
+    if np.unique(x).size != x.size:
+        raise ValueError("x_values contains repeated values")
+    if np.unique(e).size != e.size:
+        raise ValueError("e_values contains repeated values")
+    return p, x, e, B, tol
+
+
+def _reduced_budget(B: float, e: np.ndarray, k: int) -> tuple[float, float]:
+    """(min e^2, B - min e^2 at unit scale); raises when B is below min e^2 by more than rounding.
+
+    The cheapest cost is removed exactly (B - emin^2 in exact arithmetic), then
+    scaled by 2^-2k, so that no threshold depends on the unit of e. Below
+    emin^2 by no more than rounding (relative to emin^2 and to the square of
+    the grid scale, as for a grid point meant to be 0 and computed as 1e-17) is
+    the edge; anything lower is infeasible.
+    """
+    emin = float(np.min(np.abs(e)))
+    kmin = emin * emin if emin < 1e154 else math.inf
+    Bt = float(Fraction(B) - Fraction(emin) ** 2)
+    emin_n = float(_sc.scaled(emin, k))
+    Bn = float(_sc.scaled(Bt, 2 * k))
+    if Bn < -8.0 * _sc.EPS * max(emin_n * emin_n, 1e-16):
+        raise ValueError(f"budget {B:.17g} is infeasible: the smallest e^2 on the grid is {kmin:.17g}")
+    return kmin, max(Bn, 0.0)
+
+
+def _unit_layout(x: np.ndarray, e: np.ndarray, B: float) -> _Layout:
+    """Lattice check, exact removal of min e^2, unit scale, and the edge case B = min e^2."""
+    ix, je, h, e0 = _lattice_indices(x, e)
+    k = _sc.unit_exponent(np.abs(np.concatenate([e, x, [h]])))
+    kmin, Bn = _reduced_budget(B, e, k)
+    order = np.argsort(e)
+    je_s = je[order] - je.min()
+    if e.size > 1 and not np.array_equal(je_s, np.arange(e.size)):  # pragma: no cover - guarded above
+        raise ValueError("e_values must be equally spaced")
+    en = _sc.scaled(e[order], k)
+    en_min = float(np.min(np.abs(en)))
+    kap_all = en * en - en_min * en_min  # exactly 0 at the cheapest points
+    ixr = ix - ix.min()
+    ny = int(ixr.max()) + e.size
+    if e.size == 1 and not np.allclose(x.min() + h * ixr, x, rtol=0,
+                                       atol=_LATTICE_ULPS * _sc.EPS * float(np.abs(x).max())):
+        y_values = np.empty(ny)  # distinct outputs x + e0, not on a common lattice
+        y_values[ixr] = x + e0
+    else:
+        y_values = x.min() + float(e.min()) + h * np.arange(ny)
+    # at the edge B = min e^2 only the cheapest grid points (one point, or the two adjacent points
+    # -e_min, +e_min) may carry mass: the unbudgeted problem on them is solved
+    edge = Bn <= 0.0
+    cheap = np.nonzero(kap_all <= 0.0)[0] if edge else np.array([0, e.size - 1])
+    return _Layout(order=order, ixr=ixr, k=k, kmin=kmin, kap_all=kap_all, budget=Bn, edge=edge,
+                   sub=slice(int(cheap[0]), int(cheap[-1]) + 1), ny=ny, y_values=y_values)
+
+
+def _model(p: np.ndarray, lay: _Layout) -> _Blind | None:
+    """The lattice model on the searched sub-grid; None when U or X is constant (I = 0 for every law)."""
+    pu = p.sum(axis=1)
+    groups = [u for u in range(p.shape[0]) if pu[u] > 0]
+    if len(groups) <= 1 or np.count_nonzero(p.sum(axis=0) > 0) <= 1:
+        return None
+    first = lay.sub.start
+    nsub = lay.sub.stop - first
+    goff, glp, roff, rp, rg = [], [], [], [], []
+    for g, u in enumerate(groups):
+        xs_u = np.nonzero(p[u] > 0)[0]
+        offs = (lay.ixr[xs_u] + first).astype(np.int64)
+        goff.append(offs)
+        glp.append(np.log(p[u, xs_u]) - math.log(pu[u]))
+        roff.extend(offs.tolist())
+        rp.extend(p[u, xs_u].tolist())
+        rg.extend([g] * xs_u.size)
+    gp = pu[groups]
+    kap = np.zeros(nsub) if lay.edge else lay.kap_all[lay.sub]
+    return _Blind(ne=nsub, ny=lay.ny, kappa=kap, gp=gp, loggp=np.log(gp), goff=tuple(goff), glp=tuple(glp),
+                  roff=np.array(roff, dtype=np.int64), rp=np.array(rp), rg=np.array(rg, dtype=np.intp))
+
+
+def _onto_budget(model: _Blind, pi: np.ndarray, mi: float, B: float) -> tuple[np.ndarray, float]:
+    """Normalise; a rounding drift above the budget moves a sliver of mass to the cheapest point."""
+    pi = pi / pi.sum()
+    excess = float(pi @ model.kappa) - B
+    if excess <= 0.0:
+        return pi, mi
+    j_lo, j_hi = int(np.argmin(model.kappa)), int(np.argmax(model.kappa))
+    delta = min(excess / (model.kappa[j_hi] - model.kappa[j_lo]), pi[j_hi]) if j_hi != j_lo else 0.0
+    pi = pi.copy()
+    pi[j_hi] -= delta
+    pi[j_lo] += delta
+    pi = np.maximum(pi, 0.0)
+    return pi, _model_mi(model, pi)
+
+
+def _result(p, lay: _Layout, B: float, tol: float, pi_sub, mi, lb, s, iters) -> BlindAttack:
+    """The BlindAttack for the law ``pi_sub`` on the searched sub-grid (output laws, caller's order and unit)."""
+    n = lay.kap_all.size
+    pi_s = np.zeros(n)
+    pi_s[lay.sub] = pi_sub
+    pmf = np.zeros(n)
+    pmf[lay.order] = pi_s
+    pu = p.sum(axis=1)
+    out = np.zeros((p.shape[0], lay.ny))
+    for u in np.nonzero(pu > 0)[0]:
+        for xx in np.nonzero(p[u] > 0)[0]:
+            o = int(lay.ixr[xx])
+            out[u, o : o + n] += (p[u, xx] / pu[u]) * pi_s
+    yv = lay.y_values.copy()
+    for a in (pmf, out, yv):
+        a.setflags(write=False)
+    lb = min(lb, mi)
+    gap = float(mi - lb)
+    converged, message = _sc.report(gap, tol, "blind_attack", stacklevel=5)
+    return BlindAttack(
+        mi=float(mi), pmf=pmf, multiplier=float(s), lower_bound=float(lb), gap=gap,
+        cost=lay.kmin + _sc.unscaled(float(pi_s @ lay.kap_all), 2 * lay.k), budget=B, y_values=yv,
+        output_pmfs=out, iterations=int(iters), converged=converged, message=message,
+    )
 
 
 @_sc.quiet_range
@@ -327,121 +281,15 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
     >>> res.gap < 1e-9
     True
     """
-    p = v.pmf(p_ux, "p_ux", ndim=2)
-    x = v.finite_array(x_values, "x_values", ndim=1)
-    e = v.finite_array(e_values, "e_values", ndim=1)
-    B = v.nonnegative(budget, "budget")
-    tol = v.positive(tol, "tol")
-    if x.size != p.shape[1]:
-        raise ValueError(f"shape mismatch: p_ux has {p.shape[1]} columns but x_values has {x.size} entries")
-    if e.size == 0:
-        raise ValueError("e_values is empty")
-    if np.unique(x).size != x.size:
-        raise ValueError("x_values contains repeated values")
-    if np.unique(e).size != e.size:
-        raise ValueError("e_values contains repeated values")
-    ix, je, h, e0 = _lattice_indices(x, e)
-    # the cheapest cost emin^2 is removed exactly (B - emin^2 in exact arithmetic), and the grid is
-    # brought to unit scale by a power of two, so that no threshold depends on the unit of e
-    emin = float(np.min(np.abs(e)))
-    kmin = emin * emin if emin < 1e154 else math.inf
-    Bt = float(Fraction(B) - Fraction(emin) ** 2)
-    k = _sc.unit_exponent(np.abs(np.concatenate([e, x, [h]])))
-    # below emin^2 by no more than rounding (relative to emin^2 and to the square of the grid scale,
-    # as for a grid point meant to be 0 and computed as 1e-17): the edge; anything lower is infeasible
-    emin_n = float(_sc.scaled(emin, k))
-    if float(_sc.scaled(Bt, 2 * k)) < -8.0 * _sc.EPS * max(emin_n * emin_n, 1e-16):
-        raise ValueError(f"budget {B:.17g} is infeasible: the smallest e^2 on the grid is {kmin:.17g}")
-    Bt = max(Bt, 0.0)
-
-    order = np.argsort(e)
-    e_sorted = e[order]
-    je_s = je[order] - je.min()
-    if e.size > 1 and not np.array_equal(je_s, np.arange(e.size)):  # pragma: no cover - guarded above
-        raise ValueError("e_values must be equally spaced")
-    en = _sc.scaled(e_sorted, k)
-    en_min = float(np.min(np.abs(en)))
-    kap_all = en * en - en_min * en_min  # reduced costs at unit scale; exactly 0 at the cheapest points
-    Bn = float(_sc.scaled(Bt, 2 * k))
-    ixr = ix - ix.min()
-    ny = int(ixr.max()) + e.size
-    if e.size == 1 and not np.allclose(x.min() + h * (ix - ix.min()), x, rtol=0,
-                                       atol=_LATTICE_ULPS * _sc.EPS * float(np.abs(x).max())):
-        y_values = np.empty(ny)  # distinct outputs x + e0, not on a common lattice
-        y_values[ix - ix.min()] = x + e0
-    else:
-        y_values = x.min() + float(e.min()) + h * np.arange(ny)
-
-    # At the edge of feasibility B = min e^2 only the cheapest grid points (one point, or the
-    # two adjacent points -e_min, +e_min) may carry mass: solve the unbudgeted problem on them.
-    edge = Bn <= 0.0
-    if edge:
-        cheap = np.nonzero(kap_all <= 0.0)[0]
-        first, last = int(cheap[0]), int(cheap[-1])
-    else:
-        first, last = 0, e.size - 1
-    sub = slice(first, last + 1)
-    nsub = last - first + 1
-    kap = np.zeros(nsub) if edge else kap_all[sub]
-    B_in = 0.0 if edge else Bn
-
-    pu = p.sum(axis=1)
-    groups = [u for u in range(p.shape[0]) if pu[u] > 0]
-    goff, glp, roff, rp, rg = [], [], [], [], []
-    for g, u in enumerate(groups):
-        xs_u = np.nonzero(p[u] > 0)[0]
-        offs = (ixr[xs_u] + first).astype(np.int64)
-        goff.append(offs)
-        glp.append(np.log(p[u, xs_u]) - math.log(pu[u]))
-        for xx, o in zip(xs_u, offs):
-            roff.append(o)
-            rp.append(p[u, xx])
-            rg.append(g)
-    gp = pu[groups]
-
-    def assemble(pi_sorted_sub, mi, lb, s, iters):
-        pi_s = np.zeros(e.size)
-        pi_s[sub] = pi_sorted_sub
-        pmf = np.zeros(e.size)
-        pmf[order] = pi_s
-        out = np.zeros((p.shape[0], ny))
-        for u in range(p.shape[0]):
-            if pu[u] > 0:
-                for xx in np.nonzero(p[u] > 0)[0]:
-                    o = int(ixr[xx])
-                    out[u, o : o + e.size] += (p[u, xx] / pu[u]) * pi_s
-        pmf.setflags(write=False)
-        out.setflags(write=False)
-        yv = y_values.copy()
-        yv.setflags(write=False)
-        lb = min(lb, mi)
-        gap = float(mi - lb)
-        converged, message = _sc.report(gap, tol, "blind_attack", stacklevel=5)
-        return BlindAttack(
-            mi=float(mi), pmf=pmf, multiplier=float(s), lower_bound=float(lb), gap=gap,
-            cost=kmin + _sc.unscaled(float(pi_s @ kap_all), 2 * k), budget=B, y_values=yv, output_pmfs=out,
-            iterations=int(iters), converged=converged, message=message,
-        )
-
-    if len(groups) <= 1 or np.count_nonzero(p.sum(axis=0) > 0) <= 1:
-        # U is constant or X is constant: I(U; Y) = 0 for every law
-        pi = np.zeros(nsub)
-        pi[int(np.argmin(kap))] = 1.0
-        return assemble(pi, 0.0, 0.0, 0.0, 0)
-
-    model = _Blind(
-        ne=nsub, ny=ny, kappa=kap, gp=gp, loggp=np.log(gp), goff=tuple(goff), glp=tuple(glp),
-        roff=np.array(roff, dtype=np.int64), rp=np.array(rp), rg=np.array(rg, dtype=np.intp),
-    )
+    p, x, e, B, tol = _check_inputs(p_ux, x_values, e_values, budget, tol)
+    lay = _unit_layout(x, e, B)
+    model = _model(p, lay)
+    if model is None:
+        pi = np.zeros(lay.sub.stop - lay.sub.start)
+        pi[int(np.argmin(lay.kap_all[lay.sub]))] = 1.0
+        return _result(p, lay, B, tol, pi, 0.0, 0.0, 0.0, 0)
+    B_in = 0.0 if lay.edge else lay.budget
     pi, mi, lb, s, iters, _ = _blind_search(model, B_in, tol)
-    pi = pi / pi.sum()
-    excess = float(pi @ model.kappa) - B_in
-    if excess > 0.0:  # rounding drift off the budget plane: move a sliver of mass to the cheapest point
-        j_lo, j_hi = int(np.argmin(model.kappa)), int(np.argmax(model.kappa))
-        delta = min(excess / (model.kappa[j_hi] - model.kappa[j_lo]), pi[j_hi]) if j_hi != j_lo else 0.0
-        pi = pi.copy()
-        pi[j_hi] -= delta
-        pi[j_lo] += delta
-        pi = np.maximum(pi, 0.0)
-        mi = _model_mi(model, pi)
-    return assemble(pi, mi, max(lb, 0.0), math.inf if edge else _sc.unscaled(s, -2 * k), iters)
+    pi, mi = _onto_budget(model, pi, mi, B_in)
+    s_out = math.inf if lay.edge else _sc.unscaled(s, -2 * lay.k)
+    return _result(p, lay, B, tol, pi, mi, max(lb, 0.0), s_out, iters)
