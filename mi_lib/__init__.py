@@ -30,6 +30,10 @@ gaussian
 projection
     Linear projections of Gaussian vectors (Theorem 3.2), the falling-bar
     Algorithm 1, the Marchenko–Pastur limit.
+projection_routes
+    Second, independent routes for the projection results (water level by
+    bisection, the attack as matrices, the log-det route, Marchenko–Pastur
+    quadrature) and loaders for the cached spectra and the paper's points.
 discrete
     Certified solvers for finite alphabets: the informed attacker of problem
     (1), the binary flip attack of problem (21), the blind attacker. A result
