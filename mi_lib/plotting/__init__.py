@@ -32,18 +32,29 @@ from ..paths import figures_dir
 __all__ = [
     "FIG_DPI",
     "FIG_SIZE",
+    "accuracy_curves",
+    "attacked_digits",
+    "binary_bayes_errors",
     "binary_flip_curves",
+    "binary_mi_curves",
     "blind_noise_law",
+    "blind_noise_laws",
     "falling_bar_diagram",
     "gaussian_geometry",
+    "informed_binary_law",
     "interactive",
+    "pam_curves",
+    "sandwich_figure",
     "save_figure",
     "set_theme",
+    "sparsity_figure",
 ]
 
 # The lecture diagrams live in topic modules of this package; they are
 # re-exported here so that notebooks import everything from mi_lib.plotting.
 from .diagrams import binary_flip_curves, blind_noise_law, falling_bar_diagram, gaussian_geometry  # noqa: E402
+from .discrete import binary_bayes_errors, binary_mi_curves, blind_noise_laws, informed_binary_law, pam_curves  # noqa: E402
+from .realdata import accuracy_curves, attacked_digits, sandwich_figure, sparsity_figure  # noqa: E402
 
 FIG_SIZE = (6.4, 4.0)
 """Default figure size in inches (width, height) for single-panel figures."""
