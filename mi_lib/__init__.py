@@ -39,6 +39,9 @@ discrete
     (1), the binary flip attack of problem (21), the blind attacker. A result
     whose certified gap misses ``tol`` has ``converged=False`` and is
     accompanied by a :class:`ConvergenceWarning` (the package's warning class).
+binary_signals
+    Small helpers of the discrete-signal lecture: the mirror-averaged channel,
+    Bayes errors, the coset information check, sampling from a joint law.
 redundancy
     n noisy copies of a Gaussian source under total and per-copy budgets.
 compression

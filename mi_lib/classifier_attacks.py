@@ -22,6 +22,7 @@ __all__ = [
     "NetworkAttack",
     "accuracy_under_budget",
     "accuracy_under_radius",
+    "linear_as_network",
     "linear_min_perturbation",
     "mlp_decision",
     "mlp_min_perturbation",
@@ -101,6 +102,42 @@ def linear_min_perturbation(w: Any, b: float, x: Any, *, overshoot: float = 1e-6
 
 
 _ACTIVATIONS = ("identity", "logistic", "tanh", "relu")
+
+
+def linear_as_network(w: Any, b: float, template: Any) -> Any:
+    r"""The linear classifier :math:`\operatorname{sign}(w^\top x + b)` written as a one-unit identity MLP.
+
+    A copy of a fitted binary scikit-learn ``MLPClassifier`` (``template``, left
+    untouched) is rewired to one hidden identity unit :math:`w^\top x + b` and an
+    output weight 1, so that :func:`mlp_min_perturbation` can be checked against
+    the exact :func:`linear_min_perturbation` (notebook 10's second route).
+
+    Parameters
+    ----------
+    w : array_like, shape (d,)
+        Weights; d must match the template's input dimension.
+    b : float
+        Intercept.
+    template : sklearn.neural_network.MLPClassifier
+        A fitted binary MLP with one hidden layer.
+
+    Returns
+    -------
+    sklearn.neural_network.MLPClassifier
+    """
+    import copy
+
+    _check_mlp(template)
+    if len(template.coefs_) != 2:
+        raise ValueError("template must have exactly one hidden layer")
+    wv = _real_array(w, "w", 1)
+    if wv.size != template.coefs_[0].shape[0]:
+        raise ValueError(f"w must have {template.coefs_[0].shape[0]} entries; got {wv.size}")
+    net = copy.deepcopy(template)
+    net.activation = "identity"
+    net.coefs_ = [wv[:, None].copy(), np.ones((1, 1))]
+    net.intercepts_ = [np.array([v.real_scalar(b, "b")]), np.zeros(1)]
+    return net
 
 
 def _check_mlp(model: Any) -> None:

@@ -8,7 +8,9 @@ attacks with :math:`\mathbb E\lVert E\rVert^2 \le D` satisfies
 I^*(\lVert m\rVert, D\lVert m\rVert^2/\lVert\mu\rVert^2)`, where :math:`I^*(a, t)` is the
 scalar problem :math:`T \mid U \sim \mathcal N(Ua, 1)`, :math:`\mathbb E e^2 \le t`
 (:func:`whiten`, :func:`projection_reduction`, :func:`mi_sandwich`), solved on a grid
-with the certified :func:`mi_lib.discrete_attack` (:func:`scalar_problem`).
+with the certified :func:`mi_lib.discrete_attack` (:func:`scalar_problem`). The
+attack that reaches a given information level (:func:`budget_for_level`) is
+applied to real images by :func:`apply_scalar_attack`.
 
 **Minimal** :math:`\ell_2` **attacks on trained classifiers** live in
 :mod:`mi_lib.classifier_attacks` and are re-exported here.
@@ -31,6 +33,7 @@ from .classifier_attacks import (  # noqa: F401  (re-exported for the real-data 
     NetworkAttack,
     accuracy_under_budget,
     accuracy_under_radius,
+    linear_as_network,
     linear_min_perturbation,
     mlp_decision,
     mlp_min_perturbation,
@@ -47,7 +50,10 @@ __all__ = [
     "Whitened",
     "accuracy_under_budget",
     "accuracy_under_radius",
+    "apply_scalar_attack",
+    "budget_for_level",
     "fit_gaussian_model",
+    "linear_as_network",
     "linear_min_perturbation",
     "mi_sandwich",
     "mlp_decision",
@@ -458,3 +464,103 @@ def mi_sandwich(mu: Any, cov: Any, budgets: Any, *, ridge: Sequence[float] = (0.
                             upper_mi=up.mi, lower_mi=best.lower_bound,
                             lower_by_ridge=tuple(each)))
     return tuple(out)
+
+
+# --------------------------------------------------------------------------- the attack at a target level
+def budget_for_level(problem: ScalarProblem, target: float, t0: float, *, tol: float = 1e-6,
+                     max_iter: int = 30) -> tuple[float, ScalarAttack]:
+    r"""Scalar budget :math:`t` at which :math:`I^*(t)` of ``problem`` equals ``target``.
+
+    Newton's method on the convex decreasing :math:`t \mapsto I^*(t)`, with the
+    solver's budget multiplier as the slope :math:`-dI^*/dt`, safeguarded so that a
+    step never more than halves :math:`t`.
+
+    Parameters
+    ----------
+    problem : ScalarProblem
+        The discretised scalar problem.
+    target : float
+        Target information, strictly between 0 and ``problem.clean_mi`` [nats].
+    t0 : float
+        Positive starting budget.
+    tol : float, default 1e-6
+        Accept when :math:`|I^*(t) - \text{target}| \le` ``tol``.
+    max_iter : int, default 30
+        Newton steps before giving up.
+
+    Returns
+    -------
+    (float, ScalarAttack)
+        The budget and the certified attack there.
+
+    Raises
+    ------
+    RuntimeError
+        If Newton's method does not reach ``tol`` in ``max_iter`` steps.
+    """
+    if not isinstance(problem, ScalarProblem):
+        raise ValueError("problem must be a ScalarProblem (see scalar_problem)")
+    goal = v.positive(target, "target")
+    if goal >= problem.clean_mi:
+        raise ValueError(f"target must be below the clean information {problem.clean_mi!r}; got {target!r}")
+    t = v.positive(t0, "t0")
+    tol = v.positive(tol, "tol")
+    for _ in range(v.integer(max_iter, "max_iter", minimum=1)):
+        res = scalar_attack(problem, t)
+        if abs(res.mi - goal) <= tol:
+            return t, res
+        step = (res.mi - goal) / res.multiplier if res.multiplier > 0 else t
+        t = max(t + step, 0.5 * t)
+    raise RuntimeError("Newton did not converge")
+
+
+def apply_scalar_attack(problem: ScalarProblem, attack: ScalarAttack, statistic: Any, u: Any, x: Any,
+                        direction: Any, rng: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Apply a scalar attack to real images: move :math:`T` by :math:`y - x_q` along ``direction``.
+
+    Each image's statistic is quantised to the nearest input cell :math:`x_q` of
+    ``problem``, an output :math:`y` is drawn from the attack's channel
+    :math:`W(y \mid U, x_q)`, and the image moves by :math:`(y - x_q)` times
+    ``direction`` (:attr:`Whitened.direction`, which shifts :math:`T` by one unit
+    and leaves the rest of the whitened image unchanged).
+
+    Parameters
+    ----------
+    problem : ScalarProblem
+    attack : ScalarAttack
+        A solution of ``problem``.
+    statistic : array_like, shape (n,)
+        :math:`T` of each image.
+    u : array_like, shape (n,)
+        Labels in {-1, +1}.
+    x : array_like, shape (n, d)
+        The images.
+    direction : array_like, shape (d,)
+        Perturbation per unit shift of :math:`T`.
+    rng : numpy.random.Generator or int
+        Random source for the channel's draws.
+
+    Returns
+    -------
+    (ndarray, ndarray, ndarray)
+        Attacked images (n, d), shifts :math:`y - x_q` (n,), input cell indices (n,).
+    """
+    if not isinstance(problem, ScalarProblem) or not isinstance(attack, ScalarAttack):
+        raise ValueError("problem must be a ScalarProblem and attack a ScalarAttack of it")
+    T = _real_array(statistic, "statistic", 1)
+    X = _real_array(x, "x", 2)
+    lab = _real_array(u, "u", 1)
+    e = _real_array(direction, "direction", 1)
+    if not (T.size == lab.size == X.shape[0]) or e.size != X.shape[1]:
+        raise ValueError("statistic, u and the rows of x must match; direction must have one entry per feature")
+    if not np.all(np.isin(lab, (-1.0, 1.0))):
+        raise ValueError("u must hold labels -1 and +1")
+    channel = attack.solution.channel
+    if channel.shape[1:] != (problem.x.size, problem.y.size):
+        raise ValueError("attack does not solve problem (channel shape)")
+    gen = v.rng_from(rng)
+    ix = np.clip(np.rint((T - problem.x[0]) / (problem.x[1] - problem.x[0])).astype(int), 0, problem.x.size - 1)
+    cum = np.cumsum(channel[(lab > 0).astype(int), ix], axis=1)  # row 0 of p_ux is U = -1
+    iy = np.minimum((gen.random(T.size)[:, None] > cum).sum(axis=1), problem.y.size - 1)
+    shift = problem.y[iy] - problem.x[ix]
+    return X + shift[:, None] * e[None, :], shift, ix

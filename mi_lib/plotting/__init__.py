@@ -8,7 +8,9 @@ The drawings of the linear-projection lectures (in :mod:`mi_lib.plotting.project
 :func:`falling_bar_search`, :func:`mi_curves`, :func:`figure45_two_conventions`,
 :func:`marchenko_pastur_figure`) draw what notebooks 03 and 04 computed; those of
 the redundancy and feature-compression lectures live in
-:mod:`mi_lib.plotting.redundancy` and :mod:`mi_lib.plotting.compression`.
+:mod:`mi_lib.plotting.redundancy` and :mod:`mi_lib.plotting.compression`, those of the
+discrete-signal and real-data lectures in :mod:`mi_lib.plotting.discrete` and
+:mod:`mi_lib.plotting.realdata`.
 
 
 Notebooks call :func:`set_theme` once and save every figure through
@@ -37,27 +39,38 @@ from ..paths import figures_dir
 __all__ = [
     "FIG_DPI",
     "FIG_SIZE",
+    "accuracy_curves",
+    "attacked_digits",
+    "binary_bayes_errors",
     "binary_flip_curves",
     "binary_label_budgets",
+    "binary_mi_curves",
     "blind_noise_law",
+    "blind_noise_laws",
     "compression_accuracy_curves",
     "falling_bar_diagram",
     "falling_bar_search",
     "figure45_two_conventions",
     "gaussian_geometry",
+    "informed_binary_law",
     "interactive",
     "marchenko_pastur_figure",
     "mi_curves",
+    "pam_curves",
     "redundancy_budget_curves",
+    "sandwich_figure",
     "save_figure",
     "set_theme",
+    "sparsity_figure",
 ]
 
 # The lecture diagrams live in topic modules of this package; they are
 # re-exported here so that notebooks import everything from mi_lib.plotting.
 from .diagrams import binary_flip_curves, blind_noise_law, falling_bar_diagram, gaussian_geometry  # noqa: E402
 from .compression import compression_accuracy_curves  # noqa: E402
+from .discrete import binary_bayes_errors, binary_mi_curves, blind_noise_laws, informed_binary_law, pam_curves  # noqa: E402
 from .projections import falling_bar_search, figure45_two_conventions, marchenko_pastur_figure, mi_curves  # noqa: E402
+from .realdata import accuracy_curves, attacked_digits, sandwich_figure, sparsity_figure  # noqa: E402
 from .redundancy import binary_label_budgets, redundancy_budget_curves  # noqa: E402
 
 FIG_SIZE = (6.4, 4.0)

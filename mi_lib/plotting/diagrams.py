@@ -202,18 +202,24 @@ def blind_noise_law(D: float, h: float = 0.05, e_max: float = 6.0) -> matplotlib
     """
     import matplotlib.pyplot as plt
 
-    from ..discrete import blind_attack
-
     D, h, e_max = _check_positive("D", D), _check_positive("h", h), _check_positive("e_max", e_max)
-    n = int(round(e_max / h))
-    e = np.arange(-n, n + 1) * h
-    res = blind_attack(np.diag([0.5, 0.5]), [-1.0, 1.0], e, D)
-    keep = res.pmf > 1e-6
     fig, ax = plt.subplots(figsize=(6.4, 3.4))
-    ax.stem(e[keep], res.pmf[keep], basefmt=" ")
-    ax.set_xlim(-e_max - 0.5, e_max + 0.5)
-    ax.set_xlabel("perturbation e")
+    res = _blind_law_panel(ax, D, h, e_max)
     ax.set_ylabel("probability")
     ax.set_title(f"worst blind noise, D = {D:g}: I = {res.mi:.4f} nats")
     fig.tight_layout()
     return fig
+
+
+def _blind_law_panel(ax, D: float, h: float, e_max: float):
+    """Stem plot of the worst blind noise law at budget D on one axes; returns the solver's result."""
+    from ..discrete import blind_attack
+
+    n = int(round(e_max / h))
+    e = np.arange(-n, n + 1) * h
+    res = blind_attack(np.diag([0.5, 0.5]), [-1.0, 1.0], e, D)
+    keep = res.pmf > 1e-6
+    ax.stem(e[keep], res.pmf[keep], basefmt=" ")
+    ax.set_xlim(-e_max - 0.5, e_max + 0.5)
+    ax.set_xlabel("perturbation e")
+    return res
