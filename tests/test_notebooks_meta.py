@@ -73,3 +73,16 @@ def test_opening_box(path):
     stated = re.search(r"\*\*Reading time:\*\* about (\d+) minutes", first)
     assert stated, "the opening cell must state its reading time"
     assert abs(int(stated.group(1)) - notebook_stats(path)["minutes"]) <= 3, "the stated reading time is stale"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_one_lecture_with_exercises(path):
+    """A seminar lecture: at most about 45 minutes of reading and at least two numbered exercises."""
+    import sys
+
+    sys.path.insert(0, str(path.parent.parent / "tools"))
+    from build_book import notebook_stats
+
+    stats = notebook_stats(path)
+    assert stats["minutes"] <= 45, f"{path.name} reads in {stats['minutes']} minutes: split or shorten it"
+    assert stats["exercises"] >= 2, f"{path.name} has {stats['exercises']} numbered exercises"

@@ -47,8 +47,9 @@ def notebook_stats(path: Path) -> dict:
             words += len(re.sub(r"\$[^$]*\$", " x ", src).split())
             if title == path.stem and src.startswith("# "):
                 title = src.splitlines()[0][2:].strip()
-            if "## Exercises" in src:
-                part = src.split("## Exercises", 1)[1]
+            heading = re.search(r"^## (?:\d+\. )?Exercises\s*$", src, flags=re.MULTILINE)
+            if heading:  # "## Exercises" or a numbered "## 7. Exercises"
+                part = src[heading.end():]
                 exercises += len(re.findall(r"^\d+\.\s", part, flags=re.MULTILINE))
         elif "solution" not in cell.get("metadata", {}).get("tags", []):
             code += len(src.splitlines())
