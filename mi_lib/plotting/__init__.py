@@ -3,7 +3,10 @@
 The lecture diagrams (in :mod:`mi_lib.plotting.diagrams`: :func:`gaussian_geometry`, :func:`falling_bar_diagram`,
 :func:`binary_flip_curves`, :func:`blind_noise_law`) are functions of the
 parameters a reader may vary; :func:`interactive` turns any of them into a
-slider version for class.
+slider version for class. The figures of single lectures live in topic modules:
+:mod:`mi_lib.plotting.gaussian` (notebook 02: :func:`figure3_panels`,
+:func:`rho2_versus_mi`, :func:`blind_versus_informed`) and
+:mod:`mi_lib.plotting.binary` (notebook 05: :func:`figure6_panels`).
 
 
 Notebooks call :func:`set_theme` once and save every figure through
@@ -34,9 +37,13 @@ __all__ = [
     "FIG_SIZE",
     "binary_flip_curves",
     "blind_noise_law",
+    "blind_versus_informed",
     "falling_bar_diagram",
+    "figure3_panels",
+    "figure6_panels",
     "gaussian_geometry",
     "interactive",
+    "rho2_versus_mi",
     "save_figure",
     "set_theme",
 ]
@@ -44,6 +51,8 @@ __all__ = [
 # The lecture diagrams live in topic modules of this package; they are
 # re-exported here so that notebooks import everything from mi_lib.plotting.
 from .diagrams import binary_flip_curves, blind_noise_law, falling_bar_diagram, gaussian_geometry  # noqa: E402
+from .binary import figure6_panels  # noqa: E402
+from .gaussian import blind_versus_informed, figure3_panels, rho2_versus_mi  # noqa: E402
 
 FIG_SIZE = (6.4, 4.0)
 """Default figure size in inches (width, height) for single-panel figures."""
