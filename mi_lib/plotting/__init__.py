@@ -1,17 +1,16 @@
 """The one place where figures are styled, drawn and saved.
 
-The lecture diagrams (in :mod:`mi_lib.plotting.diagrams`: :func:`gaussian_geometry`, :func:`falling_bar_diagram`,
-:func:`binary_flip_curves`, :func:`blind_noise_law`) are functions of the
-parameters a reader may vary; :func:`interactive` turns any of them into a
-slider version for class.
-The drawings of the linear-projection lectures (in :mod:`mi_lib.plotting.projections`:
-:func:`falling_bar_search`, :func:`mi_curves`, :func:`figure45_two_conventions`,
-:func:`marchenko_pastur_figure`) draw what notebooks 03 and 04 computed; those of
-the redundancy and feature-compression lectures live in
-:mod:`mi_lib.plotting.redundancy` and :mod:`mi_lib.plotting.compression`, those of the
-discrete-signal and real-data lectures in :mod:`mi_lib.plotting.discrete` and
-:mod:`mi_lib.plotting.realdata`.
+The drawings live in topic modules and are re-exported here, so a notebook
+imports everything from ``mi_lib.plotting``. Each is a function of the
+parameters it shows and returns a new Figure.
 
+``diagrams``
+    The slider-ready lecture diagrams :func:`gaussian_geometry` (02),
+    :func:`falling_bar_diagram` (03), :func:`binary_flip_curves` (05) and
+    :func:`blind_noise_law` (09); :func:`interactive` turns any of them into a
+    slider version for class.
+``gaussian``, ``projections``, ``binary``, ``redundancy``, ``compression``, ``discrete``, ``realdata``
+    The figures of notebooks 02, 03–04, 05, 07, 08, 09 and 10.
 
 Notebooks call :func:`set_theme` once and save every figure through
 :func:`save_figure`, which writes a PDF and a PNG of fixed size and resolution
@@ -47,10 +46,13 @@ __all__ = [
     "binary_mi_curves",
     "blind_noise_law",
     "blind_noise_laws",
+    "blind_versus_informed",
     "compression_accuracy_curves",
     "falling_bar_diagram",
     "falling_bar_search",
+    "figure3_panels",
     "figure45_two_conventions",
+    "figure6_panels",
     "gaussian_geometry",
     "informed_binary_law",
     "interactive",
@@ -58,6 +60,7 @@ __all__ = [
     "mi_curves",
     "pam_curves",
     "redundancy_budget_curves",
+    "rho2_versus_mi",
     "sandwich_figure",
     "save_figure",
     "set_theme",
@@ -67,8 +70,10 @@ __all__ = [
 # The lecture diagrams live in topic modules of this package; they are
 # re-exported here so that notebooks import everything from mi_lib.plotting.
 from .diagrams import binary_flip_curves, blind_noise_law, falling_bar_diagram, gaussian_geometry  # noqa: E402
+from .binary import figure6_panels  # noqa: E402
 from .compression import compression_accuracy_curves  # noqa: E402
 from .discrete import binary_bayes_errors, binary_mi_curves, blind_noise_laws, informed_binary_law, pam_curves  # noqa: E402
+from .gaussian import blind_versus_informed, figure3_panels, rho2_versus_mi  # noqa: E402
 from .projections import falling_bar_search, figure45_two_conventions, marchenko_pastur_figure, mi_curves  # noqa: E402
 from .realdata import accuracy_curves, attacked_digits, sandwich_figure, sparsity_figure  # noqa: E402
 from .redundancy import binary_label_budgets, redundancy_budget_curves  # noqa: E402

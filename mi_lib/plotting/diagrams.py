@@ -41,7 +41,7 @@ def gaussian_geometry(a2: float, s2: float, D: float) -> matplotlib.figure.Figur
     matplotlib.figure.Figure
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Circle, Ellipse, Rectangle
+    from matplotlib.patches import Arc, Circle, Ellipse, Rectangle
 
     from ..gaussian import gaussian_attack
 
@@ -54,18 +54,36 @@ def gaussian_geometry(a2: float, s2: float, D: float) -> matplotlib.figure.Figur
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12.0, 5.4), gridspec_kw={"width_ratios": [1.05, 1]})
     ax.add_patch(Circle(X, np.sqrt(D), fc="0.85", ec="0.4", lw=1.2, zorder=0))
     ax.axvline(0, color="0.5", lw=1, ls=":")
-    for vec, name, col in ((U, "$U$", "C0"), (X, "$X = U + W$", "black"), (Y, "$Y^*$", "C3")):
+    for vec, name, col, dx in ((U, "$U$", "C0", 0.03), (X, "$X = U + W$", "black", 0.03), (Y, "$Y^*$", "C3", -0.15)):
         ax.annotate("", xy=vec, xytext=(0, 0), arrowprops={"arrowstyle": "-|>", "color": col, "lw": 1.8})
-        ax.text(vec[0] + 0.03, vec[1] + 0.03, name, color=col, fontsize=12)
+        ax.text(vec[0] + dx, vec[1] + 0.03, name, color=col, fontsize=12)
     ax.annotate("", xy=Y, xytext=X, arrowprops={"arrowstyle": "-|>", "color": "C2", "lw": 1.6})
     ax.text(*(0.5 * (X + Y) + 0.03), "$E^*$", color="C2", fontsize=12)
     span = max(np.hypot(a, s) + np.sqrt(D), 1e-12) * 1.15
+    ax.text(0.03 * span, 0.92 * span, r"$U^\perp$ ($\rho = 0$)", color="0.35", fontsize=10)
+    ax.plot([a, a], [0, s], color="0.5", lw=0.9, ls="--")  # W, from U to X
+    if 0 < D < a2:
+        # the angles of the proof: phi0 = angle(U, X), psi = arcsin(sqrt(D)/R); Y* is the tangent point
+        phi0, psi = np.arctan2(s, a), np.arcsin(np.sqrt(D / (a2 + s2)))
+        ray = 1.05 * span * np.array([np.cos(phi0 + psi), np.sin(phi0 + psi)])
+        ax.plot([0, ray[0]], [0, ray[1]], color="C3", lw=0.9, ls="--")
+        r0 = 0.2 * span
+        ax.add_patch(Arc((0, 0), 2 * r0, 2 * r0, theta1=0, theta2=np.degrees(phi0), color="C0", lw=1.4))
+        ax.add_patch(Arc((0, 0), 2.8 * r0, 2.8 * r0, theta1=np.degrees(phi0), theta2=np.degrees(phi0 + psi),
+                         color="C3", lw=1.4))
+        ax.text(1.1 * r0 * np.cos(phi0 / 2), 1.1 * r0 * np.sin(phi0 / 2) - 0.02 * span, r"$\varphi_0$",
+                color="C0", fontsize=12)
+        ax.text(1.55 * r0 * np.cos(phi0 + psi / 2), 1.55 * r0 * np.sin(phi0 + psi / 2), r"$\psi$", color="C3",
+                fontsize=12)
+        u1, u2 = -Y / np.linalg.norm(Y) * 0.035 * span, (X - Y) / np.linalg.norm(X - Y) * 0.035 * span
+        ax.plot(*np.array([Y + u1, Y + u1 + u2, Y + u2]).T, color="0.3", lw=0.8)  # right angle at Y*
     ax.set_xlim(-0.15 * span - np.sqrt(D), span)
     ax.set_ylim(-0.15 * span, span)
     ax.set_aspect("equal")
     ax.set_xlabel(r"component along $e_1 = U/a$")
     ax.set_ylabel(r"component along $e_2 = W/\sigma$")
-    ax.set_title(rf"$L^2$ picture: $a^2={a2:g}$, $\sigma^2={s2:g}$, $D={D:g}$")
+    ax.set_title(rf"$L^2$ picture: $a^2={a2:g}$, $\sigma^2={s2:g}$, $D={D:g}$"
+                 + (r"; $\rho^{*2} = \cos^2(\varphi_0+\psi)$" if 0 < D < a2 else ""))
 
     xr, yr = np.sqrt(a2 * D), np.sqrt(s2 * D)
     if D > 0:
@@ -76,6 +94,8 @@ def gaussian_geometry(a2: float, s2: float, D: float) -> matplotlib.figure.Figur
         if np.isfinite(vals).any() and np.nanmax(vals) > np.nanmin(vals):
             cs = ax2.contour(gx, gy, vals, levels=8, cmap="viridis", linewidths=1.0)
             ax2.clabel(cs, fmt="%.2f", fontsize=8)
+            if np.nanmin(vals) < att.rho2 < np.nanmax(vals):  # the level line through the optimum
+                ax2.contour(gx, gy, vals, levels=[att.rho2], colors="C3", linewidths=1.4, linestyles="--")
         ax2.add_patch(Ellipse((0, 0), 2 * xr, 2 * yr, fc="C0", alpha=0.12, ec="C0", lw=1.5))
         ax2.add_patch(Rectangle((-xr, -yr), 2 * xr, 2 * yr, fill=False, ls="--", ec="0.4", lw=1.0))
     ax2.plot(att.x, att.y, "o", color="C3", ms=8,
