@@ -27,6 +27,10 @@ estimators
 gaussian
     Scalar Gaussian source with observation noise (Theorem 3.1, program (4)
     in closed form), informed and blind attackers, samplers.
+gaussian_program
+    Second routes for program (4): its objective, a numerical solver, the
+    paper's meshgrid search, the rho^2-to-MI conversion and the paper's
+    Figure 3 points.
 projection
     Linear projections of Gaussian vectors (Theorem 3.2), the falling-bar
     Algorithm 1, the Marchenko–Pastur limit.
