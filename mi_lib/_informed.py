@@ -391,7 +391,8 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
             return (W0, _rows_mi(rows, W0), 0.0, 0.0)
         return None
 
-    out = _slope_search(oracle, Bt, tol, slack, s0, zero_exit=zero_exit, floor_hook=floor_hook)
+    out = _slope_search(oracle, Bt, tol, slack, s0, zero_exit=zero_exit, floor_hook=floor_hook,
+                        s_flat=0.1 * tol / Bt)
     X, mi, lb, sb, iters, evals = out
     if mi - lb > tol and oracle.tails is not None:
         # the tails' dual values were only repaired, not fitted, and at small budgets (large slopes)

@@ -18,7 +18,8 @@ import numpy as np
 from ._mixing import _Eval
 
 
-def _slope_search(oracle, Bt: float, tol: float, slack: float, s0: float, zero_exit=None, floor_hook=None):
+def _slope_search(oracle, Bt: float, tol: float, slack: float, s0: float, zero_exit=None, floor_hook=None,
+                  s_flat: float | None = None):
     """Find the slope whose optimal cost meets the budget ``Bt`` and a certified near-optimal point.
 
     Every full solve gives the certified bound value(s) - s Bt (weak duality
@@ -130,6 +131,17 @@ def _slope_search(oracle, Bt: float, tol: float, slack: float, s0: float, zero_e
         # the step may grow while warm starts stay cheap (the solution moving smoothly)
         big = math.log(4.0) if r.iterations > 4 else math.log(16.0)
         u = newton_log_step(r)
+        if not up and s_flat is not None and s_flat < s and not (math.isfinite(u) and u > -3.0 * big):
+            # the budget may not bind (an amplitude limit): at the slope s_flat a solution within budget
+            # is certified to within s_flat * Bt; one above it brackets the budget
+            s_flat, rf = None, solve(s_flat)
+            if zero_exit is not None and zero_exit(rf):
+                return rf.X, rf.mi, 0.0, 0.0, iters[0], len(cache)
+            if rf.cost <= Bt + slack:
+                mi, X, lb, sb = assess()
+                if mi - lb <= tol:
+                    return X, mi, lb, sb, iters[0], len(cache)
+            continue
         if not up and floor_hook is not None and math.isfinite(u) and u < -3.0 * big:
             # far below the budget even after the step: the zero-information point may be within reach
             out = floor_hook(r)
