@@ -84,6 +84,14 @@ def _zero_mi_lp(rows: _Rows, ctil: np.ndarray):
     return W
 
 
+def _zero_mi_possible(rows: _Rows, ctil: np.ndarray) -> bool:
+    """A necessary condition for a channel with I(U;Y) = 0: every row reaches an output all groups reach."""
+    fin = np.isfinite(ctil[rows.x])  # (n, |Y|); rows are sorted by group
+    starts = np.array([idx[0] for idx in rows.groups])
+    common = np.logical_and.reduce(np.logical_or.reduceat(fin, starts, axis=0), axis=0)
+    return bool(np.all(np.any(fin & common[None, :], axis=1)))
+
+
 def _check_cost(cost, nx: int) -> np.ndarray:
     c = v.real_array(cost, "cost")  # rejects complex, bool and string entries (inf is allowed here)
     if c.ndim != 2:
@@ -364,7 +372,7 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
     pos = ctil[np.isfinite(ctil) & (ctil > 0)]
     s0 = 1.0 / float(np.median(pos)) if pos.size else 1.0
 
-    lp_tried = [False]
+    lp_tried = [not _zero_mi_possible(rows, ctil)]
 
     def zero_exit(r: _Eval) -> bool:
         if r.cost <= Bt + slack and r.mi <= 0.1 * tol:
@@ -380,7 +388,7 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
             return True
         return False
 
-    done = [False]
+    done = [lp_tried[0]]
 
     def floor_hook(r: _Eval):
         if done[0]:

@@ -134,6 +134,10 @@ def _slope_search(oracle, Bt: float, tol: float, slack: float, s0: float, zero_e
         if not up and s_flat is not None and s_flat < s and not (math.isfinite(u) and u > -3.0 * big):
             # the budget may not bind (an amplitude limit): at the slope s_flat a solution within budget
             # is certified to within s_flat * Bt; one above it brackets the budget
+            if floor_hook is not None:  # the zero-information point first (a linear program)
+                out = floor_hook(r)
+                if out is not None:
+                    return out + (iters[0], len(cache))
             s_flat, rf = None, solve(s_flat)
             if zero_exit is not None and zero_exit(rf):
                 return rf.X, rf.mi, 0.0, 0.0, iters[0], len(cache)
