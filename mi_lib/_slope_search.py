@@ -102,7 +102,7 @@ def _slope_search(oracle, Bt: float, tol: float, slack: float, s0: float, zero_e
             if not lo.s <= s_new <= hi.s:
                 return None
             s = s_new
-            if abs(step) <= 1e-11 * s or abs(ra.H - rb.H) <= 1e-15 * (1.0 + abs(ra.H)):
+            if abs(step) <= 1e-7 * s or abs(ra.H - rb.H) <= 1e-15 * (1.0 + abs(ra.H)):
                 break
         for r in (ra, rb):  # both tie at s: each is a primal candidate (mixed in assess)
             mi, cst = oracle.measure(r.X)
