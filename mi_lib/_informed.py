@@ -4,8 +4,9 @@ Algorithm: remove the cheapest cost exactly and bring the reduced costs to
 unit scale (:mod:`mi_lib._scaling`); return the edge solution, a constant
 output or the zero-information linear program when they apply; otherwise
 search the slope of the budget (:mod:`mi_lib._slope_search`), solving the
-fixed-slope mixing problem at each (:mod:`mi_lib._mixing`). Bound: the
-informed dual of :mod:`mi_lib._certificates` at the requested budget.
+fixed-slope mixing problem at each (:mod:`mi_lib._mixing`); a budget that
+does not bind is certified by one solve at the slope 0.1 tol / B. Bound:
+the informed dual of :mod:`mi_lib._certificates` at the requested budget.
 Derivations: ``notes/discrete_solvers.md``.
 """
 
@@ -165,7 +166,11 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
     from the slope-:math:`s` mixing problem solved by the scaled active-set
     Newton method (``notes/discrete_solvers.md``), at the requested :math:`B`. Budgets at or beyond the cheapest
     zero-information cost (found by a linear program) return a channel with
-    :math:`I(U;Y) = 0` up to rounding and the trivial bound 0. At the
+    :math:`I(U;Y) = 0` up to rounding and the trivial bound 0. When the
+    budget does not bind (an amplitude limit: forbidden outputs keep the
+    minimum above 0), a solution within budget at the slope
+    :math:`s = 0.1\,\text{tol}/B` (reduced, unit scale) is certified to
+    within :math:`sB`. At the
     infeasibility edge :math:`B = \sum_x p(x)\min_y c(x,y)` only cheapest
     outputs are allowed, and the problem without budget on those is solved.
 
