@@ -154,7 +154,7 @@ class _SlopeSearch:
             big = math.log(4.0) if r.iterations > 4 else math.log(16.0)
             u = self.newton_log_step(r)
             far_down = not up and not (math.isfinite(u) and u > -3.0 * big)
-            if far_down and self.s_flat is not None and self.s_flat < s:
+            if far_down and self.s_flat is not None and self.s_flat < s and self._stuck(r):
                 self.try_flat(r)
                 continue
             if not up and math.isfinite(u) and u < -3.0 * big:
@@ -166,6 +166,23 @@ class _SlopeSearch:
                 self.check_zero(r)
                 if r.cost < Bt and (len(self.cache) >= 4 or r.mi <= 1e-4):
                     self.check_floor(r)
+
+    def _stuck(self, r: _Eval) -> bool:
+        """The cost barely responds to the slope: d log cost / d log s below 0.02 in size.
+
+        From the derivative along the path when it is defined, else from the
+        secant to the previous solve (a cost that saturates slowly, rather
+        than not at all, is followed by the capped steps instead).
+        """
+        dc = self.oracle.dcost(r) if hasattr(self.oracle, "dcost") else math.nan
+        if math.isfinite(dc) and r.cost > 0.0 and abs(dc) >= 0.02 * r.cost:
+            return False
+        prev = [q for q in self.cache[:-1] if q.s > 0 and q.cost > 0]
+        if r.cost > 0.0 and prev and r.s > 0:
+            q = prev[-1]
+            if q.s != r.s and abs(math.log(r.cost / q.cost) / math.log(r.s / q.s)) >= 0.02:
+                return False
+        return True
 
     def try_flat(self, r: _Eval) -> None:
         """The budget may not bind: the zero-information LP, then one solve at the tiny slope ``s_flat``.
