@@ -4,14 +4,16 @@ Algorithm: remove the cheapest cost exactly and bring the reduced costs to
 unit scale (:mod:`mi_lib._scaling`); return the edge solution, a constant
 output or the zero-information linear program when they apply; otherwise
 search the slope of the budget (:mod:`mi_lib._slope_search`), solving the
-fixed-slope mixing problem at each (:mod:`mi_lib._mixing`). Bound: the
-informed dual of :mod:`mi_lib._certificates` at the requested budget.
+fixed-slope mixing problem at each (:mod:`mi_lib._mixing`); a budget that
+does not bind is certified by one solve at the slope 0.1 tol / B. Bound:
+the informed dual of :mod:`mi_lib._certificates` at the requested budget.
 Derivations: ``notes/discrete_solvers.md``.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linprog
@@ -82,6 +84,14 @@ def _zero_mi_lp(rows: _Rows, ctil: np.ndarray):
     W[kk, yy] = np.maximum(res.x[:nv], 0.0)
     W /= W.sum(axis=1, keepdims=True)
     return W
+
+
+def _zero_mi_possible(rows: _Rows, ctil: np.ndarray) -> bool:
+    """A necessary condition for a channel with I(U;Y) = 0: every row reaches an output all groups reach."""
+    fin = np.isfinite(ctil[rows.x])  # (n, |Y|); rows are sorted by group
+    starts = np.array([idx[0] for idx in rows.groups])
+    common = np.logical_and.reduce(np.logical_or.reduceat(fin, starts, axis=0), axis=0)
+    return bool(np.all(np.any(fin & common[None, :], axis=1)))
 
 
 def _check_cost(cost, nx: int) -> np.ndarray:
@@ -156,7 +166,11 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
     from the slope-:math:`s` mixing problem solved by the scaled active-set
     Newton method (``notes/discrete_solvers.md``), at the requested :math:`B`. Budgets at or beyond the cheapest
     zero-information cost (found by a linear program) return a channel with
-    :math:`I(U;Y) = 0` up to rounding and the trivial bound 0. At the
+    :math:`I(U;Y) = 0` up to rounding and the trivial bound 0. When the
+    budget does not bind (an amplitude limit: forbidden outputs keep the
+    minimum above 0), a solution within budget at the slope
+    :math:`s = 0.1\,\text{tol}/B` (reduced, unit scale) is certified to
+    within :math:`sB`. At the
     infeasibility edge :math:`B = \sum_x p(x)\min_y c(x,y)` only cheapest
     outputs are allowed, and the problem without budget on those is solved.
 
@@ -180,23 +194,58 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
     c = _check_cost(cost, p.shape[1])
     B = v.nonnegative(budget, "budget")
     tol = v.positive(tol, "tol")
-    nU, nX = p.shape
-    ny = c.shape[1]
+    pr = _reduce(p, c, B)
+    rows, ny = pr.rows, c.shape[1]
+    if len(rows.groups) <= 1:  # only one u: I(U; Y) = 0 at the cheapest channel
+        W0 = np.zeros((rows.p.size, ny))
+        W0[np.arange(rows.p.size), pr.cheapest[rows.x]] = 1.0
+        return _finish(pr, tol, W0, _rows_mi(rows, W0), 0.0, 0.0, 0, 0)
+    tol_in = max(min(1e-3 * tol, 1e-13), 1e-15)
+    if pr.Bt <= 0.0:  # the infeasibility edge: only cheapest outputs, no budget on them
+        Wr, mi, lb, it = _solve_edge(rows, pr.ctil, tol, tol_in)
+        return _finish(pr, tol, Wr, mi, lb, math.inf, it, 1)
+    y0 = _cheapest_constant(pr)
+    if y0 is not None:  # a constant output is a zero-information channel: if one fits, it is optimal
+        W0 = np.zeros((rows.p.size, ny))
+        W0[:, y0] = 1.0
+        return _finish(pr, tol, W0, 0.0, 0.0, 0.0, 0, 0)
+    Wr, mi, lb, s, iters, evals = _informed_search(rows, pr.ctil, pr.cfin, pr.Bt, tol, tol_in)
+    return _finish(pr, tol, Wr, mi, max(lb, 0.0), s, iters, evals)
+
+
+@dataclass(frozen=True)
+class _Reduced:
+    """The problem with the cheapest cost removed exactly and the costs at unit scale (2^k)."""
+
+    p: np.ndarray
+    c: np.ndarray
+    B: float
+    Bmin: float  # the cheapest achievable cost
+    Bt: float  # reduced budget at unit scale
+    k: int  # unit exponent
+    ctil: np.ndarray  # reduced costs at unit scale (inf kept)
+    cfin: np.ndarray  # the same with 0 for inf
+    cheapest: np.ndarray  # cheapest output of every x
+    rows: _Rows
+
+
+def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
+    """Remove min_y c(x, y) exactly, bring the costs to unit scale; reject infeasible budgets."""
     px = p.sum(axis=0)
     finite_row = np.any(np.isfinite(c), axis=1)
     if np.any((px > 0) & ~finite_row):
         bad = int(np.nonzero((px > 0) & ~finite_row)[0][0])
         raise ValueError(f"cost row {bad} has no finite entry but p(x={bad}) > 0: no output is reachable")
-    cmin = np.where(finite_row, np.min(np.where(np.isfinite(c), c, np.inf), axis=1), 0.0)
-    # the constant offset min_y c(x, y) is removed exactly: reduced costs, and the reduced budget
-    # B - sum p(u,x) cmin(x) in exact arithmetic (a budget a few ulps above the cheapest cost is not it)
+    cinf = np.where(np.isfinite(c), c, np.inf)
+    cmin = np.where(finite_row, np.min(cinf, axis=1), 0.0)
+    # the reduced budget B - sum p(u,x) cmin(x) in exact arithmetic (a budget a few ulps above the
+    # cheapest cost is not it)
     offset = _sc.exact_offset(p, cmin)
     Bmin = float(offset)
     Bt = _sc.reduced_budget(B, offset)
     with np.errstate(invalid="ignore"):
         ctil_raw = np.where(np.isfinite(c), c - cmin[:, None], np.inf)
-    # unit of cost: a power of two (exact), so that every threshold below is scale-free
-    k = _sc.unit_exponent(ctil_raw)
+    k = _sc.unit_exponent(ctil_raw)  # unit of cost: a power of two (exact): every threshold is scale-free
     # a budget below the cheapest cost by no more than rounding (of a floating-point sum of the
     # cheapest costs, or of costs meant to be 0 computed as, say, (y - x)^2) is read as the cheapest
     # cost (the edge); anything lower is infeasible
@@ -204,85 +253,62 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
         raise ValueError(
             f"budget {B:.17g} is infeasible: the cheapest achievable expected cost is {Bmin:.17g}"
         )
-    Bt = max(Bt, 0.0)
     ctil = _sc.scaled(ctil_raw, k)
-    Bt = float(_sc.scaled(Bt, k))
-    rows = _rows_of(p)
-    cfin = np.where(np.isfinite(ctil), ctil, 0.0)
+    return _Reduced(p=p, c=c, B=B, Bmin=Bmin, Bt=float(_sc.scaled(max(Bt, 0.0), k)), k=k, ctil=ctil,
+                    cfin=np.where(np.isfinite(ctil), ctil, 0.0), cheapest=np.argmin(cinf, axis=1),
+                    rows=_rows_of(p))
 
-    def full_channel(Wr: np.ndarray) -> np.ndarray:
-        out = np.zeros((nU, nX, ny))
-        cheapest = np.argmin(np.where(np.isfinite(c), c, np.inf), axis=1)
-        out[:, np.arange(nX), cheapest] = 1.0
-        out[rows.u, rows.x] = Wr
-        out.setflags(write=False)
-        return out
 
-    def finish(Wr, mi, lb, s, iters, evals) -> DiscreteAttack:
-        cst = Bmin + _sc.unscaled(_rows_cost(rows, Wr, cfin), k)
-        lb = min(lb, mi) if lb > mi and lb - mi < 1e-13 else lb
-        gap = float(mi - lb)
-        converged, message = _sc.report(gap, tol, "discrete_attack", stacklevel=5)
-        return DiscreteAttack(
-            mi=float(mi),
-            lower_bound=float(lb),
-            gap=gap,
-            channel=full_channel(Wr),
-            multiplier=_sc.unscaled(float(s), -k),
-            cost=float(cst),
-            budget=B,
-            min_budget=Bmin,
-            iterations=int(iters),
-            evaluations=int(evals),
-            converged=converged,
-            message=message,
-        )
+def _finish(pr: _Reduced, tol: float, Wr, mi, lb, s, iters, evals) -> DiscreteAttack:
+    """The result in the data's units, with the gap reported (and a warning when it exceeds tol)."""
+    rows = pr.rows
+    cst = pr.Bmin + _sc.unscaled(_rows_cost(rows, Wr, pr.cfin), pr.k)
+    lb = min(lb, mi) if lb > mi and lb - mi < 1e-13 else lb
+    gap = float(mi - lb)
+    converged, message = _sc.report(gap, tol, "discrete_attack", stacklevel=5)
+    nX = pr.p.shape[1]
+    channel = np.zeros(pr.p.shape + (pr.c.shape[1],))
+    channel[:, np.arange(nX), pr.cheapest] = 1.0
+    channel[rows.u, rows.x] = Wr
+    channel.setflags(write=False)
+    return DiscreteAttack(
+        mi=float(mi), lower_bound=float(lb), gap=gap, channel=channel,
+        multiplier=_sc.unscaled(float(s), -pr.k), cost=float(cst), budget=pr.B, min_budget=pr.Bmin,
+        iterations=int(iters), evaluations=int(evals), converged=converged, message=message,
+    )
 
-    # Only one u: I(U; Y) = 0 at the cheapest channel. (X independent of U is found by the search:
-    # its zero-information channel is the cheapest one, returned with the exact LP channel.)
-    if len(rows.groups) <= 1:
-        W0 = np.zeros((rows.p.size, ny))
-        W0[np.arange(rows.p.size), np.argmin(np.where(np.isfinite(c), c, np.inf), axis=1)[rows.x]] = 1.0
-        return finish(W0, _rows_mi(rows, W0), 0.0, 0.0, 0, 0)
 
-    tol_in = max(min(1e-3 * tol, 1e-13), 1e-15)
-
-    # Infeasibility edge (the budget equals the cheapest cost): only cheapest outputs; solve the
-    # unbudgeted problem on them.
-    if Bt <= 0.0:
-        logK0 = np.where(ctil == 0.0, 0.0, -np.inf)
-        core = _informed_core(rows)
-        tails = None if np.all(core) else ~core
-        mix, logf, lm, it = _informed_staged(logK0, rows, tol_in, core)
-        if tails is not None:
-            mix = _informed_attach(logK0, rows, mix, logf, core, tails)
-            logf, _ = _informed_logf(logK0, rows, mix)
-        Wr = _informed_channel(logK0, rows, mix, logf)
-        mi = _rows_mi(rows, Wr)
-        lb = _informed_value(logK0, rows, logf, tails)
-        if tails is not None and mi - lb > tol:  # repaired tail values too loose: iterate every row
-            everyone = np.ones(rows.p.size, dtype=bool)
-            mix2, logf2, _, it2 = _informed_staged(logK0, rows, tol_in, everyone, mix)
-            it += it2
-            lb = max(lb, _informed_value(logK0, rows, logf2, None))
-            W2 = _informed_channel(logK0, rows, mix2, logf2)
-            mi2 = _rows_mi(rows, W2)
-            if mi2 < mi:
-                Wr, mi = W2, mi2
-        lb = max(lb, 0.0)
-        return finish(Wr, mi, lb, math.inf, it, 1)
-
-    # A constant output is a zero-information channel: if the cheapest one fits, it is optimal.
-    const = np.where(np.isfinite(ctil), px[:, None] * cfin, np.inf)
+def _cheapest_constant(pr: _Reduced):
+    """The output whose constant channel is cheapest, if it fits the budget (else None)."""
+    px = pr.p.sum(axis=0)
+    const = np.where(np.isfinite(pr.ctil), px[:, None] * pr.cfin, np.inf)
     const = np.where(px[:, None] > 0, const, 0.0).sum(axis=0)
     y0 = int(np.argmin(const))
-    if const[y0] <= Bt:
-        W0 = np.zeros((rows.p.size, ny))
-        W0[:, y0] = 1.0
-        return finish(W0, 0.0, 0.0, 0.0, 0, 0)
-    res = _informed_search(rows, ctil, cfin, Bt, tol, tol_in)
-    Wr, mi, lb, s, iters, evals = res
-    return finish(Wr, mi, max(lb, 0.0), s, iters, evals)
+    return y0 if const[y0] <= pr.Bt else None
+
+
+def _solve_edge(rows: _Rows, ctil: np.ndarray, tol: float, tol_in: float):
+    """At the infeasibility edge: the unbudgeted problem on the cheapest outputs; (W, mi, lb, iterations)."""
+    logK0 = np.where(ctil == 0.0, 0.0, -np.inf)
+    core = _informed_core(rows)
+    tails = None if np.all(core) else ~core
+    mix, logf, lm, it = _informed_staged(logK0, rows, tol_in, core)
+    if tails is not None:
+        mix = _informed_attach(logK0, rows, mix, logf, core, tails)
+        logf, _ = _informed_logf(logK0, rows, mix)
+    Wr = _informed_channel(logK0, rows, mix, logf)
+    mi = _rows_mi(rows, Wr)
+    lb = _informed_value(logK0, rows, logf, tails)
+    if tails is not None and mi - lb > tol:  # repaired tail values too loose: iterate every row
+        everyone = np.ones(rows.p.size, dtype=bool)
+        mix2, logf2, _, it2 = _informed_staged(logK0, rows, tol_in, everyone, mix)
+        it += it2
+        lb = max(lb, _informed_value(logK0, rows, logf2, None))
+        W2 = _informed_channel(logK0, rows, mix2, logf2)
+        mi2 = _rows_mi(rows, W2)
+        if mi2 < mi:
+            Wr, mi = W2, mi2
+    return Wr, mi, max(lb, 0.0), it
 
 
 def _atoms_key(mix: _Mix) -> frozenset:
@@ -364,7 +390,7 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
     pos = ctil[np.isfinite(ctil) & (ctil > 0)]
     s0 = 1.0 / float(np.median(pos)) if pos.size else 1.0
 
-    lp_tried = [False]
+    lp_tried = [not _zero_mi_possible(rows, ctil)]
 
     def zero_exit(r: _Eval) -> bool:
         if r.cost <= Bt + slack and r.mi <= 0.1 * tol:
@@ -380,7 +406,7 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
             return True
         return False
 
-    done = [False]
+    done = [lp_tried[0]]
 
     def floor_hook(r: _Eval):
         if done[0]:
@@ -391,7 +417,8 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
             return (W0, _rows_mi(rows, W0), 0.0, 0.0)
         return None
 
-    out = _slope_search(oracle, Bt, tol, slack, s0, zero_exit=zero_exit, floor_hook=floor_hook)
+    out = _slope_search(oracle, Bt, tol, slack, s0, zero_exit=zero_exit, floor_hook=floor_hook,
+                        s_flat=0.1 * tol / Bt)
     X, mi, lb, sb, iters, evals = out
     if mi - lb > tol and oracle.tails is not None:
         # the tails' dual values were only repaired, not fitted, and at small budgets (large slopes)

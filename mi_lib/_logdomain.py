@@ -44,9 +44,9 @@ def _mi_joint(p_uy: np.ndarray) -> float:
 
 def _lse_ax(a: np.ndarray, axis: int) -> np.ndarray:
     """Log-sum-exp of a 2-D array along ``axis`` (fast path of :func:`_lse` when no slice is all -inf)."""
-    m = a.max(axis=axis)
-    if np.all(np.isfinite(m)):
-        return np.log(np.exp(a - np.expand_dims(m, axis)).sum(axis=axis)) + m
+    m = a.max(axis=axis, keepdims=True)
+    if np.isfinite(m).all():
+        return (np.log(np.exp(a - m).sum(axis=axis, keepdims=True)) + m).squeeze(axis)
     return _lse(a, axis=axis)
 
 

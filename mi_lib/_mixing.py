@@ -195,12 +195,21 @@ def _ratio(logp: np.ndarray, logf: np.ndarray, sel: np.ndarray) -> np.ndarray:
     Rows not yet active have ``log p = -inf`` here and may have no atom
     (``log f = -inf``): their term in D and in the Hessian is 0, not NaN.
     """
-    with np.errstate(invalid="ignore"):
-        a = logp[sel] - logf[sel]
-    return np.where(np.isnan(a), -np.inf, a)
+    a = logp[sel] - logf[sel]  # callers run with invalid operations silenced (-inf - -inf)
+    a[np.isnan(a)] = -np.inf
+    return a
 
 
 def _informed_san(
+    logK: np.ndarray, rows: _Rows, mix: _Mix, tol: float, *, generate: bool = True,
+    active: np.ndarray | None = None, maxiter: int = 200,
+):
+    """Scaled active-set Newton method (:func:`_informed_san_body`), with -inf arithmetic silenced."""
+    with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+        return _informed_san_body(logK, rows, mix, tol, generate=generate, active=active, maxiter=maxiter)
+
+
+def _informed_san_body(
     logK: np.ndarray, rows: _Rows, mix: _Mix, tol: float, *, generate: bool = True,
     active: np.ndarray | None = None, maxiter: int = 200,
 ):
@@ -226,13 +235,14 @@ def _informed_san(
     p = rows.p if active is None else np.where(active, rows.p, 0.0)
     logp = rows.logp if active is None else np.where(active, rows.logp, -np.inf)
     act = np.ones(p.size, dtype=bool) if active is None else active
+    p_act = p[act]
     logptot = math.log(float(p.sum()))
     y, sel, lw = mix.y, mix.sel, mix.lw
     dying = np.zeros(y.size, dtype=bool)  # atoms the last Newton subproblem removed
     it = 0
     logf, lL = _informed_logf(logK, rows, mix)
     while True:
-        served = bool(np.all(np.isfinite(logf[act])))
+        served = bool(np.isfinite(logf[act]).all())
         logDA = _lse_ax(np.where(np.isfinite(lL), _ratio(logp, logf, sel) + lL, -np.inf), 1) if served else None
         if generate and served:
             logD, selbest, _ = _informed_terms(logK, rows, logf, active)
@@ -296,7 +306,7 @@ def _informed_san(
         with np.errstate(divide="ignore"):
             mag = np.minimum(logsig + np.log(np.abs(prod)), 700.0)
         slope = float(np.sum(np.sign(prod) * np.exp(mag)))
-        F0 = -float(p[act] @ logf[act]) + float(np.exp(lw).sum())
+        F0 = -float(p_act @ logf[act]) + float(np.exp(lw).sum())
         t = 1.0
         while True:
             tz = t * z
@@ -307,7 +317,7 @@ def _informed_san(
             trial = _Mix(y[keep], sel[keep], lw_t[keep])
             logf_t, lL_t = _informed_logf(logK, rows, trial)
             if np.all(np.isfinite(logf_t[act])):
-                Ft = -float(p[act] @ logf_t[act]) + float(np.exp(trial.lw).sum())
+                Ft = -float(p_act @ logf_t[act]) + float(np.exp(trial.lw).sum())
                 if Ft <= F0 + 1e-4 * t * max(min(slope, 0.0), -1e300) + 1e-15 * max(1.0, abs(F0)):
                     break
             t *= 0.5
@@ -490,12 +500,12 @@ def _informed_staged(logK: np.ndarray, rows: _Rows, tol: float, core: np.ndarray
 def _informed_channel(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray) -> np.ndarray:
     """W(y | u, x) = sum over atoms at y of w K(x, y) / f_{u,x} (rows renormalised)."""
     n, ny = rows.p.size, logK.shape[1]
-    r = mix.sel.T.ravel()  # (G * J,) row of each (group, atom)
-    yy = np.tile(mix.y, mix.sel.shape[1])
+    r = mix.sel  # (J, G) row of each (atom, group)
+    yy = mix.y[:, None]
     with np.errstate(under="ignore", invalid="ignore"):
-        vals = np.exp(np.tile(mix.lw, mix.sel.shape[1]) + logK[rows.x[r], yy] - logf[r])
-    vals = np.where(np.isfinite(vals), vals, 0.0)
-    W = np.bincount(r * ny + yy, weights=vals, minlength=n * ny).reshape(n, ny)
+        vals = np.exp(mix.lw[:, None] + logK[rows.x[r], yy] - logf[r])
+    vals[~np.isfinite(vals)] = 0.0
+    W = np.bincount((r * ny + yy).ravel(), weights=vals.ravel(), minlength=n * ny).reshape(n, ny)
     tot = W.sum(axis=1, keepdims=True)
     bad = ~(tot[:, 0] > 0)
     if np.any(bad):  # a row no atom serves: its cheapest output (only possible for unconverged tails)

@@ -6,7 +6,11 @@ primal point; :func:`_slope_search` path-follows in :math:`\log s` to a
 bracket of the budget, then Newton / regula falsi inside it, locates ties
 between supports (linear pieces of the value curve) and mixes the best
 points on both sides of the budget (the feasible set is convex and
-:math:`I` is convex in the channel). Used by the informed solver.
+:math:`I` is convex in the channel). When the cost is below the budget and
+the Newton step points far down, the budget may not bind (an amplitude
+limit): the zero-information linear program is tried, then one solve at the
+tiny slope ``s_flat`` (a point within budget there is certified to within
+``s_flat * B``). Used by the informed solver.
 """
 
 from __future__ import annotations
@@ -18,7 +22,16 @@ import numpy as np
 from ._mixing import _Eval
 
 
-def _slope_search(oracle, Bt: float, tol: float, slack: float, s0: float, zero_exit=None, floor_hook=None):
+class _Done(Exception):
+    """Early exit of the search with its result (X, mi, lb, s)."""
+
+    def __init__(self, out: tuple):
+        super().__init__()
+        self.out = out
+
+
+def _slope_search(oracle, Bt: float, tol: float, slack: float, s0: float, zero_exit=None, floor_hook=None,
+                  s_flat: float | None = None):
     """Find the slope whose optimal cost meets the budget ``Bt`` and a certified near-optimal point.
 
     Every full solve gives the certified bound value(s) - s Bt (weak duality
@@ -27,61 +40,246 @@ def _slope_search(oracle, Bt: float, tol: float, slack: float, s0: float, zero_e
     point above and one below it (the feasible set is convex and I is
     convex). Slopes: path-following to a bracket by Newton steps in log s on
     log cost, with the derivative of the cost along the solution path, at
-    most a factor 2 in s per solve while warm starts are expensive; inside
-    the bracket, Newton from the end nearer the budget when it stays on that
-    end's smooth piece, else regula falsi (Illinois) in log s with a
-    bisection fallback. Where the optimal cost jumps (two supports tie at one
-    slope: a linear piece of the curve), the tie is located by Newton's
-    method on the difference of the two restricted optima and both are kept
-    for mixing.
+    most a factor 4 or 16 in s per solve; inside the bracket, Newton from the
+    end nearer the budget when it stays on that end's smooth piece, else
+    regula falsi (Illinois) in log s with a bisection fallback. Where the
+    optimal cost jumps (two supports tie at one slope: a linear piece of the
+    curve), the tie is located by Newton's method on the difference of the
+    two restricted optima and both are kept for mixing.
 
     Returns (X, mi, lb, s, iterations, evaluations).
     """
-    cache: list[_Eval] = []
-    pool: list[tuple] = []
-    iters = [0]
+    search = _SlopeSearch(oracle, Bt, tol, slack, zero_exit, floor_hook, s_flat)
+    try:
+        search.bracket(s0)
+        search.refine()
+        out = search.assess()
+        out = (out[1], out[0], out[2], out[3])
+    except _Done as done:
+        out = done.out
+    return out + (search.iters, len(search.cache))
 
-    def solve(s: float, **kw) -> _Eval:
-        if "warm" not in kw and cache:
-            kw["warm"] = min(cache, key=lambda r: abs(math.log(r.s) - math.log(s)) if r.s > 0 else math.inf)
-        r = oracle.solve(s, **kw)
-        iters[0] += r.iterations
-        cache.append(r)
-        pool.append((r.cost, r.mi, r.X))
+
+class _SlopeSearch:
+    """State of one slope search: the solves met (``cache``) and the primal candidates (``pool``)."""
+
+    def __init__(self, oracle, Bt, tol, slack, zero_exit, floor_hook, s_flat):
+        self.oracle, self.Bt, self.tol, self.slack = oracle, Bt, tol, slack
+        self.zero_exit, self.floor_hook, self.s_flat = zero_exit, floor_hook, s_flat
+        self.cache: list[_Eval] = []
+        self.pool: list[tuple] = []
+        self.iters = 0
+
+    def solve(self, s: float, **kw) -> _Eval:
+        """A full solve at s, warm-started from the nearest slope met (in log s)."""
+        if "warm" not in kw and self.cache:
+            kw["warm"] = min(self.cache, key=lambda r: abs(math.log(r.s) - math.log(s)) if r.s > 0 else math.inf)
+        r = self.oracle.solve(s, **kw)
+        self.iters += r.iterations
+        self.cache.append(r)
+        self.pool.append((r.cost, r.mi, r.X))
         return r
 
-    def assess():
-        lb, sb = max((r.value - r.s * Bt, r.s) for r in cache)
-        eps = slack
+    def check_zero(self, r: _Eval) -> None:
+        if self.zero_exit is not None and self.zero_exit(r):
+            raise _Done((r.X, r.mi, 0.0, 0.0))
+
+    def check_floor(self, r: _Eval) -> None:
+        if self.floor_hook is not None:
+            out = self.floor_hook(r)
+            if out is not None:
+                raise _Done(out)
+
+    def assess(self):
+        """(mi, X, lb, s): the best point within budget (or mixture across it) and the best bound met."""
+        Bt, eps = self.Bt, self.slack
+        lb, sb = max((r.value - r.s * Bt, r.s) for r in self.cache)
         best = (math.inf, None)
-        for cst, mi, X in pool:
+        for cst, mi, X in self.pool:
             if cst <= Bt + eps and mi < best[0]:
                 best = (mi, X)
-        above = [t for t in pool if t[0] > Bt + eps]
-        below = [t for t in pool if t[0] <= Bt]
+        above = [t for t in self.pool if t[0] > Bt + eps]
+        below = [t for t in self.pool if t[0] <= Bt]
         if above and below:
-            ca = np.array([t[0] for t in above])[:, None]
-            ma = np.array([t[1] for t in above])[:, None]
-            cb = np.array([t[0] for t in below])[None, :]
-            mb = np.array([t[1] for t in below])[None, :]
-            th = (Bt - cb) / (ca - cb)
-            val = th * ma + (1.0 - th) * mb
-            i, j = np.unravel_index(int(np.argmin(val)), val.shape)
-            if float(val[i, j]) < best[0]:
-                a, b = above[i], below[j]
-                t = (Bt - b[0]) / (a[0] - b[0])
-                for _ in range(4):
-                    Xm = t * a[2] + (1.0 - t) * b[2]
-                    mi, cst = oracle.measure(Xm)
-                    if cst <= Bt + eps:
-                        break
-                    t = max(t * (1.0 - 1e-13) - 1e-16, 0.0)
-                if cst <= Bt + eps and mi < best[0]:
-                    best = (mi, Xm)
+            mixed = self._best_mixture(above, below)
+            if mixed is not None and mixed[0] < best[0]:
+                best = mixed
         return best[0], best[1], lb, sb
 
-    def kink_slope(lo: _Eval, hi: _Eval):
+    def _best_mixture(self, above, below):
+        """The best mixture at the budget of one point above it and one below (pulled inside if rounding exceeds it)."""
+        Bt, eps = self.Bt, self.slack
+        ca = np.array([t[0] for t in above])[:, None]
+        ma = np.array([t[1] for t in above])[:, None]
+        cb = np.array([t[0] for t in below])[None, :]
+        mb = np.array([t[1] for t in below])[None, :]
+        th = (Bt - cb) / (ca - cb)
+        val = th * ma + (1.0 - th) * mb
+        i, j = np.unravel_index(int(np.argmin(val)), val.shape)
+        a, b = above[i], below[j]
+        t = (Bt - b[0]) / (a[0] - b[0])
+        for _ in range(4):
+            Xm = t * a[2] + (1.0 - t) * b[2]
+            mi, cst = self.oracle.measure(Xm)
+            if cst <= Bt + eps:
+                return mi, Xm
+            t = max(t * (1.0 - 1e-13) - 1e-16, 0.0)
+        return None
+
+    def newton_log_step(self, r: _Eval) -> float:
+        """Newton step in log s on log cost (the cost falls roughly like a power of s); nan if unusable."""
+        dc = self.oracle.dcost(r) if hasattr(self.oracle, "dcost") else math.nan
+        if not (math.isfinite(dc) and dc < 0.0 and r.cost > 0.0):
+            return math.nan
+        return (math.log(self.Bt) - math.log(r.cost)) * r.cost / dc
+
+    # ---- phase 1: path-following to a bracket of the budget
+
+    def bracket(self, s: float) -> None:
+        """Newton steps on log cost until solves on both sides of the budget are met.
+
+        A warm start from a nearby slope costs a few Newton steps, from a
+        distant one more than a cold start: at most a factor 4 (16 while warm
+        starts stay cheap) in s per solve.
+        """
+        Bt = self.Bt
+        r = self.solve(s)
+        self.check_zero(r)
+        for _ in range(2000):
+            up = r.cost > Bt
+            if any((q.cost <= Bt) if up else (q.cost >= Bt) for q in self.cache):
+                return
+            if r.cost == Bt or not 1e-300 < s < 1e300:
+                return
+            big = math.log(4.0) if r.iterations > 4 else math.log(16.0)
+            u = self.newton_log_step(r)
+            far_down = not up and not (math.isfinite(u) and u > -3.0 * big)
+            if far_down and self.s_flat is not None and self.s_flat < s and self._stuck(r):
+                self.try_flat(r)
+                continue
+            if not up and math.isfinite(u) and u < -3.0 * big:
+                self.check_floor(r)  # far below the budget even after the step: zero information may be in reach
+            mag = min(max(1.1 * abs(u), math.log(1.02)), big) if math.isfinite(u) else big
+            s *= math.exp(mag if up else -mag)
+            r = self.solve(s)
+            if not up:
+                self.check_zero(r)
+                if r.cost < Bt and (len(self.cache) >= 4 or r.mi <= 1e-4):
+                    self.check_floor(r)
+
+    def _stuck(self, r: _Eval) -> bool:
+        """The cost barely responds to the slope: d log cost / d log s below 0.02 in size.
+
+        From the derivative along the path when it is defined, else from the
+        secant to the previous solve (a cost that saturates slowly, rather
+        than not at all, is followed by the capped steps instead).
+        """
+        dc = self.oracle.dcost(r) if hasattr(self.oracle, "dcost") else math.nan
+        if math.isfinite(dc) and r.cost > 0.0 and abs(dc) >= 0.02 * r.cost:
+            return False
+        prev = [q for q in self.cache[:-1] if q.s > 0 and q.cost > 0]
+        if r.cost > 0.0 and prev and r.s > 0:
+            q = prev[-1]
+            if q.s != r.s and abs(math.log(r.cost / q.cost) / math.log(r.s / q.s)) >= 0.02:
+                return False
+        return True
+
+    def try_flat(self, r: _Eval) -> None:
+        """The budget may not bind: the zero-information LP, then one solve at the tiny slope ``s_flat``.
+
+        A solution within budget at ``s_flat`` is certified to within
+        ``s_flat * Bt``; one above the budget brackets it.
+        """
+        self.check_floor(r)
+        s_flat, self.s_flat = self.s_flat, None
+        rf = self.solve(s_flat)
+        self.check_zero(rf)
+        if rf.cost <= self.Bt + self.slack:
+            mi, X, lb, sb = self.assess()
+            if mi - lb <= self.tol:
+                raise _Done((X, mi, lb, sb))
+
+    # ---- phase 2: inside the bracket
+
+    def refine(self) -> None:
+        """Newton / regula falsi (Illinois) in log s inside the bracket, locating ties of supports."""
+        Bt, cache = self.Bt, self.cache
+        side = 0
+        Fscale = [1.0, 1.0]  # Illinois factors for the lo and hi ends
+        jumpy = False
+        tried: set = set()
+        hist: list[float] = []
+        for _ in range(100):
+            mi, X, lb, sb = self.assess()
+            if mi - lb <= self.tol:
+                return
+            lo = max((q for q in cache if q.cost >= Bt), key=lambda q: q.s)
+            hi = min((q for q in cache if q.cost <= Bt), key=lambda q: q.s)
+            tl, th_ = math.log(lo.s), math.log(hi.s)
+            width = th_ - tl
+            if width <= 1e-15 * max(1.0, abs(tl)):
+                return
+            t, u, newton = self._newton_inside(lo, hi, hist)
+            pair = (id(lo), id(hi))
+            if not newton and lo.key != hi.key and (jumpy or width < 0.01) and width < 0.05 and pair not in tried:
+                # two supports meet in a narrow bracket: look for the slope where they tie
+                tried.add(pair)
+                jumpy = False
+                got = self.kink_slope(lo, hi)
+                if got is not None and lo.s < got[0] < hi.s:
+                    self.solve(got[0], mix0=got[1].state[0])  # optimal at the tie: a warm start at the optimum
+                    side = 0
+                    continue
+            if newton:
+                pred = 0.0
+            else:
+                t = self._secant(lo, hi, Fscale, hist)
+                pred = (lo.cost - Bt) + (hi.cost - lo.cost) * (t - tl) / width
+            r = self.solve(math.exp(t))
+            jumpy = abs(r.cost - Bt - pred) > 0.25 * (lo.cost - hi.cost)
+            if r.cost >= Bt:
+                Fscale = [1.0, Fscale[1] * (0.5 if side == -1 else 1.0)]
+                side = -1
+            else:
+                Fscale = [Fscale[0] * (0.5 if side == 1 else 1.0), 1.0]
+                side = 1
+
+    def _newton_inside(self, lo: _Eval, hi: _Eval, hist: list):
+        """Newton from the end nearer the budget, if trustworthy: (log s, step, usable).
+
+        Usable on one smooth piece (the same support at both ends), or when
+        the step is short next to the bracket (the root then lies on that
+        end's own piece; across changes of support the local derivative
+        misleads and the secant is better); never at a slope met before.
+        """
+        Bt = self.Bt
+        tl, th_ = math.log(lo.s), math.log(hi.s)
+        width = th_ - tl
+        near = lo if lo.cost - Bt <= Bt - hi.cost else hi
+        u = self.newton_log_step(near)
+        t = math.log(near.s) + u if math.isfinite(u) else math.nan
+        hist.append(min(lo.cost - Bt, Bt - hi.cost))
+        stalled = len(hist) >= 4 and hist[-1] > 0.5 * hist[-4]
+        newton = (not stalled and tl < t < th_ and (lo.key == hi.key or abs(u) < 0.25 * width)
+                  and min(abs(t - math.log(q.s)) for q in self.cache if q.s > 0) > 1e-12 * max(width, 1e-300))
+        return t, u, newton
+
+    def _secant(self, lo: _Eval, hi: _Eval, Fscale: list, hist: list) -> float:
+        """Regula falsi (Illinois-weighted) in log s, or bisection when it stalls or leaves the margin."""
+        Bt = self.Bt
+        tl, th_ = math.log(lo.s), math.log(hi.s)
+        margin = 1e-3 * (th_ - tl)
+        stalled = len(hist) >= 4 and hist[-1] > 0.5 * hist[-4]
+        Flo, Fhi = (lo.cost - Bt) * Fscale[0], (hi.cost - Bt) * Fscale[1]
+        t = (tl * Fhi - th_ * Flo) / (Fhi - Flo) if Flo != Fhi else math.nan
+        if stalled or not (tl + margin < t < th_ - margin):
+            t = 0.5 * (tl + th_)
+            hist.clear()
+        return t
+
+    def kink_slope(self, lo: _Eval, hi: _Eval):
         """Slope where the supports of lo and hi tie: Newton on H_lo(s) - H_hi(s) (derivative cost_lo - cost_hi)."""
+        Bt, oracle = self.Bt, self.oracle
         dl, dh = lo.value - lo.s * Bt, hi.value - hi.s * Bt
         if not lo.cost > hi.cost:
             return None
@@ -92,7 +290,7 @@ def _slope_search(oracle, Bt: float, tol: float, slack: float, s0: float, zero_e
         for _ in range(8):
             ra = oracle.restricted(s, ra)
             rb = oracle.restricted(s, rb)
-            iters[0] += ra.iterations + rb.iterations
+            self.iters += ra.iterations + rb.iterations
             der = ra.cost - rb.cost
             if not der > 0:
                 return None
@@ -101,106 +299,10 @@ def _slope_search(oracle, Bt: float, tol: float, slack: float, s0: float, zero_e
             if not lo.s <= s_new <= hi.s:
                 return None
             s = s_new
-            if abs(step) <= 1e-11 * s or abs(ra.H - rb.H) <= 1e-15 * (1.0 + abs(ra.H)):
+            # quadratic convergence: after a relative step of 1e-7 the slope is accurate to rounding
+            if abs(step) <= 1e-7 * s or abs(ra.H - rb.H) <= 1e-15 * (1.0 + abs(ra.H)):
                 break
         for r in (ra, rb):  # both tie at s: each is a primal candidate (mixed in assess)
             mi, cst = oracle.measure(r.X)
-            pool.append((cst, mi, r.X))
+            self.pool.append((cst, mi, r.X))
         return s, ra, rb
-
-    def newton_log_step(r: _Eval) -> float:
-        """Newton step in log s on log cost (the cost falls roughly like a power of s); nan if unusable."""
-        dc = oracle.dcost(r) if hasattr(oracle, "dcost") else math.nan
-        if not (math.isfinite(dc) and dc < 0.0 and r.cost > 0.0):
-            return math.nan
-        return (math.log(Bt) - math.log(r.cost)) * r.cost / dc
-
-    # path-following to a bracket: Newton steps on log cost, at most a factor 2 in s per solve (a warm
-    # start from a nearby slope costs a few Newton steps; from a distant one it costs more than a cold start)
-    s = s0
-    r = solve(s)
-    if zero_exit is not None and zero_exit(r):
-        return r.X, r.mi, 0.0, 0.0, iters[0], len(cache)
-    for _ in range(2000):
-        up = r.cost > Bt
-        if (up and any(q.cost <= Bt for q in cache)) or (not up and any(q.cost >= Bt for q in cache)):
-            break
-        if r.cost == Bt or not 1e-300 < s < 1e300:
-            break
-        # the step may grow while warm starts stay cheap (the solution moving smoothly)
-        big = math.log(4.0) if r.iterations > 4 else math.log(16.0)
-        u = newton_log_step(r)
-        if not up and floor_hook is not None and math.isfinite(u) and u < -3.0 * big:
-            # far below the budget even after the step: the zero-information point may be within reach
-            out = floor_hook(r)
-            if out is not None:
-                return out + (iters[0], len(cache))
-        mag = min(max(1.1 * abs(u), math.log(1.02)), big) if math.isfinite(u) else big
-        s *= math.exp(mag if up else -mag)
-        r = solve(s)
-        if not up:
-            if zero_exit is not None and zero_exit(r):
-                return r.X, r.mi, 0.0, 0.0, iters[0], len(cache)
-            if floor_hook is not None and r.cost < Bt and (len(cache) >= 4 or r.mi <= 1e-4):
-                out = floor_hook(r)
-                if out is not None:
-                    return out + (iters[0], len(cache))
-
-    side = 0
-    Fscale = [1.0, 1.0]  # Illinois factors for the lo and hi ends
-    jumpy = False
-    tried: set = set()
-    hist: list[float] = []
-    for _ in range(100):
-        mi, X, lb, sb = assess()
-        if mi - lb <= tol:
-            break
-        lo = max((q for q in cache if q.cost >= Bt), key=lambda q: q.s)
-        hi = min((q for q in cache if q.cost <= Bt), key=lambda q: q.s)
-        tl, th_ = math.log(lo.s), math.log(hi.s)
-        width = th_ - tl
-        if width <= 1e-15 * max(1.0, abs(tl)):
-            break
-        # Newton from the end nearer the budget: on one smooth piece (the same support at both ends), or
-        # when its step is short next to the bracket (the root then lies on that end's own piece; across
-        # changes of support the local derivative misleads and the secant is better). No margin for it
-        # (near the root its point is close to an end), but never a slope met before.
-        near = lo if lo.cost - Bt <= Bt - hi.cost else hi
-        u = newton_log_step(near)
-        t = math.log(near.s) + u if math.isfinite(u) else math.nan
-        hist.append(min(lo.cost - Bt, Bt - hi.cost))
-        stalled = len(hist) >= 4 and hist[-1] > 0.5 * hist[-4]
-        newton = (not stalled and tl < t < th_ and (lo.key == hi.key or abs(u) < 0.25 * width)
-                  and min(abs(t - math.log(q.s)) for q in cache if q.s > 0) > 1e-12 * max(width, 1e-300))
-        pair = (id(lo), id(hi))
-        if not newton and lo.key != hi.key and (jumpy or width < 0.01) and width < 0.05 and pair not in tried:
-            # two supports meet in a narrow bracket: look for the slope where they tie
-            tried.add(pair)
-            jumpy = False
-            got = kink_slope(lo, hi)
-            if got is not None and lo.s < got[0] < hi.s:
-                sk, ra, rb = got
-                solve(sk, mix0=ra.state[0])  # ra is optimal at the tie: a warm start at the optimum
-                side = 0
-                continue
-        margin = 1e-3 * width
-        if not newton:
-            Flo, Fhi = (lo.cost - Bt) * Fscale[0], (hi.cost - Bt) * Fscale[1]
-            t = (tl * Fhi - th_ * Flo) / (Fhi - Flo) if Flo != Fhi else math.nan
-            if stalled or not (tl + margin < t < th_ - margin):
-                t = 0.5 * (tl + th_)
-                hist.clear()
-        if newton:
-            pred = 0.0
-        else:
-            pred = (lo.cost - Bt) + (hi.cost - lo.cost) * (t - tl) / width
-        r = solve(math.exp(t))
-        jumpy = abs(r.cost - Bt - pred) > 0.25 * (lo.cost - hi.cost)
-        if r.cost >= Bt:
-            Fscale = [1.0, Fscale[1] * (0.5 if side == -1 else 1.0)]
-            side = -1
-        else:
-            Fscale = [Fscale[0] * (0.5 if side == 1 else 1.0), 1.0]
-            side = 1
-    mi, X, lb, sb = assess()
-    return X, mi, lb, sb, iters[0], len(cache)
