@@ -54,6 +54,10 @@ compression
     transplanted information-optimal attack.
 subset
     Attacks on a subset of coordinates (Theorem 4.1, corrected).
+subset_routes
+    Second, independent routes for the subset attack (closed form of the
+    scalar optimum, program (4) solved numerically, brute force over every
+    subset); shares no code with ``subset``.
 plotting
     The one helper through which notebooks style and save figures.
 paths

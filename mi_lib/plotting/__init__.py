@@ -9,8 +9,8 @@ parameters it shows and returns a new Figure.
     :func:`falling_bar_diagram` (03), :func:`binary_flip_curves` (05) and
     :func:`blind_noise_law` (09); :func:`interactive` turns any of them into a
     slider version for class.
-``gaussian``, ``projections``, ``binary``, ``redundancy``, ``compression``, ``discrete``, ``realdata``
-    The figures of notebooks 02, 03–04, 05, 07, 08, 09 and 10.
+``framework``, ``estimators``, ``gaussian``, ``projections``, ``binary``, ``subset``, ``redundancy``, ``compression``, ``discrete``, ``realdata``
+    The figures of notebooks 00, 01, 02, 03–04, 05, 06, 07, 08, 09 and 10.
 
 Notebooks call :func:`set_theme` once and save every figure through
 :func:`save_figure`, which writes a PDF and a PNG of fixed size and resolution
@@ -48,13 +48,18 @@ __all__ = [
     "blind_noise_laws",
     "blind_versus_informed",
     "compression_accuracy_curves",
+    "estimator_bias_spread",
+    "estimator_redundancy_failure",
     "falling_bar_diagram",
     "falling_bar_search",
+    "figure1_block_diagram",
+    "figure2_binary_channel",
     "figure3_panels",
     "figure45_two_conventions",
     "figure6_panels",
     "gaussian_geometry",
     "informed_binary_law",
+    "informed_versus_blind_gaussian",
     "interactive",
     "marchenko_pastur_figure",
     "mi_curves",
@@ -65,6 +70,8 @@ __all__ = [
     "save_figure",
     "set_theme",
     "sparsity_figure",
+    "subset_budget_curves",
+    "subset_which_coordinate",
 ]
 
 # The lecture diagrams live in topic modules of this package; they are
@@ -72,11 +79,14 @@ __all__ = [
 from .diagrams import binary_flip_curves, blind_noise_law, falling_bar_diagram, gaussian_geometry  # noqa: E402
 from .binary import figure6_panels  # noqa: E402
 from .compression import compression_accuracy_curves  # noqa: E402
+from .estimators import estimator_bias_spread, estimator_redundancy_failure  # noqa: E402
+from .framework import figure1_block_diagram, figure2_binary_channel, informed_versus_blind_gaussian  # noqa: E402
 from .discrete import binary_bayes_errors, binary_mi_curves, blind_noise_laws, informed_binary_law, pam_curves  # noqa: E402
 from .gaussian import blind_versus_informed, figure3_panels, rho2_versus_mi  # noqa: E402
 from .projections import falling_bar_search, figure45_two_conventions, marchenko_pastur_figure, mi_curves  # noqa: E402
 from .realdata import accuracy_curves, attacked_digits, sandwich_figure, sparsity_figure  # noqa: E402
 from .redundancy import binary_label_budgets, redundancy_budget_curves  # noqa: E402
+from .subset import subset_budget_curves, subset_which_coordinate  # noqa: E402
 
 FIG_SIZE = (6.4, 4.0)
 """Default figure size in inches (width, height) for single-panel figures."""
