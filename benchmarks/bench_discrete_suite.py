@@ -115,6 +115,8 @@ def summarise(rows):
         "slower": [f"{r['label']} ({r['ratio']:.2f}x)" for r in rows if r["ratio"] < 1.0],
         "n_clarabel_optimal": len(opt),
         "max_rel_err_vs_clarabel_optimal": max(errs, default=float("nan")),
+        "max_abs_err_vs_clarabel_optimal": max((abs(r["mi"] - max(r["clarabel_value"], 0.0)) for r in opt),
+                                               default=float("nan")),
         "clarabel_statuses": statuses,
         "bound_violations": viol,
         "clarabel_inaccurate_below_bound": below_inaccurate,
@@ -152,11 +154,14 @@ def environment():
     import mi_lib
 
     here = Path(mi_lib.__file__).resolve().parent
-    try:
-        commit = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True,
-                                text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = "unknown"
+    def git(*args):
+        try:
+            return subprocess.run(["git", "-C", str(here), *args], capture_output=True, text=True,
+                                  check=True).stdout.strip() or "unknown"
+        except (OSError, subprocess.CalledProcessError):
+            return "unknown"
+
+    commit, last_change = git("rev-parse", "HEAD"), git("log", "-1", "--format=%H", "--", ".")
     cpu = "unknown"
     if Path("/proc/cpuinfo").exists():
         cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
@@ -166,8 +171,10 @@ def environment():
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs ({cpu}), {platform.system()}",
         "python": platform.python_version(), "numpy": np.__version__, "cvxpy": cp.__version__,
         "clarabel": clarabel.__version__, "mi_lib_path": str(here), "mi_lib_commit": commit,
+        "mi_lib_last_change": last_change,
         "threads": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")},
         "clarabel_settings": cf.SETTINGS["CLARABEL"], "repeats": REPEATS,
+        "load_average_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
     }
 
 
@@ -204,7 +211,8 @@ def main(argv=None):
     args = parse_args(argv)
     names = args.family or [*suite.FAMILIES, "random"]
     env = environment()
-    print(f"mi_lib from {env['mi_lib_path']} (commit {env['mi_lib_commit'][:10]}); {env['machine']}")
+    print(f"mi_lib from {env['mi_lib_path']} (commit {env['mi_lib_commit'][:10]}); {env['machine']};"
+          f" load average {env['load_average_start']}")
     print(f"ratio = (cvxpy build + Clarabel solve) / mi_lib, median of {REPEATS} interleaved repeats;"
           f" {'quick subset' if args.quick else 'full suite'}")
     out = {"meta": {**env, "quick": args.quick}, "families": {}, "problems": []}
@@ -212,10 +220,13 @@ def main(argv=None):
         if name == "random":
             count = args.random_count or (QUICK_RANDOM if args.quick else 300)
             pbs = suite.random_suite(count)
+            doc = (f"random suite: {count} problems (informed and blind, U != X, inf costs, boundary budgets),"
+                   f" numpy.random.default_rng({suite.RANDOM_SEED})")
         else:
             pbs = suite.FAMILIES[name](args.quick)
+            doc = suite.FAMILIES[name].__doc__.strip().split("\n")[0]
         rows = [run_problem(pb) for pb in pbs]
-        out["families"][name] = summarise(rows)
+        out["families"][name] = {"description": doc, **summarise(rows)}
         out["problems"] += rows
         print_summary(name, out["families"][name])
         sys.stdout.flush()
@@ -225,9 +236,13 @@ def main(argv=None):
         print(f"flip21 vs the paper's 100^4 grid search: median {g['median_ratio']:.0f}x (worst {g['worst_ratio']:.0f}x),"
               f" grid {g['median_grid_seconds_per_pmf']:.1f} s per pmf; ours - grid min in"
               f" [{g['min_ours_minus_grid']:+.1e}, {g['max_ours_minus_grid']:+.1e}]")
+    out["meta"]["load_average_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(out, indent=1, default=float) + "\n")
+        problems = out.pop("problems")
+        text = json.dumps(out, indent=1, default=float)[:-2]  # one problem per line below
+        rows = ",\n".join(json.dumps(r, default=float) for r in problems)
+        args.json.write_text(text + ',\n "problems": [\n' + rows + "\n ]\n}\n")
         print(f"wrote {args.json}")
 
 

@@ -107,7 +107,10 @@ def _blind(family, label, p_ux, x, e, budgets):
 
 
 def fam_flip(quick):
-    """Problem (21) on the twelve Figure 6 pmfs x 10 budgets (quick: one pmf per panel, 4 budgets)."""
+    """Problem (21) on the twelve Figure 6 pmfs x 10 budgets 0.01 ... 0.37.
+
+    Quick: one pmf per panel, 4 budgets.
+    """
     pmfs = [p for panel in FIG6.values() for p in (panel[:1] if quick else panel)]
     eps = (0.01, 0.13, 0.25, 0.37) if quick else EPS21
     return [Problem("flip21", f"{'-'.join(f'{t:.2f}' for t in j)} B={e:g}", "flip", e, {"joint": j})
@@ -115,27 +118,27 @@ def fam_flip(quick):
 
 
 def fam_informed_pm1_201(quick):
-    """U = X = +-1 informed, squared cost, 201-point perturbation grid on [-2, 2]."""
+    """Informed +-1 (U = X), squared cost, 201-point perturbation grid on [-2, 2], budgets 0.02 ... 1.5."""
     p, c = pm1_informed(2.0, 201)
     budgets = (0.05, 0.3, 0.9) if quick else (0.02, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.75, 0.9, 0.95, 1.0, 1.5)
     return _informed("informed_pm1_201", "", p, c, budgets)
 
 
 def fam_informed_pm1_801(quick):
-    """U = X = +-1 informed, squared cost, 801-point perturbation grid on [-2, 2]."""
+    """Informed +-1 (U = X), squared cost, 801-point perturbation grid on [-2, 2], budgets 0.02 ... 0.9."""
     p, c = pm1_informed(2.0, 801)
     budgets = (0.9,) if quick else (0.02, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.75, 0.9)
     return _informed("informed_pm1_801", "", p, c, budgets)
 
 
 def fam_blind_pm1_161(quick):
-    """U = X = +-1 blind, e on linspace(-4, 4, 161) (h = 0.05)."""
+    """Blind +-1 (U = X), e on linspace(-4, 4, 161) (h = 0.05), budgets 0.05 ... 4."""
     budgets = (0.5, 1.75) if quick else (0.05, 0.2, 0.5, 1.0, 1.5, 1.75, 2.0, 2.5, 4.0)
     return _blind("blind_pm1_161", "", np.diag([0.5, 0.5]), [-1.0, 1.0], np.linspace(-4, 4, 161), budgets)
 
 
 def fam_blind_pm1_1601(quick):
-    """U = X = +-1 blind, e on linspace(-4, 4, 1601) (h = 0.005)."""
+    """Blind +-1 (U = X), e on linspace(-4, 4, 1601) (h = 0.005), budgets 0.05 ... 2.5."""
     budgets = (1.75,) if quick else (0.05, 0.2, 0.5, 1.0, 1.5, 1.75, 2.5)
     return _blind("blind_pm1_1601", "", np.diag([0.5, 0.5]), [-1.0, 1.0], np.linspace(-4, 4, 1601), budgets)
 
@@ -145,7 +148,7 @@ P23 = np.array([[0.30, 0.15, 0.05], [0.05, 0.15, 0.30]])
 
 
 def fam_informed_3letter(quick):
-    """|U| = 2, |X| = 3 (x = -1, 0, 1), squared cost on Y = 81-point grid of [-2, 2]."""
+    """Informed |U| = 2, |X| = 3 (x = -1, 0, 1), squared cost, Y = 81-point grid of [-2, 2], budgets 0.01 ... 0.9."""
     y = np.linspace(-2.0, 2.0, 81)
     c = (y[None, :] - np.array([-1.0, 0.0, 1.0])[:, None]) ** 2
     budgets = (0.05, 0.3) if quick else (0.01, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.9)
@@ -153,7 +156,7 @@ def fam_informed_3letter(quick):
 
 
 def fam_amplitude(quick):
-    """Amplitude-limited informed problems whose budget does not bind, optimum > 0 (audit pathology S1)."""
+    """Amplitude-limited informed (+-1, A = 0.5, 0.8; 2 x 3, A = 0.6), budgets up to non-binding, optimum > 0 (S1)."""
     out = []
     for A, n in ((0.5, 101),) if quick else ((0.5, 101), (0.8, 81)):
         p, c = pm1_informed(A, n)
@@ -167,7 +170,7 @@ def fam_amplitude(quick):
 
 
 def fam_blind_small_S2(quick):
-    """U != X blind on small grids: p_ux 2 x 3, x = (-1, 0, 1), e = linspace(-1, 1, n) (audit pathology S2)."""
+    """Blind U != X (2 x 3, x = -1, 0, 1), e = linspace(-1, 1, n), n = 21 ... 109, budgets 0.02 ... 0.8 (S2)."""
     out = []
     for n in (21, 109) if quick else (21, 41, 61, 81, 101, 109):
         budgets = (0.1, 0.5) if quick else (0.02, 0.1, 0.2, 0.35, 0.5, 0.8)
