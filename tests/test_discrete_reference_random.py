@@ -39,7 +39,7 @@ REF = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "reference_r
 SLACK = 1e-6
 TOL = 1e-10  # the solvers' default target for the certified gap (nats)
 
-# Draws on which blind_attack (main at fe3806c) stops above its tolerance, with a ConvergenceWarning:
+# Draws on which blind_attack (main at fe3806c, still at 05950e7) stops above its tolerance, with a ConvergenceWarning:
 # certified gaps 3.8e-6 (#27: budget 1e-6 above the minimum), 3.9e-10 (#77) and 5.2e-10 (#179). Their
 # bounds and values are still right (test_against_random_reference). Strict xfail: when a solver change
 # makes one converge, its entry must go.
