@@ -6,6 +6,7 @@
 #   make test-kernels  the notebooks again under two other CPU kernels (CI runs it after make test)
 #   make check-root    every notebook executed with the kernel started in the repository root
 #   make student       the student edition (solutions removed) in build/student/, each run once
+#   make bench         the benchmarks (installs the pinned extra requirements-bench.txt into .venv)
 #   make book          the static HTML book in build/book/ from the stored outputs (make book-check: browser test)
 # Both create the virtual environment .venv from requirements-lock.txt when it is
 # missing or older than the lock file, and reuse it otherwise.
@@ -89,7 +90,15 @@ book-check: $(BOOK_STAMP)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --allow-root notebooks/
 
-bench: $(STAMP)
+# The benchmark extra (cvxpy, Clarabel, SCS, dit; pinned in requirements-bench.txt), installed
+# into .venv on first use, like the book toolchain.
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	@touch $@
+
+bench: $(BENCH_STAMP)
 	$(THREADS) $(PY) benchmarks/run_all.py
 
 clean:

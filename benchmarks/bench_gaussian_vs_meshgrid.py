@@ -29,9 +29,11 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import statistics
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -74,6 +76,7 @@ def main(argv=None) -> None:
                     help="closed-form calls per timing sample (default 200)")
     ap.add_argument("--quick", action="store_true",
                     help="only σ² = 0.1 and 1.0 (all a² and D), for a fast check")
+    ap.add_argument("--json", type=Path, help="also write the summary here (read by speed_table.py)")
     args = ap.parse_args(argv)
 
     s2_values = (0.1, 1.0) if args.quick else SIGMA2
@@ -118,6 +121,12 @@ def main(argv=None) -> None:
         r = gaussian_attack(a2, s2, D)
         print(f"{a2:5.2f} {s2:5.2f} {D:5.2f} {val:6.2f} {r.rho2:9.4f} {r.mi:11.4f}")
     print("(the read-off values track rho2* = objective of (4), not the MI)")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({
+            "res": args.res, "n": len(points), "median_ratio": statistics.median(ratios),
+            "worst_ratio": min(ratios), "violations": violations, "max_grid_excess": max(excess),
+        }, indent=1) + "\n")
 
 
 if __name__ == "__main__":

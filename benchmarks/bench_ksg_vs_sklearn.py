@@ -31,9 +31,11 @@ Requires scikit-learn (the ``bench`` extra).
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import statistics
 import time
+from pathlib import Path
 
 import numpy as np
 from sklearn.feature_selection import mutual_info_regression
@@ -91,6 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--sizes", type=int, nargs="+", default=[1000, 10000, 100000], help="sample sizes N"
     )
+    parser.add_argument("--json", type=Path, help="also write the rows here (read by speed_table.py)")
     args = parser.parse_args(argv)
     if args.reps < 1:
         parser.error("--reps must be at least 1")
@@ -103,13 +106,18 @@ def main(argv: list[str] | None = None) -> None:
           f"{args.reps} paired reps; medians")
     print(header)
     print("-" * len(header))
+    rows = []
     for n in args.sizes:
         r = _run(n, args.reps)
+        rows.append({k: (float(v) if k != "n" else int(v)) for k, v in r.items()})
         print(
             f"{r['n']:>8d} {r['ours_s']:>10.4f} {r['sklearn_s']:>12.4f} {r['ratio']:>14.2f} "
             f"{r['ours']:>12.6f} {r['sklearn']:>14.6f} {r['diff']:>10.2e} {r['true']:>11.6f}"
         )
     print("targets: |diff| <= 1e-3 nats at N = 1e4; ratio >= 1 at N = 1e5")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"k": K, "rho": RHO, "reps": args.reps, "rows": rows}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Problem instances shared by the finite-alphabet benchmark scripts.
 
-Imported by ``make_reference_discrete.py`` and ``bench_discrete_vs_cvxpy.py``
+Imported by ``make_reference_discrete.py`` and ``suite.py``
 (both run as scripts from this folder, so a plain ``import discrete_problems``
 finds it). The tests build their own instances on purpose, so that a mistake
 here cannot hide in both the reference data and the checks against it.
