@@ -2,8 +2,9 @@ r"""Blind attacker, :func:`blind_attack` (public via :mod:`mi_lib.discrete`).
 
 Algorithm: check the lattice, remove :math:`\min e^2` exactly and bring the
 grid to unit scale (:func:`_unit_layout`); on fine grids try the coset split
-(:mod:`mi_lib._blind_cosets`), else follow the log-barrier central path
-(:mod:`mi_lib._blind_barrier`) until the one-step blind certificate
+(:mod:`mi_lib._blind_cosets`), else run the primal-dual interior-point method
+(:mod:`mi_lib._blind_ipm`), and if that is not certified the log-barrier central
+path (:mod:`mi_lib._blind_barrier`), until the one-step blind certificate
 (:mod:`mi_lib._certificates`) meets ``tol``. Bound: :math:`I^*(B) \ge -\log
 Z - \log R - sB` at the returned slope. Derivations:
 ``notes/discrete_solvers.md``.
@@ -21,27 +22,56 @@ from . import _scaling as _sc
 from . import _validation as v
 from ._blind_barrier import _blind_barrier, _purify
 from ._blind_cosets import coset_blind_solve
+from ._blind_ipm import _blind_ipm
 from ._blind_lattice import _LATTICE_ULPS, _Blind, _lattice_indices, _model_mi
 from ._discrete_results import BlindAttack
+
+
+_IPM_FIRST = 120  # up to this many grid points the interior-point method is tried before the coset split
 
 
 def _blind_search(m: _Blind, B: float, tol: float):
     """Budget handling: the equality-constrained path, or the free problem when the budget does not bind.
 
-    Fine grids first go through the coset split (:mod:`mi_lib._blind_cosets`),
-    which is used when its recomputed value meets the certified tolerance.
+    Grids of up to ``_IPM_FIRST`` points first go through the interior-point
+    method (:mod:`mi_lib._blind_ipm`), larger ones first through the coset split
+    (:mod:`mi_lib._blind_cosets`, used when its recomputed value meets the
+    certified tolerance; faster on big fine grids); then the other one; the
+    barrier path only when neither is certified.
     """
     binds = float(m.kappa.max()) > B
+    small = m.ne <= _IPM_FIRST
+    if small:
+        pi, mi, lb, s, it = _blind_ipm(m, B, tol, budget=binds)
+        if mi - lb <= tol:
+            pi, mi = _purify(m, pi, mi, B)
+            return pi, mi, lb, s, it, 1
     fast = coset_blind_solve(m, B, tol, binds)
     if fast is not None:
         pi, lb, s, steps = fast
         mi = _model_mi(m, pi)
         if mi - lb <= tol and float(pi @ m.kappa) <= B * (1.0 + 1e-13):
             return pi, mi, lb, s, steps, 1
+    if not small:
+        pi, mi, lb, s, it = _blind_ipm(m, B, tol, budget=binds)
+        if mi - lb <= tol:
+            pi, mi = _purify(m, pi, mi, B)
+            return pi, mi, lb, s, it, 1
+    # not certified by the interior-point method: the barrier path (its bound is kept if better)
+    pi2, mi2, lb2, s2, it2 = _blind_fallback(m, B, tol, binds)
+    if lb2 >= lb:
+        lb, s = lb2, s2
+    if mi2 <= mi:
+        pi, mi = pi2, mi2
+    return pi, mi, lb, s, it + it2, 1
+
+
+def _blind_fallback(m: _Blind, B: float, tol: float, binds: bool):
+    """The log-barrier path (round 2): ``(pi, mi, lb, s, iterations)``."""
     if not binds:
         pi, mi, lb, s, it = _blind_barrier(m, B, tol, budget=False)
         pi, mi = _purify(m, pi, mi, B)
-        return pi, mi, lb, 0.0, it, 1
+        return pi, mi, lb, 0.0, it
     pi, mi, lb, s, it = _blind_barrier(m, B, tol, budget=True, unbound_exit=True)
     if s is None:
         # negative multiplier on the path: the free optimum, if within budget, is optimal, and its
@@ -49,7 +79,7 @@ def _blind_search(m: _Blind, B: float, tol: float):
         pf, mf, lf, _, it2 = _blind_barrier(m, B, tol, budget=False)
         pf, mf = _purify(m, pf, mf, B)
         if float(pf @ m.kappa) <= B * (1.0 + 1e-13):
-            return pf, mf, lf, 0.0, it + it2, 1
+            return pf, mf, lf, 0.0, it + it2
         pi, mi, lb, s, it3 = _blind_barrier(m, B, tol, budget=True)
         it += it2 + it3
     pi, mi = _purify(m, pi, mi, B)
@@ -62,7 +92,7 @@ def _blind_search(m: _Blind, B: float, tol: float):
             lb = max(lb, lf)
             if mf - lb < mi - lb:
                 pi, mi, s = pf, mf, 0.0
-    return pi, mi, lb, s, it, 1
+    return pi, mi, lb, s, it
 
 
 @dataclass(frozen=True, slots=True)

@@ -212,7 +212,9 @@ def test_s2_failing_split_gives_up_after_few_steps(monkeypatch):
         calls["n"] += 1
         return real(*args)
 
-    monkeypatch.setattr(cb, "_step", counting)
-    res = blind_attack(P23, [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, 41), 0.02)
-    assert calls["n"] <= 35
+    m, B, res = _model(P23, [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, 41), 0.02, monkeypatch)
     assert res.converged and res.iterations <= 120
+    # blind_attack now tries the interior-point method first on grids this small: the split is run directly
+    monkeypatch.setattr(cb, "_step", counting)
+    bc.coset_blind_solve(m, B, TOL, True)
+    assert 0 < calls["n"] <= 35
