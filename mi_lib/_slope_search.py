@@ -22,6 +22,14 @@ import numpy as np
 from ._mixing import _Eval
 
 
+_BUDGET_MAXITER = 40
+"""Newton steps allowed to the bordered method (slope inside the Newton system) before the search takes over."""
+
+_BUDGET_MIN = 1e-9
+"""No bordered attempt when s B is below this (a budget within rounding of the cheapest cost: the
+slope is huge and the search's tie handling is cheaper)."""
+
+
 class _Done(Exception):
     """Early exit of the search with its result (X, mi, lb, s)."""
 
@@ -66,6 +74,7 @@ class _SlopeSearch:
     def __init__(self, oracle, Bt, tol, slack, zero_exit, floor_hook, s_flat):
         self.oracle, self.Bt, self.tol, self.slack = oracle, Bt, tol, slack
         self.zero_exit, self.floor_hook, self.s_flat = zero_exit, floor_hook, s_flat
+        self.budget_tried = False
         self.cache: list[_Eval] = []
         self.pool: list[tuple] = []
         self.iters = 0
@@ -79,6 +88,26 @@ class _SlopeSearch:
         self.cache.append(r)
         self.pool.append((r.cost, r.mi, r.X))
         return r
+
+    def try_budget(self, r: _Eval) -> None:
+        """The bordered Newton method from the first solve r (slope and weights at once); done if it certifies.
+
+        Its converged result is a full solve at its slope (a bound and a point
+        just within budget); if it does not certify the gap, or fails, the
+        search goes on from r with that solve in its cache.
+        """
+        if self.budget_tried or not hasattr(self.oracle, "at_budget") or self.Bt * r.s < _BUDGET_MIN:
+            return
+        self.budget_tried = True
+        rb = self.oracle.at_budget(self.oracle.with_cheapest(r), r.s, self.tol, self.slack, _BUDGET_MAXITER)
+        if rb is None:
+            return
+        self.iters += rb.iterations
+        self.cache.append(rb)
+        self.pool.append((rb.cost, rb.mi, rb.X))
+        mi, X, lb, sb = self.assess()
+        if mi - lb <= self.tol:
+            raise _Done((X, mi, lb, sb))
 
     def check_zero(self, r: _Eval) -> None:
         if self.zero_exit is not None and self.zero_exit(r):
@@ -145,6 +174,7 @@ class _SlopeSearch:
         Bt = self.Bt
         r = self.solve(s)
         self.check_zero(r)
+        self.try_budget(r)
         for _ in range(2000):
             up = r.cost > Bt
             if any((q.cost <= Bt) if up else (q.cost >= Bt) for q in self.cache):
