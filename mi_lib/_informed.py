@@ -3,8 +3,11 @@ r"""Informed attacker on finite alphabets, :func:`discrete_attack` (public via :
 Algorithm: remove the cheapest cost exactly and bring the reduced costs to
 unit scale (:mod:`mi_lib._scaling`); return the edge solution, a constant
 output or the zero-information linear program when they apply; otherwise
-search the slope of the budget (:mod:`mi_lib._slope_search`), solving the
-fixed-slope mixing problem at each (:mod:`mi_lib._mixing`); a budget that
+solve once at a first slope and try the bordered Newton method that finds
+the weights and the budget's slope together (:mod:`mi_lib._budget_newton`);
+if it does not certify, search the slope of the budget
+(:mod:`mi_lib._slope_search`), solving the fixed-slope mixing problem at
+each (:mod:`mi_lib._mixing`); a budget that
 does not bind is certified by one solve at the slope 0.1 tol / B. Bound:
 the informed dual of :mod:`mi_lib._certificates` at the requested budget.
 Derivations: ``notes/discrete_solvers.md``.
