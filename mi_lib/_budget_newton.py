@@ -178,7 +178,9 @@ def _budget_newton_body(rows: _Rows, ctil, cfin, mix: _Mix, s: float, target: fl
         logD, selbest, _ = _informed_terms(logK, rows, logf)
         lm = float(max(logD.max(), logDA.max()))
         gap = lm + _lse_1(lw) - ms.logptot
-        if gap <= tol and abs(C - target) > rtol:  # the root to rounding, then price again
+        if gap <= 1e-6 and abs(C - target) > rtol:
+            # near the end the root to rounding before the next step, then price again: psi at a loose
+            # root is below its maximum by about (C - target)^2 / 2V, more than the last decreases
             got = _slope_root(rows, ctil, cfin, _Mix(y, sel, lw), s, target, rtol)
             if got is None:
                 break

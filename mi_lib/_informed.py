@@ -381,15 +381,19 @@ class _InformedOracle:
             self._dcost[id(r)] = got
         return got
 
-    def at_budget(self, mix: _Mix, s: float, tol: float, slack: float, maxiter: int) -> _Eval | None:
-        """The optimum at the budget by the bordered Newton method from (mix, s); None if it fails.
+    def at_budget(self, mix: _Mix, s: float, tol: float, slack: float, maxiter: int):
+        """The optimum at the budget by the bordered Newton method from (mix, s), and whether it ran.
+
+        (None, False): the start's support cannot meet the budget at any
+        slope (no root), so nothing was spent; (None, True): it ran and did
+        not converge.
 
         The target cost sits below the budget by at most ``0.01 tol / s``
         (the certificate loses ``s`` times that), so the point is feasible.
         Only without tail rows (every row is iterated).
         """
         if self.tails is not None or not s > 0:
-            return None
+            return None, True
         Bt = self.Bt
         width = max(min(0.01 * tol / s, 1e-9 * Bt), 8.0 * slack)
         # the fixed-slope gap to 1 % of tol (the Newton steps lose quadratic convergence near rounding
@@ -397,14 +401,14 @@ class _InformedOracle:
         out = _budget_newton(self.rows, self.ctil, self.cfin, mix, s, Bt - 0.5 * width, max(self.tol_in, 0.01 * tol),
                              0.25 * width, maxiter=maxiter)
         if out is None:
-            return None
+            return None, False
         mix, logf, lm, s, it, done = out
         if not done:
-            return None
+            return None, True
         Wr = _informed_channel(-s * self.ctil, self.rows, mix, logf)
         H = float(self.rows.p @ (self.rows.logpxu - logf))
         return _Eval(s=s, X=Wr, cost=_rows_cost(self.rows, Wr, self.cfin), mi=_rows_mi(self.rows, Wr), H=H,
-                     value=H - lm, key=_atoms_key(mix), state=(mix, logf), iterations=it)
+                     value=H - lm, key=_atoms_key(mix), state=(mix, logf), iterations=it), True
 
     def with_cheapest(self, r: _Eval) -> _Mix:
         """The mixture of r and, at 1 % of their letters' mass, the atoms of every letter at its cheapest output.

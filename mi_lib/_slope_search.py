@@ -29,8 +29,8 @@ _BUDGET_MAXITER = 40
 """Newton steps allowed to the bordered method (slope inside the Newton system) before the search takes over."""
 
 _BUDGET_MIN = 1e-9
-"""No bordered attempt when s B is below this (a budget within rounding of the cheapest cost: the
-slope is huge and the search's tie handling is cheaper)."""
+"""No bordered attempt when the reduced budget (costs at unit scale) is below this: a budget within
+rounding of the cheapest cost, where the slope is huge and the search's tie handling is cheaper."""
 
 
 class _Done(Exception):
@@ -93,16 +93,22 @@ class _SlopeSearch:
         return r
 
     def try_budget(self, r: _Eval) -> None:
-        """The bordered Newton method from the first solve r (slope and weights at once); done if it certifies.
+        """The bordered Newton method from the solve r (slope and weights at once); done if it certifies.
 
-        Its converged result is a full solve at its slope (a bound and a point
+        Tried from the first solve, or from the first later one whose support
+        can meet the budget (a support of zero-cost atoms only cannot); from
+        its own support, or if that has no slope meeting the budget, with every
+        letter's cheapest output added (:meth:`with_cheapest`). Its
+        converged result is a full solve at its slope (a bound and a point
         just within budget); if it does not certify the gap, or fails, the
-        search goes on from r with that solve in its cache.
+        search goes on with that solve in its cache.
         """
-        if self.budget_tried or not hasattr(self.oracle, "at_budget") or self.Bt * r.s < _BUDGET_MIN:
+        if self.budget_tried or not hasattr(self.oracle, "at_budget") or self.Bt < _BUDGET_MIN:
             return
-        self.budget_tried = True
-        rb = self.oracle.at_budget(self.oracle.with_cheapest(r), r.s, self.tol, self.slack, _BUDGET_MAXITER)
+        rb, ran = self.oracle.at_budget(r.state[0], r.s, self.tol, self.slack, _BUDGET_MAXITER)
+        if not ran:  # r's support cannot meet the budget: add every letter's cheapest output
+            rb, ran = self.oracle.at_budget(self.oracle.with_cheapest(r), r.s, self.tol, self.slack, _BUDGET_MAXITER)
+        self.budget_tried = ran
         if rb is None:
             return
         self.iters += rb.iterations
@@ -195,6 +201,7 @@ class _SlopeSearch:
             mag = min(max(1.1 * abs(u), math.log(1.02)), big) if math.isfinite(u) else big
             s *= math.exp(mag if up else -mag)
             r = self.solve(s)
+            self.try_budget(r)
             if not up:
                 self.check_zero(r)
                 if r.cost < Bt and (len(self.cache) >= 4 or r.mi <= 1e-4):
@@ -231,6 +238,8 @@ class _SlopeSearch:
             mi, X, lb, sb = self.assess()
             if mi - lb <= self.tol:
                 raise _Done((X, mi, lb, sb))
+        else:
+            self.try_budget(rf)
 
     # ---- phase 2: inside the bracket
 
