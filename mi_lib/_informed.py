@@ -3,8 +3,11 @@ r"""Informed attacker on finite alphabets, :func:`discrete_attack` (public via :
 Algorithm: remove the cheapest cost exactly and bring the reduced costs to
 unit scale (:mod:`mi_lib._scaling`); return the edge solution, a constant
 output or the zero-information linear program when they apply; otherwise
-search the slope of the budget (:mod:`mi_lib._slope_search`), solving the
-fixed-slope mixing problem at each (:mod:`mi_lib._mixing`); a budget that
+solve once at a first slope and try the bordered Newton method that finds
+the weights and the budget's slope together (:mod:`mi_lib._budget_newton`);
+if it does not certify, search the slope of the budget
+(:mod:`mi_lib._slope_search`), solving the fixed-slope mixing problem at
+each (:mod:`mi_lib._mixing`); a budget that
 does not bind is certified by one solve at the slope 0.1 tol / B. Bound:
 the informed dual of :mod:`mi_lib._certificates` at the requested budget.
 Derivations: ``notes/discrete_solvers.md``.
@@ -21,6 +24,7 @@ from scipy.sparse import coo_matrix
 
 from . import _scaling as _sc
 from . import _validation as v
+from ._budget_newton import _budget_newton
 from ._certificates import _informed_value
 from ._discrete_results import DiscreteAttack
 from ._mixing import (
@@ -28,6 +32,7 @@ from ._mixing import (
     _informed_attach,
     _informed_channel,
     _informed_core,
+    _initial_mix,
     _informed_logf,
     _informed_san,
     _informed_sensitivity,
@@ -375,6 +380,49 @@ class _InformedOracle:
                    if r.s > 0 and math.isfinite(r.value) else math.nan)
             self._dcost[id(r)] = got
         return got
+
+    def at_budget(self, mix: _Mix, s: float, tol: float, slack: float, maxiter: int):
+        """The optimum at the budget by the bordered Newton method from (mix, s), and whether it ran.
+
+        (None, False): the start's support cannot meet the budget at any
+        slope (no root), so nothing was spent; (None, True): it ran and did
+        not converge.
+
+        The target cost sits below the budget by at most ``0.01 tol / s``
+        (the certificate loses ``s`` times that), so the point is feasible.
+        Only without tail rows (every row is iterated).
+        """
+        if self.tails is not None or not s > 0:
+            return None, True
+        Bt = self.Bt
+        width = max(min(0.01 * tol / s, 1e-9 * Bt), 8.0 * slack)
+        # the fixed-slope gap to 1 % of tol (the Newton steps lose quadratic convergence near rounding
+        # sooner than the fixed-slope method's: the slope moves with the weights)
+        out = _budget_newton(self.rows, self.ctil, self.cfin, mix, s, Bt - 0.5 * width, max(self.tol_in, 0.01 * tol),
+                             0.25 * width, maxiter=maxiter)
+        if out is None:
+            return None, False
+        mix, logf, lm, s, it, done = out
+        if not done:
+            return None, True
+        Wr = _informed_channel(-s * self.ctil, self.rows, mix, logf)
+        H = float(self.rows.p @ (self.rows.logpxu - logf))
+        return _Eval(s=s, X=Wr, cost=_rows_cost(self.rows, Wr, self.cfin), mi=_rows_mi(self.rows, Wr), H=H,
+                     value=H - lm, key=_atoms_key(mix), state=(mix, logf), iterations=it), True
+
+    def with_cheapest(self, r: _Eval) -> _Mix:
+        """The mixture of r and, at 1 % of their letters' mass, the atoms of every letter at its cheapest output.
+
+        With them every row has an atom of reduced cost 0, so the cost of the
+        channel falls below any positive budget as the slope grows: the slope
+        equation has a root (near-minimum budgets need exactly this structure).
+        """
+        m = r.state[0]
+        cheap = _initial_mix(-r.s * self.ctil, self.rows)
+        have = set(map(tuple, np.column_stack([m.y, m.sel]).tolist()))
+        new = np.array([tuple(t) not in have for t in np.column_stack([cheap.y, cheap.sel]).tolist()], dtype=bool)
+        return _Mix(np.concatenate([m.y, cheap.y[new]]), np.vstack([m.sel, cheap.sel[new]]),
+                    np.concatenate([m.lw, cheap.lw[new] + math.log(1e-2)]))
 
     def restricted(self, s: float, ev: _Eval) -> _Eval:
         m0 = ev.state[0]

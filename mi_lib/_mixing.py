@@ -232,109 +232,150 @@ def _informed_san_body(
     ``generate``) and the number of Newton steps. The gap at this slope is
     ``lm`` (``H - lm`` is a lower bound, ``H`` the mixture's value).
     """
-    p = rows.p if active is None else np.where(active, rows.p, 0.0)
-    logp = rows.logp if active is None else np.where(active, rows.logp, -np.inf)
-    act = np.ones(p.size, dtype=bool) if active is None else active
-    p_act = p[act]
-    logptot = math.log(float(p.sum()))
+    ms = _masses(rows, active)
     y, sel, lw = mix.y, mix.sel, mix.lw
     dying = np.zeros(y.size, dtype=bool)  # atoms the last Newton subproblem removed
     it = 0
     logf, lL = _informed_logf(logK, rows, mix)
     while True:
-        served = bool(np.isfinite(logf[act]).all())
-        logDA = _lse_ax(np.where(np.isfinite(lL), _ratio(logp, logf, sel) + lL, -np.inf), 1) if served else None
+        served = bool(np.isfinite(logf[ms.act]).all())
+        logDA = _atom_logD(ms.logp, logf, lL, sel) if served else None
         if generate and served:
             logD, selbest, _ = _informed_terms(logK, rows, logf, active)
             lm = float(max(logD.max(), logDA.max()))
         else:
             lm = float(logDA.max()) if served else math.inf
-        logS = _lse_1(lw) - logptot
-        if not served or lm + logS <= tol or it >= maxiter:
+        if not served or lm + _lse_1(lw) - ms.logptot <= tol or it >= maxiter:
             break
         it += 1
         J0 = y.size
         if generate:
-            # candidates: local maxima of D over the outputs, and every output near the largest
-            # (adding every output with D > 1 makes the subproblem degenerate and slow)
-            up = np.ones(logD.size, dtype=bool)
-            up[1:] &= logD[1:] >= logD[:-1]
-            up[:-1] &= logD[:-1] >= logD[1:]
-            cand = np.nonzero((logD > 0.0) & (up | (logD > 0.5 * lm)))[0]
-            cap = int(act.sum()) + 2  # the optimum has at most one atom per row
-            if cand.size > cap:
-                cand = cand[np.argsort(logD[cand])[::-1][:cap]]
-            if cand.size:
-                have = set(map(tuple, np.column_stack([y, sel]).tolist()))
-                ck = np.column_stack([cand, selbest[cand]])
-                fresh = np.array([tuple(r) not in have for r in ck.tolist()], dtype=bool)
-                if np.any(fresh):
-                    y = np.concatenate([y, cand[fresh]])
-                    sel = np.vstack([sel, selbest[cand[fresh]]])
-                    lL = logK[rows.x[sel], y[:, None]]
-                    with np.errstate(invalid="ignore"):
-                        logDA = _lse_ax(np.where(np.isfinite(lL), _ratio(logp, logf, sel) + lL, -np.inf), 1)
-        J = y.size
-        fin = np.isfinite(lL)
-        with np.errstate(invalid="ignore"):
-            gap_rows = np.where(fin, logf[sel] - lL, np.inf)
-        logsig = np.concatenate([lw, np.min(gap_rows[J0:], axis=1)])
-        # Newton subproblem, each atom's row of the (row-scaled) Hessian divided by its D_j, so that
-        # R_jk / D_j <= 1 even when a warm start leaves rows starved (the LCP is unchanged)
-        logRn = np.where(fin, _ratio(logp, logf, sel) + lL - logDA[:, None], -np.inf)
-        with np.errstate(invalid="ignore"):  # NaN only on rows outside the problem (R = 0 there)
-            logPi = np.where(fin, lL + logsig[:, None] - logf[sel], -np.inf)
-        logPi = np.where(np.isnan(logPi), -np.inf, logPi)
-        n = p.size
-        Rm = np.zeros((J, n))
-        Pm = np.zeros((n, J))
-        cols = np.arange(J)
-        with np.errstate(under="ignore"):
-            for g in range(sel.shape[1]):
-                Rm[cols, sel[:, g]] = np.exp(logRn[:, g])
-                Pm[sel[:, g], cols] = np.exp(np.minimum(logPi[:, g], 0.0))
-        M = Rm @ Pm
-        qn = np.expm1(-logDA)  # (1 - D_j) / D_j
-        lb = np.concatenate([np.full(J0, -1.0), np.zeros(J - J0)])
-        # start the QP where the previous one ended: atoms it removed (still present after a partial
-        # step) at their bound, so that the active set changes only by what is new
-        z0 = np.concatenate([np.where(dying, -1.0, 0.0), np.zeros(J - J0)])
-        z = _informed_qp(M, qn, lb, z0 if J0 == dying.size else np.zeros(J), int(act.sum()))
-        # directional derivative of F along sigma z: sum_j sigma_j (1 - D_j) z_j, in the log domain
-        g0 = -np.expm1(logDA)
-        prod = g0 * z
-        with np.errstate(divide="ignore"):
-            mag = np.minimum(logsig + np.log(np.abs(prod)), 700.0)
-        slope = float(np.sum(np.sign(prod) * np.exp(mag)))
-        F0 = -float(p_act @ logf[act]) + float(np.exp(lw).sum())
-        t = 1.0
-        while True:
-            tz = t * z
-            with np.errstate(divide="ignore", invalid="ignore"):
-                lw_t = np.concatenate([lw + np.log1p(np.maximum(tz[:J0], -1.0)),
-                                       np.where(tz[J0:] > 0, logsig[J0:] + np.log(np.where(tz[J0:] > 0, tz[J0:], 1.0)), -np.inf)])
-            keep = np.isfinite(lw_t)
-            trial = _Mix(y[keep], sel[keep], lw_t[keep])
-            logf_t, lL_t = _informed_logf(logK, rows, trial)
-            if np.all(np.isfinite(logf_t[act])):
-                Ft = -float(p_act @ logf_t[act]) + float(np.exp(trial.lw).sum())
-                if Ft <= F0 + 1e-4 * t * max(min(slope, 0.0), -1e300) + 1e-15 * max(1.0, abs(F0)):
-                    break
-            t *= 0.5
-            if t < 1e-10:
-                break
-        if t < 1e-10:  # no progress at this precision
+            y, sel, lL, logDA = _add_candidates(logK, rows, ms, logf, y, sel, lL, logDA, logD, selbest, lm)
+        M, qn, logsig, lb = _newton_system(ms, logf, lL, lw, sel, J0, logDA)
+        z0 = np.concatenate([np.where(dying, -1.0, 0.0), np.zeros(y.size - J0)])
+        z = _informed_qp(M, qn, lb, z0 if J0 == dying.size else np.zeros(y.size), int(ms.act.sum()))
+        F0 = -float(ms.p_act @ logf[ms.act]) + float(np.exp(lw).sum())
+        step = _armijo(logK, rows, ms, y, sel, lw, logsig, z, J0, logDA, F0)
+        if step is None:  # no progress at this precision
             y, sel = y[:J0], sel[:J0]
             logf, lL = _informed_logf(logK, rows, _Mix(y, sel, lw))
             break
+        trial, logf, lL, keep = step
         dying = (z <= lb + 1e-14)[keep]
         y, sel, lw = trial.y, trial.sel, trial.lw
-        logf, lL = logf_t, lL_t
     # normalise: scaling w by 1/S scales f by 1/S and D by S
     c = _lse_1(lw)
-    out = _Mix(y, sel, lw - c)
-    logf = logf - c
-    return out, logf, lm + c, it
+    return _Mix(y, sel, lw - c), logf - c, lm + c, it
+
+
+@dataclass(frozen=True, slots=True)
+class _Masses:
+    """The row masses a Newton run counts (inactive rows: mass 0, log mass -inf)."""
+
+    p: np.ndarray
+    logp: np.ndarray
+    act: np.ndarray
+    p_act: np.ndarray
+    logptot: float
+
+
+def _masses(rows: _Rows, active: np.ndarray | None) -> _Masses:
+    p = rows.p if active is None else np.where(active, rows.p, 0.0)
+    logp = rows.logp if active is None else np.where(active, rows.logp, -np.inf)
+    act = np.ones(p.size, dtype=bool) if active is None else active
+    return _Masses(p=p, logp=logp, act=act, p_act=p[act], logptot=math.log(float(p.sum())))
+
+
+def _atom_logD(logp: np.ndarray, logf: np.ndarray, lL: np.ndarray, sel: np.ndarray) -> np.ndarray:
+    """log D_j = log sum over the atom's rows of p_k L_kj / f_k."""
+    return _lse_ax(np.where(np.isfinite(lL), _ratio(logp, logf, sel) + lL, -np.inf), 1)
+
+
+def _add_candidates(logK, rows: _Rows, ms: _Masses, logf, y, sel, lL, logDA, logD, selbest, lm):
+    """Append the best atoms at the local maxima of D over the outputs and at every output near the largest.
+
+    (Adding every output with D > 1 makes the subproblem degenerate and
+    slow.) At most one atom per active row plus two are added; atoms already
+    present are skipped. Returns y, sel, log L and log D of the atoms.
+    """
+    up = np.ones(logD.size, dtype=bool)
+    up[1:] &= logD[1:] >= logD[:-1]
+    up[:-1] &= logD[:-1] >= logD[1:]
+    cand = np.nonzero((logD > 0.0) & (up | (logD > 0.5 * lm)))[0]
+    cap = int(ms.act.sum()) + 2  # the optimum has at most one atom per row
+    if cand.size > cap:
+        cand = cand[np.argsort(logD[cand])[::-1][:cap]]
+    if not cand.size:
+        return y, sel, lL, logDA
+    have = set(map(tuple, np.column_stack([y, sel]).tolist()))
+    ck = np.column_stack([cand, selbest[cand]])
+    fresh = np.array([tuple(r) not in have for r in ck.tolist()], dtype=bool)
+    if not np.any(fresh):
+        return y, sel, lL, logDA
+    y = np.concatenate([y, cand[fresh]])
+    sel = np.vstack([sel, selbest[cand[fresh]]])
+    lL = logK[rows.x[sel], y[:, None]]
+    return y, sel, lL, _atom_logD(ms.logp, logf, lL, sel)
+
+
+def _newton_system(ms: _Masses, logf, lL, lw, sel, J0: int, logDA):
+    """The scaled Newton subproblem: (M, q, log sigma, lower bounds of z).
+
+    Each atom's row of the row-scaled Hessian ``R Pi`` is divided by its
+    ``D_j``, so that ``R_jk / D_j <= 1`` even when a warm start leaves rows
+    starved (the complementarity problem is unchanged); ``q = (1 - D) / D``.
+    Atoms from ``J0`` on are new: their scale is the weight that would carry
+    all of their most constrained row, and their lower bound is 0 (-1 for
+    the others: ``w (1 + z) >= 0``).
+    """
+    J = sel.shape[0]
+    fin = np.isfinite(lL)
+    gap_rows = np.where(fin, logf[sel] - lL, np.inf)
+    logsig = np.concatenate([lw, np.min(gap_rows[J0:], axis=1)])
+    logRn = np.where(fin, _ratio(ms.logp, logf, sel) + lL - logDA[:, None], -np.inf)
+    logPi = np.where(fin, lL + logsig[:, None] - logf[sel], -np.inf)  # NaN only outside the problem (R = 0)
+    logPi = np.where(np.isnan(logPi), -np.inf, logPi)
+    n = ms.p.size
+    Rm = np.zeros((J, n))
+    Pm = np.zeros((n, J))
+    cols = np.arange(J)
+    for g in range(sel.shape[1]):
+        Rm[cols, sel[:, g]] = np.exp(logRn[:, g])
+        Pm[sel[:, g], cols] = np.exp(np.minimum(logPi[:, g], 0.0))
+    lb = np.concatenate([np.full(J0, -1.0), np.zeros(J - J0)])
+    return Rm @ Pm, np.expm1(-logDA), logsig, lb
+
+
+def _trial_weights(lw, logsig, tz, J0: int) -> np.ndarray:
+    """log weights after the step t z: w (1 + t z) for old atoms, sigma t z for new ones (-inf: removed)."""
+    new = tz[J0:]
+    pos = new > 0
+    return np.concatenate([lw + np.log1p(np.maximum(tz[:J0], -1.0)),
+                           np.where(pos, logsig[J0:] + np.log(np.where(pos, new, 1.0)), -np.inf)])
+
+
+def _step_slope(logDA, logsig, z) -> float:
+    """Directional derivative of F along sigma z: sum_j sigma_j (1 - D_j) z_j, in the log domain."""
+    prod = -np.expm1(logDA) * z
+    mag = np.minimum(logsig + np.log(np.abs(prod)), 700.0)
+    return float(np.sum(np.sign(prod) * np.exp(mag)))
+
+
+def _armijo(logK, rows: _Rows, ms: _Masses, y, sel, lw, logsig, z, J0: int, logDA, F0: float):
+    """Armijo search on F along z: (mixture, log f, log L, kept atoms), or None without progress."""
+    slope = _step_slope(logDA, logsig, z)
+    t = 1.0
+    while t >= 1e-10:
+        lw_t = _trial_weights(lw, logsig, t * z, J0)
+        keep = np.isfinite(lw_t)
+        trial = _Mix(y[keep], sel[keep], lw_t[keep])
+        logf_t, lL_t = _informed_logf(logK, rows, trial)
+        if np.all(np.isfinite(logf_t[ms.act])):
+            Ft = -float(ms.p_act @ logf_t[ms.act]) + float(np.exp(trial.lw).sum())
+            if Ft <= F0 + 1e-4 * t * max(min(slope, 0.0), -1e300) + 1e-15 * max(1.0, abs(F0)):
+                return trial, logf_t, lL_t, keep
+        t *= 0.5
+    return None
 
 
 def _initial_mix(logK: np.ndarray, rows: _Rows, cover: np.ndarray | None = None,

@@ -10,7 +10,10 @@ points on both sides of the budget (the feasible set is convex and
 the Newton step points far down, the budget may not bind (an amplitude
 limit): the zero-information linear program is tried, then one solve at the
 tiny slope ``s_flat`` (a point within budget there is certified to within
-``s_flat * B``). Used by the informed solver.
+``s_flat * B``). Before all this, the oracle's bordered Newton method (slope
+inside the Newton system, :mod:`mi_lib._budget_newton`) is tried once from
+the first solve; a certified result ends the search. Used by the informed
+solver.
 """
 
 from __future__ import annotations
@@ -20,6 +23,14 @@ import math
 import numpy as np
 
 from ._mixing import _Eval
+
+
+_BUDGET_MAXITER = 40
+"""Newton steps allowed to the bordered method (slope inside the Newton system) before the search takes over."""
+
+_BUDGET_MIN = 1e-9
+"""No bordered attempt when the reduced budget (costs at unit scale) is below this: a budget within
+rounding of the cheapest cost, where the slope is huge and the search's tie handling is cheaper."""
 
 
 class _Done(Exception):
@@ -66,6 +77,7 @@ class _SlopeSearch:
     def __init__(self, oracle, Bt, tol, slack, zero_exit, floor_hook, s_flat):
         self.oracle, self.Bt, self.tol, self.slack = oracle, Bt, tol, slack
         self.zero_exit, self.floor_hook, self.s_flat = zero_exit, floor_hook, s_flat
+        self.budget_tried = False
         self.cache: list[_Eval] = []
         self.pool: list[tuple] = []
         self.iters = 0
@@ -79,6 +91,32 @@ class _SlopeSearch:
         self.cache.append(r)
         self.pool.append((r.cost, r.mi, r.X))
         return r
+
+    def try_budget(self, r: _Eval) -> None:
+        """The bordered Newton method from the solve r (slope and weights at once); done if it certifies.
+
+        Tried from the first solve, or from the first later one whose support
+        can meet the budget (a support of zero-cost atoms only cannot); from
+        its own support, or if that has no slope meeting the budget, with every
+        letter's cheapest output added (:meth:`with_cheapest`). Its
+        converged result is a full solve at its slope (a bound and a point
+        just within budget); if it does not certify the gap, or fails, the
+        search goes on with that solve in its cache.
+        """
+        if self.budget_tried or not hasattr(self.oracle, "at_budget") or self.Bt < _BUDGET_MIN:
+            return
+        rb, ran = self.oracle.at_budget(r.state[0], r.s, self.tol, self.slack, _BUDGET_MAXITER)
+        if not ran:  # r's support cannot meet the budget: add every letter's cheapest output
+            rb, ran = self.oracle.at_budget(self.oracle.with_cheapest(r), r.s, self.tol, self.slack, _BUDGET_MAXITER)
+        self.budget_tried = ran
+        if rb is None:
+            return
+        self.iters += rb.iterations
+        self.cache.append(rb)
+        self.pool.append((rb.cost, rb.mi, rb.X))
+        mi, X, lb, sb = self.assess()
+        if mi - lb <= self.tol:
+            raise _Done((X, mi, lb, sb))
 
     def check_zero(self, r: _Eval) -> None:
         if self.zero_exit is not None and self.zero_exit(r):
@@ -145,6 +183,7 @@ class _SlopeSearch:
         Bt = self.Bt
         r = self.solve(s)
         self.check_zero(r)
+        self.try_budget(r)
         for _ in range(2000):
             up = r.cost > Bt
             if any((q.cost <= Bt) if up else (q.cost >= Bt) for q in self.cache):
@@ -162,6 +201,7 @@ class _SlopeSearch:
             mag = min(max(1.1 * abs(u), math.log(1.02)), big) if math.isfinite(u) else big
             s *= math.exp(mag if up else -mag)
             r = self.solve(s)
+            self.try_budget(r)
             if not up:
                 self.check_zero(r)
                 if r.cost < Bt and (len(self.cache) >= 4 or r.mi <= 1e-4):
@@ -198,6 +238,8 @@ class _SlopeSearch:
             mi, X, lb, sb = self.assess()
             if mi - lb <= self.tol:
                 raise _Done((X, mi, lb, sb))
+        else:
+            self.try_budget(rf)
 
     # ---- phase 2: inside the bracket
 
