@@ -96,7 +96,7 @@ class _Ops:
         lV = np.log(V)
         lq = np.log(q)
         L = lV - lq
-        mi = float(np.sum(self.gpw * (V * L)))
+        mi = float(self.gpw.reshape(-1) @ (V * L).reshape(-1))
         return V, q, L, max(mi, 0.0)
 
     def value(self, pi: np.ndarray) -> float:
@@ -141,7 +141,7 @@ class _Bordered:
 
     def _solve(self, r1: np.ndarray, r2: np.ndarray):
         x, _ = dpotrs(self.chol, r1, lower=0)
-        y = np.linalg.solve(self.S, self.C @ x - r2)
+        y = _solve_small(self.S, self.C @ x - r2)
         u = x - self.KC @ y
         y[0] += r2[0]
         return u, y
@@ -153,6 +153,15 @@ class _Bordered:
         e2 = r2 - self.C @ u + self.wdiag * y
         du, dy = self._solve(e1, e2)
         return u + du, y + dy
+
+
+def _solve_small(S: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """S^-1 b for the 1 x 1 or 2 x 2 Schur complement (explicitly: a LAPACK call costs more than the arithmetic)."""
+    if b.size == 1:
+        return b / S[0, 0]
+    a, c, d = S[0, 0], S[0, 1], S[1, 1]
+    det = a * d - c * S[1, 0]
+    return np.array([(d * b[0] - c * b[1]) / det, (a * b[1] - S[1, 0] * b[0]) / det])
 
 
 def _max_step(x: np.ndarray, dx: np.ndarray) -> float:
