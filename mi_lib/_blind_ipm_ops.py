@@ -52,7 +52,7 @@ class _Ops:
         self.gp = m.gp
         self.gpw = m.gp[:, None] * reach  # p(u) on the reachable positions, 0 on the pads
         qreach = reach.any(axis=0)
-        self.qpad = (~qreach).astype(float) - m.gp @ self.pad
+        self.qpad = (~qreach).astype(float)  # 1 where no output can be positive
         self.gidx = (m.rg * ny + m.roff)[:, None] + np.arange(n)
         self.rp = m.rp
         self._hessian_plan(m)
@@ -89,10 +89,11 @@ class _Ops:
     def outputs(self, pi: np.ndarray):
         """``(V, log V, log q, I)`` at the full-support law ``pi`` (pads: V = 1, log V = 0)."""
         n = self.n
-        V = self.pad.copy()
+        V = np.zeros((self.G, self.ny))
         for g, o, c in self.rows:
             V[g, o : o + n] += c * pi
-        q = self.gp @ V + self.qpad
+        q = self.gp @ V + self.qpad  # before the pads: no cancellation (qpad is 0 wherever some V_g can be > 0)
+        V += self.pad  # exact: V = 0 exactly where pad = 1
         lV = np.log(V)
         lq = np.log(q)
         L = lV - lq
