@@ -4,8 +4,8 @@ Problem at unit scale (:mod:`mi_lib._blind`): minimise the convex,
 1-homogeneous :math:`I(\pi)` over :math:`\pi \ge 0` with :math:`\sum \pi = 1`
 and, when the budget can bind, :math:`\kappa^\top \pi \le B`.
 
-Algorithm (:func:`_blind_ipm`): Mehrotra's predictor–corrector on the
-perturbed KKT conditions
+Algorithm (:func:`_blind_ipm`): path following on the perturbed KKT
+conditions
 
 .. math::
 
@@ -13,21 +13,20 @@ perturbed KKT conditions
     \mathbf 1^\top \pi = 1,\quad \kappa^\top \pi + w = B,\quad
     \pi_e z_e = \mu,\quad w \lambda = \mu,
 
-with :math:`\pi, z, w, \lambda > 0`. Each iteration assembles the Hessian of
-:math:`I` (a few diagonals, offsets :math:`x - x'`), eliminates :math:`z`
-and :math:`w`, and factorises once the bordered matrix in the variables
-:math:`d\pi / \pi`,
+with :math:`\pi, z, w, \lambda > 0`. Each iteration eliminates :math:`z`
+and :math:`w` and solves the bordered system in :math:`u = d\pi / \pi`,
 
 .. math::
 
-    \begin{pmatrix} D H D + \operatorname{diag}(\pi z) & D\kappa & \pi \\
-    (D\kappa)^\top & -w/\lambda & 0 \\ \pi^\top & 0 & 0 \end{pmatrix},
-    \qquad D = \operatorname{diag}\pi,
+    \begin{pmatrix} \Pi H \Pi + \operatorname{diag}(\pi z) & \Pi\kappa & \pi \\
+    (\Pi\kappa)^\top & -w/\lambda & 0 \\ \pi^\top & 0 & 0 \end{pmatrix},
 
-for the affine (predictor) and the centred, second-order corrected step;
-:math:`\sigma = (\mu_{\text{aff}}/\mu)^3`; a fraction 0.995 of the step
-to the boundary. The iterates stay on :math:`\sum \pi = 1` and within the
-budget, and have full support.
+by a Cholesky factor and the Schur complement of the border
+(:mod:`mi_lib._blind_ipm_ops`); a fraction 0.995 of the step to the
+boundary, then backtracking on the primal barrier merit. :math:`\mu` is cut
+by a fixed factor 0.05 once the iterate's linearisation gap is below
+:math:`10 (n+1)\mu` (a centred point). The iterates stay on
+:math:`\sum \pi = 1` and within the budget, and have full support.
 
 Bound: at a full-support :math:`\tilde\pi` with gradient :math:`g`,
 convexity and homogeneity give :math:`I(\pi') \ge g \cdot \pi'` for every
@@ -51,17 +50,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.linalg import lu_factor, lu_solve
 
-from ._blind_barrier import _blind_hessian, _gradient, _plan
-from ._blind_lattice import _Blind, _blind_outputs
+from ._blind_ipm_ops import _Bordered, _log_barrier, _max_step, _max_step1, _Ops
+from ._blind_lattice import _Blind
 from ._certificates import _blind_step
 
-_FRAC = 0.995
-_MU0 = 0.1
+_FRAC = 0.995  # fraction of the step to the boundary
+_MU0 = 0.01
 _KEPS = 10.0  # the subproblem counts as solved when its error is below this many mu
-_KMU = 0.2
-_RND = 1e-13  # predicted merit decrease below this (relative) is rounding  # fraction of the step to the boundary
+_KMU = 0.05  # a fixed factor: a superlinear cut (mu^1.5) lands far off the path, which costs more steps
+_RND = 1e-13  # predicted merit decrease below this (relative) is rounding
 
 
 def _linear_bound(g: np.ndarray, kappa: np.ndarray, lam: float, B: float) -> float:
@@ -69,36 +67,42 @@ def _linear_bound(g: np.ndarray, kappa: np.ndarray, lam: float, B: float) -> flo
     return float(np.min(g + lam * kappa)) - lam * B
 
 
-class _System:
-    """Index plan of the scaled bordered matrix (built once per solve)."""
+class _State:
+    """The iterate: law pi, duals z, budget slack w and multiplier lam, sum multiplier nu, barrier mu."""
 
-    def __init__(self, m: _Blind, budget: bool):
-        self.plan = _plan(m)
-        n = m.ne
-        self.nb = n + (2 if budget else 1)
-        rows, cols = [], []
-        for k in self.plan.offs.tolist():
-            r = np.arange(max(0, -k), min(n, n - k))
-            rows.append(r)
-            cols.append(r + k)
-        self.rows, self.cols = np.concatenate(rows), np.concatenate(cols)
-        self.flat = self.rows * self.nb + self.cols
-        self.diag = np.arange(n) * (self.nb + 1)
+    __slots__ = ("pi", "z", "w", "lam", "nu", "mu")
 
-    def matrix(self, dg: list[np.ndarray], pi: np.ndarray, z: np.ndarray, kappa: np.ndarray | None,
-               wl: float) -> np.ndarray:
-        n, nb = pi.size, self.nb
-        M = np.zeros((nb, nb))
-        flat = M.reshape(-1)
-        flat[self.flat] = np.concatenate(dg) * pi[self.rows] * pi[self.cols]
-        flat[self.diag] += pi * z
-        M[:n, n] = pi
-        M[n, :n] = pi
-        if kappa is not None:
-            M[:n, n + 1] = kappa * pi
-            M[n + 1, :n] = kappa * pi
-            M[n + 1, n + 1] = -wl
-        return M
+    def __init__(self, m: _Blind, B: float, budget: bool):
+        self.pi = _start(m, B, budget)
+        self.w = B - float(self.pi @ m.kappa) if budget else 1.0
+        self.mu = _MU0
+        self.z = self.mu / self.pi
+        self.lam = self.mu / self.w if budget else 0.0
+        self.nu = 0.0
+
+
+class _Best:
+    """Best feasible value and best bound met so far (the certificate is valid at every iterate)."""
+
+    __slots__ = ("mi", "pi", "lb", "s")
+
+    def __init__(self, pi: np.ndarray):
+        self.mi, self.pi, self.lb, self.s = math.inf, pi, -math.inf, 0.0
+
+    def update(self, m: _Blind, st: _State, g: np.ndarray, mi: float, B: float, tol: float, budget: bool) -> float:
+        """Record the iterate; returns its own linearisation bound."""
+        pi = st.pi
+        tot = float(pi.sum())  # 1 to rounding; the value is that of the normalised law (I is 1-homogeneous)
+        if mi / tot < self.mi and (not budget or float(pi @ m.kappa) <= tot * B * (1.0 + 1e-13)):
+            self.mi, self.pi = mi / tot, pi / tot
+        lb = _linear_bound(g, m.kappa, st.lam, B) if budget else float(np.min(g))
+        if lb > self.lb:
+            self.lb, self.s = lb, st.lam
+        if tol < self.mi - self.lb <= 100.0 * tol:
+            lb1 = _blind_step(m, np.log(pi), st.lam).value - st.lam * B
+            if lb1 > self.lb:
+                self.lb, self.s = lb1, st.lam
+        return lb
 
 
 def _start(m: _Blind, B: float, budget: bool) -> np.ndarray:
@@ -118,16 +122,60 @@ def _start(m: _Blind, B: float, budget: bool) -> np.ndarray:
     return pi
 
 
-def _max_step(x: np.ndarray, dx: np.ndarray) -> float:
-    """Largest alpha in (0, 1] with x + alpha dx >= 0 (x > 0)."""
-    neg = dx < 0
-    return min(1.0, float(np.min(-x[neg] / dx[neg]))) if np.any(neg) else 1.0
+def _system(ops: _Ops, st: _State, V: np.ndarray, q: np.ndarray) -> _Bordered | None:
+    """The factorised bordered matrix at the iterate; None if K is singular."""
+    f = ops.factor(V, q, st.pi, st.z)
+    if f is None:  # pragma: no cover - positive definite while pi, z > 0
+        return None
+    pi = st.pi
+    if ops.budget:
+        return _Bordered(*f, np.vstack([pi, ops.kappa * pi]), np.array([0.0, st.w / st.lam]))
+    return _Bordered(*f, pi[None, :], np.zeros(1))
 
 
-def _merit(m: _Blind, pi: np.ndarray, w: float, mu: float, budget: bool) -> float:
-    """Primal barrier merit I(pi) - mu (sum log pi + log w)."""
-    lp = np.log(pi)
-    return _blind_outputs(m, lp)[2] - mu * (float(np.sum(lp)) + (math.log(w) if budget else 0.0))
+def _direction(bs: _Bordered, st: _State, g: np.ndarray, B: float, t, tw: float):
+    """Newton direction ``(dpi, dz, dw, dlam, dnu)`` for the complementarity targets pi z = t, w lam = tw."""
+    pi, lam = st.pi, st.lam
+    r1 = t - pi * (g - st.nu)
+    if bs.C.shape[0] == 2:  # the budget row (C[1] = Pi kappa)
+        r1 -= lam * bs.C[1]
+        r2 = np.array([1.0 - float(pi.sum()), B - float(bs.C[1].sum()) - tw / lam])
+    else:
+        r2 = np.array([1.0 - float(pi.sum())])
+    u, y = bs.solve(r1, r2)
+    dlam = float(y[1]) if y.size == 2 else 0.0
+    dw = (tw - st.w * lam - st.w * dlam) / lam if y.size == 2 else 0.0
+    return pi * u, t / pi - st.z - st.z * u, dw, dlam, -float(y[0])
+
+
+def _step(ops: _Ops, st: _State, d, g: np.ndarray, mi: float) -> None:
+    """Fraction to the boundary, backtracking on the primal barrier merit, then the dual step and clipping.
+
+    The direction descends the merit I - mu (sum log pi + log w) when the
+    constraints hold (H + Z / Pi is positive definite on their null space);
+    below the rounding of the merit the Armijo test is noise and the
+    (quadratically convergent) step is taken whole.
+    """
+    dpi, dz, dw, dlam, dnu = d
+    budget, mu = ops.budget, st.mu
+    ap, ad = _max_step(st.pi, dpi), _max_step(st.z, dz)
+    if budget:
+        ap, ad = min(ap, _max_step1(st.w, dw)), min(ad, _max_step1(st.lam, dlam))
+    a, ad = min(1.0, _FRAC * ap), min(1.0, _FRAC * ad)
+    f0 = mi - mu * _log_barrier(st.pi, st.w, budget)
+    slope = float((g - mu / st.pi) @ dpi) - (mu / st.w * dw if budget else 0.0)
+    if slope < -_RND * max(1.0, abs(f0)):
+        while a > 1e-12:
+            p1, w1 = st.pi + a * dpi, st.w + a * dw
+            if ops.value(p1) - mu * _log_barrier(p1, w1, budget) <= f0 + 1e-4 * a * slope:
+                break
+            a *= 0.5
+    st.pi = st.pi + a * dpi
+    st.nu += ad * dnu
+    st.z = np.clip(st.z + ad * dz, 0.1 * mu / st.pi, 10.0 * mu / st.pi)
+    if budget:
+        st.w += a * dw
+        st.lam = min(max(st.lam + ad * dlam, 0.1 * mu / st.w), 10.0 * mu / st.w)
 
 
 def _blind_ipm(m: _Blind, B: float, tol: float, budget: bool, maxiter: int = 80):
@@ -138,78 +186,20 @@ def _blind_ipm(m: _Blind, B: float, tol: float, budget: bool, maxiter: int = 80)
     docstring), the slope the multiplier at which that bound was found.
     """
     n = m.ne
-    kap = m.kappa if budget else None
-    sysm = _System(m, budget)
-    pi = _start(m, B, budget)
-    w = B - float(pi @ m.kappa) if budget else 1.0
-    mu = _MU0
-    z = mu / pi
-    lam = mu / w if budget else 0.0
-    nu = 0.0
-    best_mi, best_pi = math.inf, pi
-    best_lb, best_s = -math.inf, 0.0
+    ops = _Ops(m, budget)
+    st = _State(m, B, budget)
+    best = _Best(st.pi)
     it = 0
     for it in range(1, maxiter + 1):
-        logV, logq, mi = _blind_outputs(m, np.log(pi))
-        g = _gradient(m, sysm.plan, logV, logq)
-        if mi < best_mi and (not budget or float(pi @ m.kappa) <= B * (1.0 + 1e-13)):
-            best_mi, best_pi = mi, pi
-        lb = _linear_bound(g, m.kappa, lam, B) if budget else float(np.min(g))
-        if lb > best_lb:
-            best_lb, best_s = lb, lam
-        if best_mi - best_lb <= 100.0 * tol:
-            st = _blind_step(m, np.log(pi), lam)
-            lb1 = st.value - lam * B
-            if lb1 > best_lb:
-                best_lb, best_s = lb1, lam
-        if best_mi - best_lb <= tol:
+        V, q, L, mi = ops.outputs(st.pi)
+        g = ops.gradient(L)
+        lb = best.update(m, st, g, mi, B, tol, budget)
+        if best.mi - best.lb <= tol:
             break
-        gl = g + lam * m.kappa - nu if budget else g - nu
-        err = mi - lb  # the linearisation gap: about (n + 1) mu at a centred point
-        if err <= _KEPS * (n + 1) * mu:
-            mu = max(min(_KMU * mu, mu ** 1.5), 0.01 * tol / (n + 1))
-        dg = _blind_hessian(m, sysm.plan, logV, logq)
-        M = sysm.matrix(dg, pi, z, kap, w / lam if budget else 0.0)
-        try:
-            lu = lu_factor(M, check_finite=False)
-        except (ValueError, np.linalg.LinAlgError):  # pragma: no cover - nonsingular while pi, z > 0
+        bs = _system(ops, st, V, q)
+        if bs is None:  # pragma: no cover
             break
-        rp1 = float(pi.sum()) - 1.0
-        rp2 = float(pi @ m.kappa) + w - B if budget else 0.0
-        rhs = np.empty(sysm.nb)
-        rhs[:n] = -pi * gl + mu
-        rhs[n] = -rp1
-        if budget:
-            rhs[n + 1] = -rp2 + w - mu / lam
-        sol = lu_solve(lu, rhs, check_finite=False)
-        u = sol[:n]
-        dpi = pi * u
-        dz = mu / pi - z - z * u
-        dnu = -float(sol[n])
-        dlam = float(sol[n + 1]) if budget else 0.0
-        dw = (mu - w * lam - w * dlam) / lam if budget else 0.0
-        ap = _max_step(pi, dpi)
-        ad = _max_step(z, dz)
-        if budget:
-            ap = min(ap, _max_step(np.array([w]), np.array([dw])))
-            ad = min(ad, _max_step(np.array([lam]), np.array([dlam])))
-        ap, ad = min(1.0, _FRAC * ap), min(1.0, _FRAC * ad)
-        # backtracking on the primal barrier merit: the direction descends it when the constraints hold
-        # (H + Z / Pi is positive definite on their null space)
-        f0 = _merit(m, pi, w, mu, budget)
-        slope = float((g - mu / pi) @ dpi) - (mu / w * dw if budget else 0.0)
-        a = ap
-        # below the rounding of the merit the Armijo test is noise: the (quadratically convergent) step is
-        # taken whole; the certificate, not the merit, sees the remaining gradient spread
-        if slope < -_RND * max(1.0, abs(f0)):
-            while a > 1e-12 and _merit(m, pi + a * dpi, w + a * dw, mu, budget) > f0 + 1e-4 * a * slope:
-                a *= 0.5
-        pi = pi + a * dpi
-        z = z + ad * dz
-        nu = nu + ad * dnu
-        # keep the duals near the primal's centring values (z pi within a factor 10 of mu)
-        z = np.clip(z, 0.1 * mu / pi, 10.0 * mu / pi)
-        if budget:
-            w = w + a * dw
-            lam = min(max(lam + ad * dlam, 0.1 * mu / w), 10.0 * mu / w)
-    return best_pi, best_mi, best_lb, best_s, it
+        if mi - lb <= _KEPS * (n + 1) * st.mu:  # the linearisation gap: about (n + 1) mu at a centred point
+            st.mu = max(_KMU * st.mu, 0.01 * tol / (n + 1))
+        _step(ops, st, _direction(bs, st, g, B, st.mu, st.mu), g, mi)
+    return best.pi, best.mi, best.lb, best.s, it
