@@ -64,6 +64,7 @@ class _Fixed:
         self.rows, self.mix = rows, mix
         J = mix.y.size
         self.cj = ctil[rows.x[mix.sel], mix.y[:, None]]  # (J, G), inf where forbidden
+        self.cm = np.where(np.isfinite(self.cj), self.cj, 0.0)  # the atoms' costs (0 where forbidden)
         A = np.full((rows.p.size, J), np.inf)
         cols = np.arange(J)
         for g in range(mix.sel.shape[1]):
@@ -79,15 +80,19 @@ class _Fixed:
         return float(p @ np.min(self.A, axis=1)), float(p @ ((w * A0).sum(axis=1) / w.sum(axis=1)))
 
     def at(self, s: float):
-        """(log f, log L, C, V, cbar, costs of the atoms' rows) at the slope s."""
-        E = np.where(self.fin, self.mix.lw[None, :] - s * self.A0, -np.inf)
-        logf = _lse_ax(E, 1)
-        pi = np.exp(E - logf[:, None])
-        cbar = (pi * self.A0).sum(axis=1)
-        var = np.maximum((pi * self.A0 * self.A0).sum(axis=1) - cbar * cbar, 0.0)
+        """(log f, log L, C, V, cbar, costs of the atoms' rows) at the slope s > 0; None if a row is unserved."""
+        E = self.mix.lw - s * self.A  # -inf where the row is not in the atom (s > 0)
+        m = E.max(axis=1)
+        if not np.isfinite(m).all():
+            return None
+        P = np.exp(E - m[:, None])
+        tot = P.sum(axis=1)
+        P /= tot[:, None]
+        P *= self.A0
+        cbar = P.sum(axis=1)
+        var = np.maximum((P * self.A0).sum(axis=1) - cbar * cbar, 0.0)
         p = self.rows.p
-        lL = -s * self.cj
-        return logf, lL, float(p @ cbar), float(p @ var), cbar, np.where(np.isfinite(lL), self.cj, 0.0)
+        return np.log(tot) + m, -s * self.cj, float(p @ cbar), float(p @ var), cbar, self.cm
 
 
 def _slope_root(rows: _Rows, ctil, cfin, mix: _Mix, s: float, target: float, rtol: float):
@@ -104,9 +109,10 @@ def _slope_root(rows: _Rows, ctil, cfin, mix: _Mix, s: float, target: float, rto
     t = math.log(s)
     for k in range(100):
         s = math.exp(t)
-        logf, lL, C, V, cbar, cm = fx.at(s)
-        if not np.all(np.isfinite(logf)):
+        got = fx.at(s)
+        if got is None:
             return None
+        logf, lL, C, V, cbar, cm = got
         r = C - target
         if abs(r) <= rtol:
             return s, logf, lL, C, V, cbar, cm
@@ -191,7 +197,7 @@ def _budget_newton_body(rows: _Rows, ctil, cfin, mix: _Mix, s: float, target: fl
         if done or it >= maxiter or not V > 0 or (len(hist) > 3 and min(hist[-4:]) == max(hist[-4:])):
             break
         it += 1
-        step = _budget_step(rows, ctil, cfin, ms, (y, sel, lw), (s, logf, lL, C, V, cbar), logD, selbest,
+        step = _budget_step(rows, ctil, cfin, ms, (y, sel, lw), (s, logf, lL, C, V, cbar), (logD, selbest, logDA),
                             lm, target, rtol if gap <= 1e-6 else max(rtol, 1e-6 * target))
         if step is None:
             break
@@ -200,13 +206,16 @@ def _budget_newton_body(rows: _Rows, ctil, cfin, mix: _Mix, s: float, target: fl
     return _Mix(y, sel, lw - c), logf - c, lm + c, s, it, done
 
 
-def _budget_step(rows, ctil, cfin, ms, atoms, point, logD, selbest, lm, target, rt):
-    """One bordered Newton step with its line search: (atoms, point at the new root) or None."""
+def _budget_step(rows, ctil, cfin, ms, atoms, point, prices, lm, target, rt):
+    """One bordered Newton step with its line search: (atoms, point at the new root) or None.
+
+    ``prices``: log D at every output, the best atom there, and log D of the atoms.
+    """
     y, sel, lw = atoms
     s, logf, lL, C, V, cbar = point
+    logD, selbest, logDA = prices
     logK = -s * ctil
     J0 = y.size
-    logDA = _atom_logD(ms.logp, logf, lL, sel)
     y, sel, lL, logDA = _add_candidates(logK, rows, ms, logf, y, sel, lL, logDA, logD, selbest, lm)
     cm = _atom_costs(cfin, rows, y, sel, lL)
     M, qn, logsig, lb, ds = _bordered(ms, rows, logf, lL, lw, sel, J0, logDA, cbar, cm, V, C - target)

@@ -145,14 +145,14 @@ def _informed_qp(M: np.ndarray, q: np.ndarray, lb: np.ndarray, z0: np.ndarray, r
     F = z > lb
     first = True
     for _ in range(4 * J + 20):
-        Fi = np.flatnonzero(F)
+        Fi = F.nonzero()[0]
         if Fi.size:
             MF = M[Fi[:, None], Fi]
             MF.flat[:: Fi.size + 1] *= 1.0 + 1e-12  # a tiny ridge (relative to the diagonal)
             zb = np.where(F, 0.0, z)
             rhs = -(q[Fi] + M[Fi] @ zb)
-            _, _, zF, info = _dgesv(MF, rhs)
-            if info != 0 or not np.all(np.isfinite(zF)):  # pragma: no cover - singular despite the ridge
+            _, _, zF, info = _dgesv(MF, rhs, overwrite_a=1, overwrite_b=1)
+            if info != 0 or not np.isfinite(zF).all():  # pragma: no cover - singular despite the ridge
                 break
             zc = z[Fi]
             lbF = lb[Fi]
@@ -161,7 +161,7 @@ def _informed_qp(M: np.ndarray, q: np.ndarray, lb: np.ndarray, z0: np.ndarray, r
                 d = zF - zc
                 with np.errstate(divide="ignore", invalid="ignore"):
                     ratio = np.where(blocked & (d < 0), (lbF - zc) / d, np.inf)
-                i = int(np.argmin(ratio))
+                i = int(ratio.argmin())
                 a = min(max(float(ratio[i]), 0.0), 1.0)
                 zc = zc + a * d
                 at = zc <= lbF + tiny
@@ -171,18 +171,18 @@ def _informed_qp(M: np.ndarray, q: np.ndarray, lb: np.ndarray, z0: np.ndarray, r
                 F[Fi[at]] = False
                 continue
             z[Fi] = zF
-        Bi = np.flatnonzero(~F)
+        Bi = (~F).nonzero()[0]
         if Bi.size == 0:
             break
         rho = q[Bi] + M[Bi] @ z
-        i = int(np.argmin(rho))
+        i = int(rho.argmin())
         if rho[i] >= -1e-13:
             break
         if first:  # release the steepest descent variables at once the first time (as many as the
             # rank leaves room for: more would only be dropped again one solve at a time), then one at a time
             room = max(rank - Fi.size, 1)
-            neg = np.flatnonzero(rho < -1e-13)
-            F[Bi[neg[np.argsort(rho[neg])[:room]]]] = True
+            neg = (rho < -1e-13).nonzero()[0]
+            F[Bi[neg[rho[neg].argsort()[:room]]]] = True
             first = False
         else:
             F[Bi[i]] = True
@@ -307,13 +307,13 @@ def _add_candidates(logK, rows: _Rows, ms: _Masses, logf, y, sel, lL, logDA, log
         cand = cand[np.argsort(logD[cand])[::-1][:cap]]
     if not cand.size:
         return y, sel, lL, logDA
-    have = set(map(tuple, np.column_stack([y, sel]).tolist()))
-    ck = np.column_stack([cand, selbest[cand]])
-    fresh = np.array([tuple(r) not in have for r in ck.tolist()], dtype=bool)
+    sc = selbest[cand]
+    same = (y[None, :] == cand[:, None]) & np.all(sel[None, :, :] == sc[:, None, :], axis=2)
+    fresh = ~same.any(axis=1)  # not already an atom
     if not np.any(fresh):
         return y, sel, lL, logDA
     y = np.concatenate([y, cand[fresh]])
-    sel = np.vstack([sel, selbest[cand[fresh]]])
+    sel = np.vstack([sel, sc[fresh]])
     lL = logK[rows.x[sel], y[:, None]]
     return y, sel, lL, _atom_logD(ms.logp, logf, lL, sel)
 
