@@ -86,9 +86,7 @@ def _informed_logf(logK: np.ndarray, rows: _Rows, mix: _Mix) -> tuple[np.ndarray
     J = mix.y.size
     lL = logK[rows.x[mix.sel], mix.y[:, None]]
     A = np.full((rows.p.size, J), -np.inf)
-    cols = np.arange(J)
-    for g in range(mix.sel.shape[1]):
-        A[mix.sel[:, g], cols] = lL[:, g] + mix.lw
+    A[mix.sel, np.arange(J)[:, None]] = lL + mix.lw[:, None]  # an atom's rows are distinct (one per group)
     return _lse_ax(A, 1), lL
 
 
@@ -338,10 +336,9 @@ def _newton_system(ms: _Masses, logf, lL, lw, sel, J0: int, logDA):
     n = ms.p.size
     Rm = np.zeros((J, n))
     Pm = np.zeros((n, J))
-    cols = np.arange(J)
-    for g in range(sel.shape[1]):
-        Rm[cols, sel[:, g]] = np.exp(logRn[:, g])
-        Pm[sel[:, g], cols] = np.exp(np.minimum(logPi[:, g], 0.0))
+    cols = np.arange(J)[:, None]
+    Rm[cols, sel] = np.exp(logRn)  # an atom's rows are distinct (one per group)
+    Pm[sel, cols] = np.exp(np.minimum(logPi, 0.0))
     lb = np.concatenate([np.full(J0, -1.0), np.zeros(J - J0)])
     return Rm @ Pm, np.expm1(-logDA), logsig, lb
 
