@@ -28,36 +28,46 @@ _SCREEN_STEPS = 25  # Newton converges in a few steps from the prediction; a cos
 def _tilt(sig: np.ndarray, kap: np.ndarray, real: np.ndarray, B: float) -> np.ndarray | None:
     """sigma exp(-tau kappa), normalised, with mean cost B (tau of either sign); None if B is out of range.
 
-    Arrays are one coset (or the whole grid): ``sig`` positive where ``real``;
-    the mean cost is monotone in tau, which bisection finds to rounding.
+    Arrays are one coset (or the whole grid): ``sig`` positive where ``real``.
+    The mean cost m(tau) decreases with derivative -Var(kappa), so Newton's
+    method in tau, kept inside a bracket [lo, hi] with m(lo) >= B >= m(hi)
+    (a bisection when a step leaves it), finds tau to rounding in a few steps.
     """
     kr = kap[real]
     if not (kr.min() < B < kr.max()):
         return None
     ls = np.log(sig[real])
 
-    def mean(tau: float) -> float:
+    def tilted(tau: float):
         a = ls - tau * kr
         w = np.exp(a - a.max())
-        return float(w @ kr) / float(w.sum())
+        return w / w.sum()
+
+    def moments(tau: float) -> tuple[float, float]:
+        w = tilted(tau)
+        mean = float(w @ kr)
+        return mean, float(w @ (kr - mean) ** 2)
 
     lo, hi = -1.0, 1.0
-    while mean(lo) < B:
+    while moments(lo)[0] < B:
         lo *= 2.0
-    while mean(hi) > B:
+    while moments(hi)[0] > B:
         hi *= 2.0
+    tau = 0.0 if lo < 0.0 < hi else 0.5 * (lo + hi)
     for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if mean(mid) > B:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo <= 1e-15 * max(1.0, abs(mid)):
+        mean, var = moments(tau)
+        if mean == B:
             break
-    a = ls - hi * kr
-    w = np.exp(a - a.max())
+        if mean > B:
+            lo = tau
+        else:
+            hi = tau
+        if hi - lo <= 1e-15 * max(1.0, abs(tau)):
+            break
+        step = tau + (mean - B) / var if var > 0.0 else math.nan
+        tau = step if lo < step < hi else 0.5 * (lo + hi)
     out = np.zeros_like(sig)
-    out[real] = w / w.sum()
+    out[real] = tilted(tau)
     return out
 
 

@@ -24,6 +24,7 @@ import numpy as np
 
 _MAX_M = 64  # dense Newton per coset up to this many points
 _MAX_ROWS = 64  # letters (u, x) with positive mass
+_MAX_PLAN = 40_000  # entries of the Hessian plan of :func:`_hessian_plan`; larger layouts use the loop
 
 
 def _lse(a: np.ndarray, axis: int) -> np.ndarray:
@@ -43,6 +44,7 @@ class _Rows:
     gp: np.ndarray  # p(u) per group
     dmax: int
     pairs: tuple  # per (a, b) sharing an output: (a, b, shift d_a - d_b)
+    hplan: tuple | None = None  # (m, A): the Hessian as one product, see :func:`_hessian_plan`
 
 
 @dataclass(slots=True)
@@ -62,12 +64,12 @@ def _outputs(r: _Rows, sig: np.ndarray):
     for a in range(r.d.size):
         da = int(r.d[a])
         V[:, r.grp[a], da : da + m] += r.cond[a] * sig
-    q = np.einsum("g,cgy->cy", r.gp, V)
+    q = r.gp @ V
     with np.errstate(divide="ignore", invalid="ignore"):
         lV = np.log(V)
         lq = np.log(q)
         t = np.where(V > 0, V * (lV - lq[:, None, :]), 0.0)
-    info = np.einsum("g,cgy->c", r.gp, t)
+    info = (r.gp @ t).sum(axis=1)
     return V, q, lV, lq, info
 
 
@@ -81,7 +83,44 @@ def _gradient(r: _Rows, lV: np.ndarray, lq: np.ndarray, real: np.ndarray) -> np.
     return np.where(real, grad, 0.0)
 
 
+def _hessian_plan(d, pa, grp, gp, pairs, m: int) -> np.ndarray:
+    """Coefficients A, shape ((1 + G)(m + dmax), m^2), with vec H = [1/q, 1/V_1, ..., 1/V_G] A.
+
+    H[k, k + sh] gets -p(a) p(b) / q(y) for every pair (a, b) with shift sh
+    and y = k + d_a, plus p(a) p(b) / (p(u) V_u(y)) when a and b are letters
+    of the same u: the loop of :func:`_hessian_loop` written once per coset
+    length, so that each Newton step forms H by one matrix product.
+    """
+    ny = m + int(d.max())
+    G = gp.size
+    A = np.zeros(((1 + G) * ny, m * m))
+    for a, b, sh in pairs:
+        k = np.arange(max(0, -sh), min(m, m - sh))
+        y = k + int(d[a])
+        cell = k * m + k + sh
+        np.add.at(A, (y, cell), -pa[a] * pa[b])
+        if grp[a] == grp[b]:
+            g = int(grp[a])
+            np.add.at(A, ((1 + g) * ny + y, cell), pa[a] * pa[b] / gp[g])
+    return A
+
+
 def _hessian(r: _Rows, V: np.ndarray, q: np.ndarray, real: np.ndarray) -> np.ndarray:
+    C, m = real.shape
+    if r.hplan is None or r.hplan[0] != m:
+        return _hessian_loop(r, V, q, real)
+    with np.errstate(divide="ignore"):
+        iq = np.where(q > 0, 1.0 / q, 0.0)  # zero outputs are reached only from the padding
+        iV = np.where(V > 0, 1.0 / V, 0.0)
+    # masses so small that 1 / q overflows give inf * 0 = NaN here: the Newton solve then reports a
+    # non-finite decrement and the caller returns None (the general method takes over), without a warning
+    with np.errstate(invalid="ignore"):
+        H = (np.concatenate([iq, iV.reshape(C, -1)], axis=1) @ r.hplan[1]).reshape(C, m, m)
+    both = real[:, :, None] & real[:, None, :]
+    return np.where(both, H, 0.0)
+
+
+def _hessian_loop(r: _Rows, V: np.ndarray, q: np.ndarray, real: np.ndarray) -> np.ndarray:
     C, m = real.shape
     H = np.zeros((C, m, m))
     with np.errstate(divide="ignore"):
@@ -271,11 +310,13 @@ def _structure(model):
     for a in range(d.size):
         for bb in range(d.size):
             pairs.append((a, bb, int(d[a] - d[bb])))
-    rows = _Rows(d=d, cond=cond, pa=pa, grp=grp, gp=gp, dmax=int(d.max()), pairs=tuple(pairs))
     # the offset of the coset of grid point j is (j + min roff) mod g, but coset membership
     # only needs j mod g: points j and j + g share outputs, other pairs never do
     lengths = np.array([len(range(c, n, g)) for c in range(ncos)])
     mlen = int(lengths.max())
+    small = (1 + gp.size) * (mlen + int(d.max())) * mlen * mlen <= _MAX_PLAN
+    plan = (mlen, _hessian_plan(d, pa, grp, gp, pairs, mlen)) if small else None
+    rows = _Rows(d=d, cond=cond, pa=pa, grp=grp, gp=gp, dmax=int(d.max()), pairs=tuple(pairs), hplan=plan)
     cs = np.arange(ncos)
     k = np.arange(mlen)
     real = k[None, :] < lengths[:, None]

@@ -218,3 +218,34 @@ def test_s2_failing_split_gives_up_after_few_steps(monkeypatch):
     monkeypatch.setattr(cb, "_step", counting)
     bc.coset_blind_solve(m, B, TOL, True)
     assert 0 < calls["n"] <= 35
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([0, 3, 4]))
+def test_planned_hessian_matches_pair_loop_and_differences(seed, which):
+    """The Hessian formed by one product with the plan equals the per-pair loop and the gradient's differences."""
+    rng = np.random.default_rng(seed)
+    p_ux, x_values, e_values, _ = CASES[which]
+    mp = pytest.MonkeyPatch()
+    try:
+        m, _B, _ = _model(p_ux, x_values, e_values, float(np.max(e_values**2)), mp)
+    finally:
+        mp.undo()
+    rows, full = core._structure(m)
+    assert rows.hplan is not None and rows.hplan[0] == full.real.shape[1]
+    sig = np.where(full.real, rng.dirichlet(np.ones(full.real.shape[1]), size=full.real.shape[0]), 0.0)
+    V, q, lV, lq, _ = core._outputs(rows, sig)
+    H = core._hessian(rows, V, q, full.real)
+    H_loop = core._hessian_loop(rows, V, q, full.real)
+    assert np.allclose(H, H_loop, rtol=1e-12, atol=1e-12 * np.abs(H_loop).max())
+    # central differences of the gradient along one real direction per coset
+    c, j = 0, int(rng.integers(int(full.real[0].sum())))
+    h = 1e-6
+    grads = []
+    for sgn in (1.0, -1.0):
+        s2 = sig.copy()
+        s2[c, j] += sgn * h
+        _, _, lV2, lq2, _ = core._outputs(rows, s2)
+        grads.append(core._gradient(rows, lV2, lq2, full.real)[c])
+    fd = (grads[0] - grads[1]) / (2 * h)
+    assert np.allclose(fd[full.real[c]], H[c, full.real[c], j], rtol=1e-5, atol=1e-6 * np.abs(H[c]).max())
