@@ -127,6 +127,14 @@ def real_scalar(x: Any, name: str) -> float:
         raise ArgumentTypeError(f"{name} must be a real number; got {x!r}") from exc
 
 
+def finite_scalar(x: Any, name: str) -> float:
+    """:func:`real_scalar`, and the value must be finite (NaN and infinities raise ``ValueError``)."""
+    value = real_scalar(x, name)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {x!r}")
+    return value
+
+
 def nonnegative(x: Any, name: str) -> float:
     """Return ``x`` as a float after checking that it is real, finite and >= 0."""
     val = real_scalar(x, name)

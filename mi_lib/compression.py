@@ -75,7 +75,7 @@ def _wb(w: Any, b: Any) -> tuple[np.ndarray, float]:
     w = v.finite_array(w, "w", ndim=1)
     if not np.any(w != 0):
         raise ValueError("w must have a non-zero entry")
-    return w, v.real_scalar(b, "b")
+    return w, v.finite_scalar(b, "b")
 
 
 def linear_margins(w: Any, b: float, X: Any, u: Any, *, norm: str = "l2") -> np.ndarray:
@@ -133,6 +133,8 @@ def budget_to_break(margins: Any) -> float:
     float
     """
     m = v.finite_array(margins, "margins", ndim=1)
+    if m.size == 0:
+        raise ValueError("margins must not be empty")
     costs = np.sort(m[m > 0] ** 2)
     j = math.floor(costs.size - m.size / 2) + 1
     if j < 1:
@@ -159,7 +161,7 @@ def truncated_second_moment(mu: float, tau: Any, sigma: float = 1.0) -> np.ndarr
     """
     from scipy.stats import norm
 
-    mu, sigma = v.real_scalar(mu, "mu"), v.positive(sigma, "sigma")
+    mu, sigma = v.finite_scalar(mu, "mu"), v.positive(sigma, "sigma")
     tau = v.finite_array(tau, "tau")
     if np.any(tau < 0):
         raise ValueError("tau must be non-negative")
@@ -190,7 +192,7 @@ def population_radius_accuracy(eff: float, b: float, eps: Any, sigma: float = 1.
     """
     from scipy.stats import norm
 
-    eff, b, sigma = v.real_scalar(eff, "eff"), v.real_scalar(b, "b"), v.positive(sigma, "sigma")
+    eff, b, sigma = v.finite_scalar(eff, "eff"), v.finite_scalar(b, "b"), v.positive(sigma, "sigma")
     eps = v.finite_array(eps, "eps")
     return 0.5 * (norm.cdf((eff + b - eps) / sigma) + norm.cdf((eff - b - eps) / sigma))
 
@@ -405,7 +407,7 @@ def compression_experiment(rng: Any = None, *, n: int = 50, sigma: float = 1.0, 
     grid = DEFAULT_C_GRID if c_grid is None else v.finite_array(c_grid, "c_grid", ndim=1)
     if grid.size == 0 or np.any(grid <= 0):
         raise ValueError("c_grid must hold positive values")
-    min_accuracy = v.real_scalar(min_accuracy, "min_accuracy")
+    min_accuracy = v.finite_scalar(min_accuracy, "min_accuracy")
     X1, u1 = copies_data(n_train, n, sigma, gen)
     X2, u2 = copies_data(n_val, n, sigma, gen)
     X3, u3 = copies_data(n_test, n, sigma, gen)

@@ -271,6 +271,8 @@ def mp_integral_above(alpha: float, tau: float, f) -> float:
     """
     alpha = _alpha(alpha)
     tau = real_scalar(tau, "tau")
+    if math.isnan(tau):
+        raise ValueError("tau must not be NaN")
     if not callable(f):
         raise TypeError("f must be callable")
     a, b = mp_edges(alpha)

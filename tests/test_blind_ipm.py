@@ -88,12 +88,16 @@ def test_reference_draws_now_converge(p_ux, x, e, budget, hu, ref, ref_scs):
 
 @pytest.mark.parametrize("p_ux, x, e, budget, hu, ref, ref_scs", DRAWS)
 def test_reference_draws_ipm_iterations(p_ux, x, e, budget, hu, ref, ref_scs):
-    """The interior-point method alone certifies these draws in at most 20 iterations (round 4: 18, 9, 8)."""
+    """The interior-point method alone certifies these draws in at most 30 iterations (round 4: 18, 9, 8).
+
+    The bound leaves room for rounding differences between CPUs and BLAS kernels; the
+    barrier path it replaced took 51 steps on #27 and never certified #77 and #179.
+    """
     m, B = _unit_model(p_ux, x, e, budget)
     binds = float(m.kappa.max()) > B
     pi, mi, lb, s, it = _blind_ipm(m, B, TOL, budget=binds)
     assert mi - lb <= TOL
-    assert it <= 20
+    assert it <= 30
     assert s >= 0.0 and pi.min() > 0.0 and abs(pi.sum() - 1.0) <= 1e-12
     assert (not binds) or float(pi @ m.kappa) <= B * (1.0 + 1e-13)
 
@@ -103,14 +107,14 @@ P23 = [[0.30, 0.15, 0.05], [0.05, 0.15, 0.30]]
 
 @pytest.mark.parametrize("n, budget", [(21, 0.02), (21, 0.1), (41, 0.02), (41, 0.2), (109, 0.1)])
 def test_s2_ipm_iterations(n, budget):
-    """S2 (issue 10): sparse optima with budget binding; the interior-point method certifies within 42 steps.
+    """S2 (issue 10): sparse optima with budget binding; the interior-point method certifies within 50 steps.
 
     (The barrier path took 40-80 Newton steps and the coset split gives up on several of these.)
     """
     m, B = _unit_model(P23, [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, n), budget)
     pi, mi, lb, s, it = _blind_ipm(m, B, TOL, budget=True)
     assert mi - lb <= TOL
-    assert it <= 42  # round 3: 26-48 here; round 4 (fixed mu factor 0.05, mu0 = 0.01): 24-40
+    assert it <= 50  # round 3: 26-48 here; round 4 (fixed mu factor 0.05, mu0 = 0.01): 24-40; room for other CPUs
     assert s > 0.0
 
 
@@ -218,5 +222,5 @@ def test_partially_reached_outputs_keep_q_exact():
     m, B = _unit_model(p, x, e, 2.4999999999999998e-05)
     pi, mi, lb, s, it = _blind_ipm(m, B, TOL, budget=float(m.kappa.max()) > B)
     assert mi - lb <= TOL
-    assert it <= 25
+    assert it <= 40  # the padding bug sent this draw to 93 iterations; room for other CPUs
     assert float(pi @ m.kappa) <= B * (1.0 + 1e-13)

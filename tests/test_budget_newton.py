@@ -68,7 +68,7 @@ def test_discrete_attack_certifies_in_one_bordered_run(q, D):
     res = discrete_attack(p, c, D, tol=1e-10)
     value, s_star = _closed_form(q, D)
     assert res.converged and res.gap <= 1e-10
-    assert res.evaluations == 2  # the first fixed-slope solve, then one bordered run
+    assert res.evaluations <= 3  # the first fixed-slope solve, then one bordered run (2 here; room for other CPUs)
     assert abs(res.mi - value) <= 1e-10
     assert res.multiplier == pytest.approx(s_star, rel=1e-8)
     assert res.cost <= D

@@ -10,6 +10,8 @@ from __future__ import annotations
 import matplotlib.figure
 import numpy as np
 
+from .._validation import finite_array
+
 
 
 def _check_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
@@ -131,7 +133,7 @@ def falling_bar_diagram(sigma_sq, D: float) -> matplotlib.figure.Figure:
 
     from ..projection import falling_bar, projection_attack_from_spectrum
 
-    s = np.sort(np.asarray(sigma_sq, dtype=float))[::-1]
+    s = np.sort(finite_array(sigma_sq, "sigma_sq", ndim=1))[::-1]
     tau, alloc = falling_bar(s, D)
     res = projection_attack_from_spectrum(s, D)
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11.0, 4.2))

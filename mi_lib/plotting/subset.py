@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import matplotlib.figure
 import numpy as np
 
-from .._validation import finite_array, real_scalar
+from .._validation import finite_array, finite_scalar
 
 __all__ = ["subset_budget_curves", "subset_which_coordinate"]
 
@@ -67,7 +67,7 @@ def subset_which_coordinate(s, n, budgets, curves, D_star: float, *, label_y: fl
     curve = finite_array(curves, "curves", ndim=2)
     if curve.shape != (2, D.size):
         raise ValueError(f"curves must have shape (2, {D.size}); got {curve.shape}")
-    D_star, label_y = real_scalar(D_star, "D_star"), real_scalar(label_y, "label_y")
+    D_star, label_y = finite_scalar(D_star, "D_star"), finite_scalar(label_y, "label_y")
     if not (np.isfinite(D_star) and D[0] <= D_star <= D[-1]) or not np.isfinite(label_y):
         raise ValueError(f"D_star must lie in [{D[0]}, {D[-1]}] and label_y be finite; got {D_star}, {label_y}")
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
