@@ -22,17 +22,11 @@ from functools import reduce
 
 import numpy as np
 
+from ._logdomain import _lse
+
 _MAX_M = 64  # dense Newton per coset up to this many points
 _MAX_ROWS = 64  # letters (u, x) with positive mass
 _MAX_PLAN = 40_000  # entries of the Hessian plan of :func:`_hessian_plan`; larger layouts use the loop
-
-
-def _lse(a: np.ndarray, axis: int) -> np.ndarray:
-    m = np.max(a, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)
-    with np.errstate(divide="ignore"):
-        out = np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True)) + m
-    return np.squeeze(out, axis=axis)
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,6 +137,18 @@ def falling_bar_diagram(sigma_sq, D: float) -> matplotlib.figure.Figure:
     tau, alloc = falling_bar(s, D)
     res = projection_attack_from_spectrum(s, D)
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11.0, 4.2))
+    _allocation_bars(ax, s, alloc, tau)
+    ax.set_title(rf"$D = {D:g}$: $\tau = {tau:.3f}$, min MI $= {res.mi:.4f}$ nats")
+    _level_crossing(ax2, s, D, tau, 1.1 * max(s.max(), 1e-12))
+    ax2.set_xlabel(r"level $\tau$")
+    ax2.set_ylabel(r"$g(\tau)$")
+    ax2.set_title("one crossing")
+    fig.tight_layout()
+    return fig
+
+
+def _allocation_bars(ax, s: np.ndarray, alloc: np.ndarray, tau: float) -> None:
+    """Panel of the falling bar: the variances, the budget they receive and the water level (shared by two figures)."""
     idx = np.arange(1, s.size + 1)
     ax.bar(idx, s, color="0.85", edgecolor="0.4", label=r"$\sigma_i^2$")
     ax.bar(idx, alloc, color="C3", alpha=0.75, label=r"budget $D_i = \min(\tau, \sigma_i^2)$")
@@ -144,20 +156,24 @@ def falling_bar_diagram(sigma_sq, D: float) -> matplotlib.figure.Figure:
     ax.set_xticks(idx)
     ax.set_xlabel("direction $i$")
     ax.set_ylabel("variance [budget units]")
-    ax.set_title(rf"$D = {D:g}$: $\tau = {tau:.3f}$, min MI $= {res.mi:.4f}$ nats")
     ax.legend(loc="upper right", fontsize=9)
-    t = np.linspace(0, 1.1 * max(s.max(), 1e-12), 400)
-    ax2.plot(t, np.minimum(t[:, None], s[None, :]).sum(axis=1), color="C0",
-             label=r"$g(\tau) = \sum_j \min(\tau, \sigma_j^2)$")
-    ax2.axhline(D, color="0.3", ls=":", label=f"$D = {D:g}$")
-    ax2.axhline(s.sum(), color="0.6", ls="--", lw=1, label=r"$\|H\|_F^2$")
-    ax2.plot(tau, D, "o", color="C2", ms=8)
-    ax2.set_xlabel(r"level $\tau$")
-    ax2.set_ylabel(r"$g(\tau)$")
-    ax2.set_title("one crossing")
-    ax2.legend(loc="lower right", fontsize=9)
-    fig.tight_layout()
-    return fig
+
+
+def _level_crossing(ax, s: np.ndarray, D: float, tau: float, t_max: float, *, breakpoints: bool = False) -> None:
+    r"""Panel of the falling bar: :math:`g(\tau) = \sum_j \min(\tau, \sigma_j^2)` on [0, t_max] and its one crossing with D.
+
+    With ``breakpoints`` the kinks of g (the positive variances) are marked; the crossing is the last line drawn.
+    """
+    t = np.linspace(0, t_max, 400)
+    ax.plot(t, np.minimum(t[:, None], s[None, :]).sum(axis=1), color="C0",
+            label=r"$g(\tau) = \sum_j \min(\tau, \sigma_j^2)$")
+    ax.axhline(D, color="0.3", ls=":", label=f"$D = {D:g}$")
+    ax.axhline(s.sum(), color="0.6", ls="--", lw=1, label=r"$\|H\|_F^2$")
+    if breakpoints:
+        for b in np.unique(s[s > 0]):
+            ax.axvline(b, color="0.85", lw=0.8, zorder=0)
+    ax.plot(tau, D, "o", color="C2", ms=8)
+    ax.legend(loc="lower right", fontsize=9)
 
 
 def binary_flip_curves(a: float, b: float, c: float, eps_max: float = 0.4) -> matplotlib.figure.Figure:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import matplotlib.figure
 import numpy as np
 
+from .diagrams import _allocation_bars, _level_crossing
+
 
 def _curve_dict(curves, name: str) -> dict:
     if not isinstance(curves, dict) or not curves:
@@ -57,16 +59,9 @@ def falling_bar_search(sigma_sq, D: float) -> matplotlib.figure.Figure:
     k, smax = s.size, float(s.max())
     fig, axes = plt.subplots(1, 3, figsize=(13.5, 4.2))
     ax = axes[0]
-    idx = np.arange(1, k + 1)
-    ax.bar(idx, s, color="0.85", edgecolor="0.4", label=r"$\sigma_i^2$")
-    ax.bar(idx, alloc, color="C3", alpha=0.75, label=r"budget $D_i = \min(\tau, \sigma_i^2)$")
-    ax.axhline(tau, color="C3", ls="--", lw=1.2)
+    _allocation_bars(ax, s, alloc, tau)
     ax.text(k + 0.45, tau + 0.02 * smax, rf"$\tau = {tau:.2f}$", color="C3", ha="right")
-    ax.set_xticks(idx)
-    ax.set_xlabel("direction $i$")
-    ax.set_ylabel("variance [budget units]")
     ax.set_title(rf"(a) allocation, $D = {D:g}$")
-    ax.legend(loc="upper right", fontsize=9)
 
     ax = axes[1]
     top, bottom = 1.2 * smax, min(float(cands.min()), 0.0) - 0.1 * smax
@@ -88,18 +83,10 @@ def falling_bar_search(sigma_sq, D: float) -> matplotlib.figure.Figure:
     ax.set_title(r"(b) the bar falls: $\times$ rejected, $\bullet$ accepted")
 
     ax = axes[2]
-    t = np.linspace(0, 1.15 * smax, 400)
-    ax.plot(t, np.minimum(t[:, None], s[None, :]).sum(axis=1), color="C0",
-            label=r"$g(\tau) = \sum_j \min(\tau, \sigma_j^2)$")
-    ax.axhline(D, color="0.3", ls=":", label=f"$D = {D:g}$")
-    ax.axhline(s.sum(), color="0.6", ls="--", lw=1, label=r"$\|H\|_F^2$")
-    for b in np.unique(s[s > 0]):
-        ax.axvline(b, color="0.85", lw=0.8, zorder=0)
-    ax.plot(tau, D, "o", color="C2", ms=8)
+    _level_crossing(ax, s, D, tau, 1.15 * smax, breakpoints=True)
     ax.set_xlabel(r"level $\tau$ [budget units]")
     ax.set_ylabel(r"$g(\tau)$ [budget units]")
     ax.set_title("(c) one crossing")
-    ax.legend(loc="lower right", fontsize=9)
     fig.tight_layout()
     return fig
 
