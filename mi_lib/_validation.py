@@ -84,6 +84,14 @@ def finite_array(x: Any, name: str, *, ndim: int | tuple[int, ...] | None = None
     return arr
 
 
+def nonzero_vector(x: Any, name: str) -> np.ndarray:
+    """Return ``x`` as a real, finite 1-D float array with at least one non-zero entry (a weight vector)."""
+    arr = finite_array(x, name, ndim=1)
+    if not np.any(arr != 0):
+        raise ValueError(f"{name} must have a non-zero entry")
+    return arr
+
+
 def pmf(p: Any, name: str = "p", *, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:
     """Return ``p`` as a float array after checking that it is a pmf.
 

@@ -85,9 +85,7 @@ def linear_min_perturbation(w: Any, b: float, x: Any, *, overshoot: float = 1e-6
     -------
     LinearAttack
     """
-    ww = _real_array(w, "w", 1)
-    if not np.any(ww):
-        raise ValueError("w must be non-zero")
+    ww = v.nonzero_vector(w, "w")
     bb = float(_real_array(b, "b", 0))
     X = _real_array(x, "x", 2)
     if X.shape[1] != ww.size:

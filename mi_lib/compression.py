@@ -72,10 +72,7 @@ def copies_data(size: int, n: int, sigma: float, rng: Any = None) -> tuple[np.nd
 
 
 def _wb(w: Any, b: Any) -> tuple[np.ndarray, float]:
-    w = v.finite_array(w, "w", ndim=1)
-    if not np.any(w != 0):
-        raise ValueError("w must have a non-zero entry")
-    return w, v.finite_scalar(b, "b")
+    return v.nonzero_vector(w, "w"), v.finite_scalar(b, "b")
 
 
 def linear_margins(w: Any, b: float, X: Any, u: Any, *, norm: str = "l2") -> np.ndarray:

@@ -47,3 +47,15 @@ def test_falling_bar_diagram_rejects_complex_and_nan():
         falling_bar_diagram([1.0, 1j], 1.0)
     with pytest.raises(ValueError):
         falling_bar_diagram([1.0, math.nan], 1.0)
+
+
+@pytest.mark.parametrize("w", [np.zeros(3), [0.0, -0.0]])
+def test_zero_weight_vectors_rejected_by_both_linear_helpers(w):
+    """compression and classifier_attacks share one weight check: an all-zero w has no decision boundary."""
+    from mi_lib.classifier_attacks import linear_min_perturbation
+
+    X = np.ones((2, len(w)))
+    with pytest.raises(ValueError, match="w must have a non-zero entry"):
+        compression.linear_margins(w, 0.0, X, np.array([1.0, -1.0]))
+    with pytest.raises(ValueError, match="w must have a non-zero entry"):
+        linear_min_perturbation(w, 0.0, X)
