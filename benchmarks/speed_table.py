@@ -113,7 +113,9 @@ def table() -> str:
             f"Clarabel {m['clarabel']}, mi_lib as of commit {m['mi_lib_last_change'][:7]}, load average "
             f"{m['load_average_start'][0]:.1f} at the start and {m['load_average_end'][0]:.1f} at the end. "
             f"Ratio = peer time / mi_lib time (> 1: mi_lib faster), median over problems; "
-            f"in brackets the worst problem.")
+            f"in brackets the worst problem."
+            + (" Each family is timed after one untimed call of both solvers (one-off import, cache and "
+               "compilation costs are not per-problem costs)." if m.get("warm_up") else ""))
     lines = ["| problem | peer | median ratio (worst) | accuracy |", "| --- | --- | --- | --- |"]
     return "\n".join([head, "", *lines, *discrete_rows(speed), *other_rows(), "", targets(speed)])
 
