@@ -7,7 +7,7 @@ the machine and are reported, never asserted.
 
 With ``--results DIR`` every script also writes its JSON into ``DIR`` (the names
 ``speed_table.py`` reads: ``speed.json``, ``dit.json``, ``gaussian.json``,
-``ksg.json``); ``--results benchmarks/results`` followed by
+``ksg.json``, ``startup.json``); ``--results benchmarks/results`` followed by
 ``python benchmarks/speed_table.py`` refreshes the committed results and the
 README table.
 """
@@ -24,6 +24,7 @@ JSON_NAMES = {
     "bench_dit_rate_distortion.py": "dit.json",
     "bench_gaussian_vs_meshgrid.py": "gaussian.json",
     "bench_ksg_vs_sklearn.py": "ksg.json",
+    "bench_startup.py": "startup.json",
 }
 
 

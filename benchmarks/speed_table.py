@@ -104,6 +104,17 @@ def targets(speed: dict) -> str:
     return text
 
 
+def startup() -> str:
+    """One generated sentence on the one-off costs per process (``bench_startup.py``), if measured."""
+    if not (RESULTS / "startup.json").exists():
+        return ""
+    st = json.loads((RESULTS / "startup.json").read_text())
+    return (f"One-off costs per Python process (`benchmarks/bench_startup.py`, median of {st['repeats']} fresh "
+            f"processes): `import mi_lib` {st['import_s'] * 1e3:.0f} ms; the first calls of the three "
+            f"finite-alphabet solvers {st['first_calls_empty_cache_s']:.2g} s with an empty compilation cache "
+            f"(the first use on a machine) and {st['first_calls_warm_cache_s']:.2g} s with the cache filled.")
+
+
 def table() -> str:
     """The generated block (without the markers)."""
     speed = json.loads((RESULTS / "speed.json").read_text())
@@ -117,7 +128,8 @@ def table() -> str:
             + (" Each family is timed after one untimed call of both solvers (one-off import, cache and "
                "compilation costs are not per-problem costs)." if m.get("warm_up") else ""))
     lines = ["| problem | peer | median ratio (worst) | accuracy |", "| --- | --- | --- | --- |"]
-    return "\n".join([head, "", *lines, *discrete_rows(speed), *other_rows(), "", targets(speed)])
+    tail = [targets(speed)] + ([startup()] if startup() else [])
+    return "\n".join([head, "", *lines, *discrete_rows(speed), *other_rows(), "", "\n\n".join(tail)])
 
 
 def render(readme: str) -> str:
