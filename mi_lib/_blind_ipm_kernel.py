@@ -59,12 +59,26 @@ _jit = numba.njit(cache=True, nogil=True)
 
 
 @_jit
+def _fill(a, v):
+    """a[...] = v for a C-contiguous array (a loop: numba's slice assignment costs seconds of compilation)."""
+    f = a.reshape(-1)
+    for i in range(f.size):
+        f[i] = v
+
+
+@_jit
+def _copy(src, dst):
+    for i in range(src.size):
+        dst[i] = src[i]
+
+
+@_jit
 def _outputs(pi, ops, V, q, L):
     """I at the full-support law ``pi``; fills V (padded), q and L = log V - log q."""
     rg, ro, rc, rp, pad, gp, gpw, qpad = ops[0], ops[1], ops[2], ops[3], ops[4], ops[5], ops[6], ops[7]
     n = pi.size
     G, ny = V.shape
-    V[:, :] = 0.0
+    _fill(V, 0.0)
     for r in range(rg.size):
         g, o, c = rg[r], ro[r], rc[r]
         for e in range(n):
@@ -89,7 +103,7 @@ def _outputs(pi, ops, V, q, L):
 def _gradient(L, ops, g):
     """g_e = dI / dpi(e) = sum_{u,x} p(u, x) L_u(x + e)."""
     rg, ro, rp = ops[0], ops[1], ops[3]
-    g[:] = 0.0
+    _fill(g, 0.0)
     for r in range(rg.size):
         row, o, c = rg[r], ro[r], rp[r]
         for e in range(g.size):
@@ -107,7 +121,7 @@ def _k_diagonals(V, q, pi, ops, R, Kd):
             R[g * ny + y] = 1.0 / V[g, y]
     for y in range(ny):
         R[G * ny + y] = 1.0 / q[y]
-    Kd[:, :] = 0.0
+    _fill(Kd, 0.0)
     for t in range(offs.size):
         k = offs[t]
         lo, hi = max(0, -k), min(n, n - k)
@@ -174,7 +188,8 @@ def _chol_solve(F, b):
 def _schur_solve(F, C, KC, S, r1, r2, u, y):
     """One solve of the bordered system through the factor of K + pi pi' and the Schur complement S."""
     nc, n = C.shape
-    u[:] = r1
+    for e in range(n):
+        u[e] = r1[e]
     _chol_solve(F, u)
     b0 = -r2[0]
     for e in range(n):
@@ -207,7 +222,8 @@ def _bordered_solve(Kd, offs, pz, F, C, wdiag, r1, r2):
     KC = np.empty((nc, n))
     S = np.zeros((nc, nc))
     for i in range(nc):
-        KC[i] = C[i]
+        for e in range(n):
+            KC[i, e] = C[i, e]
         _chol_solve(F, KC[i])
     for i in range(nc):
         for j in range(nc):
@@ -231,7 +247,11 @@ def _bordered_solve(Kd, offs, pz, F, C, wdiag, r1, r2):
         e2[i] = s
     du, dy = np.empty(n), np.empty(nc)
     _schur_solve(F, C, KC, S, e1, e2, du, dy)
-    return u + du, y + dy
+    for e in range(n):
+        u[e] += du[e]
+    for i in range(nc):
+        y[i] += dy[i]
+    return u, y
 
 
 @_jit
@@ -276,14 +296,12 @@ def _record(pi, g, mi, kappa, st, bpi, lbpi):
     # the value is that of the normalised law (I is 1-homogeneous; tot is 1 to rounding)
     if mi / tot < st[BMI] and (not budget or cost <= tot * B * (1.0 + 1e-13)):
         st[BMI] = mi / tot
-        bpi[:] = pi / tot
-    if budget:
-        lb = _linear_bound(g, kappa, lam, B)
-    else:
-        lb = g.min()
+        for e in range(pi.size):
+            bpi[e] = pi[e] / tot
+    lb = _linear_bound(g, kappa, lam if budget else 0.0, B)
     if lb > st[BLB]:
         st[BLB], st[BS] = lb, lam
-        lbpi[:] = pi
+        _copy(pi, lbpi)
     return lb
 
 
@@ -294,21 +312,29 @@ def _direction(Kd, offs, F, pi, z, g, kappa, st):
     lam, w, nu, mu, B = st[LAM], st[W], st[NU], st[MU], st[BVAL]
     n = pi.size
     nc = 2 if budget else 1
-    C = np.empty((nc, n))
-    C[0] = pi
-    r1 = mu - pi * (g - nu)
-    r2 = np.empty(nc)
-    wdiag = np.zeros(nc)
-    r2[0] = 1.0 - pi.sum()
+    C, r1, pz = np.empty((nc, n)), np.empty(n), np.empty(n)
+    r2, wdiag = np.zeros(nc), np.zeros(nc)
+    r2[0] = 1.0
+    for e in range(n):
+        C[0, e] = pi[e]
+        r1[e] = mu - pi[e] * (g[e] - nu)
+        pz[e] = pi[e] * z[e]
+        r2[0] -= pi[e]
     if budget:
-        C[1] = kappa * pi
-        r1 -= lam * C[1]
-        r2[1] = B - C[1].sum() - mu / lam
+        r2[1] = B - mu / lam
+        for e in range(n):
+            C[1, e] = kappa[e] * pi[e]
+            r1[e] -= lam * C[1, e]
+            r2[1] -= C[1, e]
         wdiag[1] = w / lam
-    u, y = _bordered_solve(Kd, offs, pi * z, F, C, wdiag, r1, r2)
+    u, y = _bordered_solve(Kd, offs, pz, F, C, wdiag, r1, r2)
     dlam = y[1] if budget else 0.0
     dw = (mu - w * lam - w * dlam) / lam if budget else 0.0
-    return pi * u, mu / pi - z - z * u, dw, dlam, -y[0]
+    dpi, dz = np.empty(n), np.empty(n)
+    for e in range(n):
+        dpi[e] = pi[e] * u[e]
+        dz[e] = mu / pi[e] - z[e] - z[e] * u[e]
+    return dpi, dz, dw, dlam, -y[0]
 
 
 @_jit
@@ -332,8 +358,10 @@ def _step(ops, ws, pi, z, g, mi, dpi, dz, dw, dlam, dnu, st):
     if budget:
         slope -= mu / w * dw
     if slope < -RND * max(1.0, abs(f0)):
+        p1 = np.empty(pi.size)
         while a > 1e-12:
-            p1 = pi + a * dpi
+            for e in range(pi.size):
+                p1[e] = pi[e] + a * dpi[e]
             f1 = _outputs(p1, ops, V, q, L) - mu * _log_barrier(p1, w + a * dw, budget)
             if f1 <= f0 + 1e-4 * a * slope:
                 break
@@ -360,24 +388,35 @@ def _one_step_value(pi, L, g, ops, kappa, s):
     rg, ro, gp, gpw, qpad = ops[0], ops[1], ops[5], ops[6], ops[7]
     n = pi.size
     G, ny = L.shape
-    ltot = math.log(pi.sum())
-    ell = np.log(pi) - ltot
-    base = ell - g - s * kappa
-    bmax = base.max()
-    lZ = bmax + math.log(np.exp(base - bmax).sum())
-    new = base - lZ
-    new = np.maximum(new, new.max() + FLOOR)
-    lrho = new - ell
-    acc = np.full((G, ny), -np.inf)
+    tot = 0.0
+    for e in range(n):
+        tot += pi[e]
+    ltot = math.log(tot)
+    ell, base = np.empty(n), np.empty(n)
+    bmax = -math.inf
+    for e in range(n):
+        ell[e] = math.log(pi[e]) - ltot
+        base[e] = ell[e] - g[e] - s * kappa[e]
+        bmax = max(bmax, base[e])
+    zs = 0.0
+    for e in range(n):
+        zs += math.exp(base[e] - bmax)
+    lZ = bmax + math.log(zs)
+    floor = bmax - lZ + FLOOR  # the largest entry of new is bmax - lZ
+    lrho = np.empty(n)
+    for e in range(n):
+        lrho[e] = max(base[e] - lZ, floor) - ell[e]
+    acc = np.empty((G, ny))
+    _fill(acc, -math.inf)
     for r in range(rg.size):
         row, o = rg[r], ro[r]
         for e in range(n):
             acc[row, o + e] = max(acc[row, o + e], lrho[e])
-    logR = -np.inf
+    logR = -math.inf
     for y in range(ny):
         if qpad[y] != 0.0:  # no output reaches y
             continue
-        tmax = -np.inf
+        tmax = -math.inf
         for row in range(G):
             if gpw[row, y] > 0.0:
                 tmax = max(tmax, math.log(gp[row]) + L[row, y] + acc[row, y])
@@ -396,6 +435,7 @@ def _run(ops, kappa, pi, z, bpi, lbpi, st, ws):
     offs = ops[10]
     n = pi.size
     tol, B = st[TOL], st[BVAL]
+    pz = np.empty(n)
     while st[IT] < st[MAXIT]:
         st[IT] += 1.0
         mi = _outputs(pi, ops, V, q, L)
@@ -406,11 +446,13 @@ def _run(ops, kappa, pi, z, bpi, lbpi, st, ws):
             lb1 = _one_step_value(pi, L, g, ops, kappa, lam) - lam * B
             if lb1 > st[BLB]:
                 st[BLB], st[BS] = lb1, lam
-                lbpi[:] = pi
+                _copy(pi, lbpi)
         if st[BMI] - st[BLB] <= tol:
             return
         _k_diagonals(V, q, pi, ops, R, Kd)
-        if not _factor(Kd, offs, pi * z, pi, F):  # pragma: no cover - positive definite while pi, z > 0
+        for e in range(n):
+            pz[e] = pi[e] * z[e]
+        if not _factor(Kd, offs, pz, pi, F):  # pragma: no cover - positive definite while pi, z > 0
             return
         if mi - lb <= KEPS * (n + 1) * st[MU]:  # the linearisation gap: about (n + 1) mu at a centred point
             st[MU] = max(KMU * st[MU], 0.01 * tol / (n + 1))
