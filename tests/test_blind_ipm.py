@@ -288,3 +288,29 @@ def test_partially_reached_outputs_keep_q_exact():
     assert mi - lb <= TOL
     assert it <= 40  # the padding bug sent this draw to 93 iterations; room for other CPUs
     assert float(pi @ m.kappa) <= B * (1.0 + 1e-13)
+
+
+def test_numba_is_loaded_only_by_the_interior_point_method_and_leaves_the_tree_clean():
+    """``import mi_lib`` (and its public modules) does not import numba; the first blind solve on a small grid does,
+    and numba's on-disk cache (``__pycache__``, ignored) adds no tracked or untracked file to the working tree."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+
+    def status():
+        return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=root,
+                              capture_output=True, text=True, check=True).stdout
+
+    before = status()
+    code = ("import sys, mi_lib, mi_lib.discrete, mi_lib.gaussian, mi_lib.estimators\n"
+            "assert 'numba' not in sys.modules, 'numba imported by import mi_lib'\n"
+            "mi_lib.discrete.blind_attack([[0.3, 0.15, 0.05], [0.05, 0.15, 0.3]], [-1.0, 0.0, 1.0],"
+            " [-1.0, -0.5, 0.0, 0.5, 1.0], 0.2)\n"
+            "assert 'numba' in sys.modules\n")
+    env = dict(os.environ, PYTHONPATH=str(root))
+    run = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert status() == before
