@@ -75,7 +75,7 @@ def _copy(src, dst):
 @_jit
 def _outputs(pi, ops, V, q, L):
     """I at the full-support law ``pi``; fills V (padded), q and L = log V - log q."""
-    rg, ro, rc, rp, pad, gp, gpw, qpad = ops[0], ops[1], ops[2], ops[3], ops[4], ops[5], ops[6], ops[7]
+    rg, ro, rc, pad, gp, gpw, qpad = ops[0], ops[1], ops[2], ops[4], ops[5], ops[6], ops[7]
     n = pi.size
     G, ny = V.shape
     _fill(V, 0.0)
