@@ -21,7 +21,8 @@ import pytest
 
 from mi_lib import ConvergenceWarning
 from mi_lib import _blind as bl
-from mi_lib._blind_ipm import _blind_ipm, _linear_bound
+from mi_lib._blind_ipm import _blind_ipm
+from mi_lib._blind_ipm_kernel import _linear_bound
 from mi_lib._blind_lattice import _model_mi
 from mi_lib.discrete import blind_attack
 
@@ -155,14 +156,15 @@ def test_linear_bound_is_below_every_feasible_value(seed):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_ops_match_log_domain_reference(seed):
-    """_Ops (linear domain, padded outputs): value, gradient and Pi H Pi + diag(pi z) equal the log-domain versions.
+def test_kernels_match_log_domain_reference(seed):
+    """The compiled kernels (linear domain, padded outputs): value, gradient and Pi H Pi + diag(pi z) equal the log-domain versions.
 
     Laws with masses down to 1e-14 (an interior-point iterate near the end); the bordered solve (Cholesky of
     K + pi pi', Schur complement, one refinement) meets the dense bordered system to 1e-9 relative residual.
     """
+    from mi_lib import _blind_ipm_kernel as kn
     from mi_lib._blind_barrier import _blind_hessian, _gradient, _plan
-    from mi_lib._blind_ipm_ops import _Bordered, _Ops
+    from mi_lib._blind_ipm_ops import _Ops
     from mi_lib._blind_lattice import _blind_outputs
 
     rng = np.random.default_rng(seed)
@@ -176,13 +178,15 @@ def test_ops_match_log_domain_reference(seed):
         pi = np.exp(-np.linspace(0.0, 69.0, n))
     pi /= pi.sum()
     z = np.exp(rng.uniform(-3.0, 3.0, n)) * 1e-12 / pi
-    ops = _Ops(m, True)
-    V, q, L, mi = ops.outputs(pi)
+    ops = _Ops(m)
+    V, q, L, g, R, Kd, F = ops.workspace()
+    mi = kn._outputs(pi, ops.arrays, V, q, L)
+    kn._gradient(L, ops.arrays, g)
     logV, logq, mi_ref = _blind_outputs(m, np.log(pi))
     plan = _plan(m)
     assert mi == pytest.approx(mi_ref, rel=1e-12, abs=1e-15)
     g_ref = _gradient(m, plan, logV, logq)
-    assert np.max(np.abs(ops.gradient(L) - g_ref)) <= 1e-12 * max(1.0, np.max(np.abs(g_ref)))
+    assert np.max(np.abs(g - g_ref)) <= 1e-12 * max(1.0, np.max(np.abs(g_ref)))
     fin = np.isfinite(logq)
     np.testing.assert_allclose(np.log(q[fin]), logq[fin], rtol=1e-13, atol=1e-13)
     H = np.zeros((n, n))
@@ -190,18 +194,78 @@ def test_ops_match_log_domain_reference(seed):
         r = np.arange(max(0, -k), min(n, n - k))
         H[r, r + k] = vals
     K_ref = pi[:, None] * H * pi[None, :] + np.diag(pi * z)
-    K, chol = ops.factor(V, q, pi, z)
+    offs = ops.arrays[10]
+    kn._k_diagonals(V, q, pi, ops.arrays, R, Kd)
+    K = np.diag(pi * z)
+    for t, k in enumerate(offs.tolist()):
+        r = np.arange(max(0, -k), min(n, n - k))
+        K[r, r + k] += Kd[t, r]
     # entries are differences of the V and q terms, each at most max(pi) after scaling by pi_e pi_e' (V_g >= c pi_e):
     # rounding is relative to that
     assert np.max(np.abs(K - K_ref)) <= 1e-12 * pi.max() + 1e-6 * np.max(np.abs(K_ref))
+    assert kn._factor(Kd, offs, pi * z, pi, F)
+    Lc = np.tril(F)
+    np.testing.assert_allclose(Lc @ Lc.T, K + np.outer(pi, pi), rtol=0, atol=1e-13 * np.max(np.abs(K + np.outer(pi, pi))))
     C = np.vstack([pi, m.kappa * pi])
     wd = np.array([0.0, 0.3])
     r1, r2 = rng.normal(size=n), rng.normal(size=2)
-    u, y = _Bordered(K, chol, C, wd).solve(r1, r2)
+    u, y = kn._bordered_solve(Kd, offs, pi * z, F, C, wd, r1, r2)
     M = np.block([[K_ref, C.T], [C, -np.diag(wd)]])
     sol = np.concatenate([u, y])
     rhs = np.concatenate([r1, r2])
     assert np.max(np.abs(M @ sol - rhs)) <= 1e-9 * np.max(np.abs(M)) * max(1.0, np.max(np.abs(sol)))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_kernel_one_step_value_equals_the_certificate_module(seed):
+    """The one-step bound evaluated inside the kernel equals mi_lib._certificates._blind_step's value (log domain)."""
+    from mi_lib import _blind_ipm_kernel as kn
+    from mi_lib._blind_ipm_ops import _Ops
+    from mi_lib._certificates import _blind_step
+
+    rng = np.random.default_rng(100 + seed)
+    d = DRAWS[seed % 3].values if seed < 3 else (P23, [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, 41))
+    m, _ = _unit_model(d[0], d[1], d[2], 0.1)
+    ops = _Ops(m)
+    V, q, L, g, *_ = ops.workspace()
+    for _ in range(4):
+        pi = np.exp(rng.uniform(-20.0, 0.0, m.ne)) * 3.0  # unnormalised, as an iterate may be to rounding
+        s = float(rng.exponential(1.0))
+        kn._outputs(pi, ops.arrays, V, q, L)
+        kn._gradient(L, ops.arrays, g)
+        ref = _blind_step(m, np.log(pi), s).value
+        assert kn._one_step_value(pi, L, g, ops.arrays, m.kappa, s) == pytest.approx(ref, rel=1e-11, abs=1e-12)
+
+
+@pytest.mark.parametrize("case", ["draw27", "draw77", "s2_41", "s2_109"])
+def test_kernel_certificate_is_reproduced_from_its_iterate(case):
+    """The kernel's bound is recomputed outside it (log-domain gradient, _certificates._blind_step) at the recorded iterate.
+
+    The returned bound is the larger of the linearisation bound min_e(g_e + s kappa_e) - s B and the one-step
+    bound at the iterate where it was met; one of the two recomputed here must reproduce it to rounding, and the value
+    is that of the returned law. Iteration counts are those of round 4 with room for other CPUs.
+    """
+    from mi_lib._blind_barrier import _gradient, _plan
+    from mi_lib._blind_lattice import _blind_outputs
+    from mi_lib._certificates import _blind_step
+
+    if case.startswith("draw"):
+        d = next(p.values for p in DRAWS if p.id == case)
+        m, B = _unit_model(d[0], d[1], d[2], d[3])
+    else:
+        m, B = _unit_model(P23, [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, int(case[3:])), 0.1)
+    binds = float(m.kappa.max()) > B
+    trace = {}
+    pi, mi, lb, s, it = _blind_ipm(m, B, TOL, budget=binds, trace=trace)
+    assert mi - lb <= TOL and it <= 50
+    at = trace["bound_at"]
+    logV, logq, _ = _blind_outputs(m, np.log(at))
+    g = _gradient(m, _plan(m), logV, logq)
+    lin = float(np.min(g + s * m.kappa)) - s * B
+    step = _blind_step(m, np.log(at), s).value - s * B
+    scale = max(1.0, abs(lb))
+    assert min(abs(lin - lb), abs(step - lb)) <= 1e-11 * scale
+    assert mi == pytest.approx(_model_mi(m, pi), rel=1e-11, abs=1e-14)
 
 
 def test_partially_reached_outputs_keep_q_exact():
@@ -224,3 +288,29 @@ def test_partially_reached_outputs_keep_q_exact():
     assert mi - lb <= TOL
     assert it <= 40  # the padding bug sent this draw to 93 iterations; room for other CPUs
     assert float(pi @ m.kappa) <= B * (1.0 + 1e-13)
+
+
+def test_numba_is_loaded_only_by_the_interior_point_method_and_leaves_the_tree_clean():
+    """``import mi_lib`` (and its public modules) does not import numba; the first blind solve on a small grid does,
+    and numba's on-disk cache (``__pycache__``, ignored) adds no tracked or untracked file to the working tree."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+
+    def status():
+        return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=root,
+                              capture_output=True, text=True, check=True).stdout
+
+    before = status()
+    code = ("import sys, mi_lib, mi_lib.discrete, mi_lib.gaussian, mi_lib.estimators\n"
+            "assert 'numba' not in sys.modules, 'numba imported by import mi_lib'\n"
+            "mi_lib.discrete.blind_attack([[0.3, 0.15, 0.05], [0.05, 0.15, 0.3]], [-1.0, 0.0, 1.0],"
+            " [-1.0, -0.5, 0.0, 0.5, 1.0], 0.2)\n"
+            "assert 'numba' in sys.modules\n")
+    env = dict(os.environ, PYTHONPATH=str(root))
+    run = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert status() == before
