@@ -17,8 +17,8 @@ call, because at n <= 120 the calls, not the arithmetic, were the cost:
 * the gradient :math:`g_e = \sum_{u,x} p(u,x) L_u(x + e)` (:func:`_gradient`);
 * the diagonals of :math:`\Pi H \Pi` (:func:`_k_diagonals`), the dense
   :math:`K + \pi\pi^\top` with :math:`K = \Pi H \Pi + \operatorname{diag}(\pi z)`
-  factorised by LAPACK ``potrf`` (through numba's own binding, the one behind
-  ``np.linalg.cholesky``, without its copy and its exception), and the bordered
+  factorised by LAPACK ``dpotrf`` (SciPy's Cython LAPACK, declared to numba as an
+  external symbol, without ``np.linalg.cholesky``'s copy and exception), and the bordered
   solve by the Schur complement with one step of iterative refinement on the
   whole system (:func:`_bordered_solve`);
 * the direction, the fraction to the boundary, backtracking on the barrier
@@ -35,15 +35,19 @@ from __future__ import annotations
 
 import math
 
+import llvmlite.binding as llvm
 import numba
 import numpy as np
 from numba import types
-from numba.np.linalg import _LAPACK
+from numba.extending import get_cython_function_address
 
 from ._logdomain import _FLOOR as FLOOR
 
-_POTRF = _LAPACK().numba_xxpotrf(types.float64)  # numba's binding of LAPACK dpotrf (pinned numba)
-_KIND_D = ord("d")
+# LAPACK dpotrf(uplo, n, a, lda, info) of SciPy's Cython LAPACK, every argument by pointer, declared to
+# numba as an external symbol (documented APIs of llvmlite, numba and SciPy; unlike a ctypes pointer, an
+# external symbol lets numba cache the compiled code)
+llvm.add_symbol("mi_lib_dpotrf", get_cython_function_address("scipy.linalg.cython_lapack", "dpotrf"))
+_DPOTRF = types.ExternalFunction("mi_lib_dpotrf", types.void(*(5 * (types.voidptr,))))
 _UPLO = ord("U")  # upper in Fortran order = lower triangle of the C-ordered array
 
 FRAC = 0.995  # fraction of the step to the boundary
@@ -164,8 +168,14 @@ def _factor(Kd, offs, pz, pi, F):
         if k <= 0:  # entry (r, r + k) with r >= r + k: the lower triangle
             for r in range(-k, n):
                 F[r, r + k] += Kd[t, r]
-    info = _POTRF(_KIND_D, _UPLO, n, F.ctypes, n)
-    return info == 0
+    args = np.empty(3, np.int32)  # n, lda, info
+    args[0] = n
+    args[1] = F.shape[1]
+    args[2] = -1
+    uplo = np.empty(1, np.uint8)
+    uplo[0] = _UPLO
+    _DPOTRF(uplo.ctypes, args[0:1].ctypes, F.ctypes, args[1:2].ctypes, args[2:3].ctypes)
+    return args[2] == 0
 
 
 @_jit
