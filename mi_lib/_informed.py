@@ -461,7 +461,16 @@ def _ipm_first(oracle: _InformedOracle, tol: float, slack: float):
         ok = rb.cost <= oracle.Bt + slack
         return rb.value - rb.s * oracle.Bt, rb.s, rb.X if ok else None, rb.mi if ok else math.inf
 
-    out = _informed_ipm(rows, ctil, oracle.cfin, oracle.Bt, tol, slack, polish=polish)
+    def zero():
+        """An exact zero-information channel within budget (the linear program), or None."""
+        if not _zero_mi_possible(rows, ctil):
+            return None
+        W0 = _zero_mi_lp(rows, ctil)
+        if W0 is None or _rows_cost(rows, W0, oracle.cfin) > oracle.Bt + slack:
+            return None
+        return W0
+
+    out = _informed_ipm(rows, ctil, oracle.cfin, oracle.Bt, tol, slack, polish=polish, zero=zero)
     if out is None or not out[5]:
         return None
     W, mi, lb, lam, it, _ = out

@@ -38,8 +38,12 @@ from ._certificates import _informed_value
 from ._mixing import _Rows
 
 _MAXITER = 30
-_POLISH_GAP = 1e-5
+_POLISH_GAP = 1e-4
 _POLISH_STALL = True
+_GOAL = 0.1
+_SIGMA = (0.8, 0.1, 0.5, 0.2, 0.5)
+_ZERO_MI = 1e-7
+"""Below this information the caller's exact zero-information test is tried (once)."""
 """Interior-point iterations before giving up (the caller then runs the general solver)."""
 
 
@@ -71,7 +75,7 @@ class _Problem:
     def mi(self, W: np.ndarray, P=None, q=None, Lk=None) -> float:
         if Lk is None:
             P, q, Lk = self.joint(W)
-        return max(float(np.sum(self.p[:, None] * W * Lk)), 0.0)
+        return max(float(np.sum(np.where(W > 0, self.p[:, None] * W * Lk, 0.0))), 0.0)
 
     def cost(self, W: np.ndarray) -> float:
         return float(np.sum(self.pc * W))
@@ -151,14 +155,14 @@ def _merit(pb: _Problem, W, w, mu) -> tuple[float, tuple]:
 
 
 def _informed_ipm(rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, Bt: float, tol: float, slack: float,
-                  polish=None):
+                  polish=None, zero=None):
     """Primal-dual interior-point method; (W, mi, lb, lam, iterations, certified).
 
     Certified means a gap of at most ``tol``; the iterations aim at ``0.01 tol``
     (superlinear near the end: one or two steps more), so that the returned
     value is accurate well inside the certified gap, as the active-set solver's is.
     """
-    goal = 0.01 * tol
+    goal = _GOAL * tol
     polished = 0
     hist: list[float] = []
     pb = _Problem(rows, ctil, cfin, Bt)
@@ -178,6 +182,12 @@ def _informed_ipm(rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, Bt: float, to
         mi = pb.mi(Wn)
         if pb.cost(Wn) <= Bt + slack and mi < best[0]:
             best = (mi, Wn)
+        if zero is not None and best[0] <= _ZERO_MI:
+            # the optimum may be 0 (a degenerate face that the iterates approach only linearly): ask once
+            # for an exact zero-information channel within budget
+            W0, zero = zero(), None
+            if W0 is not None and pb.mi(W0) <= tol:  # certified by the trivial bound I >= 0
+                return W0, pb.mi(W0), 0.0, 0.0, it, True
         b = max(pb.bound(nu, lam), pb.bound(np.sum(Wn * (Lk + lam * pb.c), axis=1), lam))
         if b > lb:
             lb, lam_b = b, lam
@@ -201,8 +211,9 @@ def _informed_ipm(rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, Bt: float, to
         if len(hist) > 6 and hist[-1] > 0.5 * hist[-6]:  # stalled
             break
         # reduce mu after long steps only (short steps: the iterate is far from the central path)
-        sigma = 0.1 if step >= 0.9 else (0.3 if step >= 0.5 else 0.7)
-        mu = max(min(sigma * comp, comp ** 1.5 if step >= 0.9 else comp), 1e-3 * goal / pb.m)
+        s1, f1, s2, f2, f3 = _SIGMA
+        sigma = f1 if step >= s1 else (f2 if step >= s2 else f3)
+        mu = max(min(sigma * comp, comp ** 1.5 if step >= s1 else comp), 1e-3 * goal / pb.m)
         d = _newton(pb, W, z, lam, w, Lk, nu, mu)
         if d is None:
             break
