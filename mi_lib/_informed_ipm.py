@@ -43,6 +43,8 @@ _POLISH_STALL = True
 _GOAL = 0.1
 _SIGMA = (0.8, 0.1, 0.5, 0.2, 0.5)
 _ZERO_MI = 1e-7
+_BOUND_FROM = 1e-3
+"""The dual bound is evaluated once m * mu (the gap of a centred point) is below this."""
 """Below this information the caller's exact zero-information test is tried (once)."""
 """Interior-point iterations before giving up (the caller then runs the general solver)."""
 
@@ -141,115 +143,139 @@ def _newton(pb: _Problem, W, z, lam, w, Lk, nu, mu):
 
 
 def _max_step(v: np.ndarray, dv: np.ndarray) -> float:
+    """The largest t with v + t dv >= 0 (inf if dv >= 0)."""
     neg = dv < 0
     if not np.any(neg):
         return math.inf
     return float(np.min(-v[neg] / dv[neg]))
 
 
-def _merit(pb: _Problem, W, w, mu) -> tuple[float, tuple]:
+def _merit_parts(pb: _Problem, W, w) -> tuple[float, float, tuple]:
+    """I(W), the barrier sum sum_k p_k sum_y log W_ky + log w, and (P, q, L) at W."""
     P, q, Lk = pb.joint(W)
     with np.errstate(divide="ignore"):
-        lw = np.where(pb.F, np.log(np.where(pb.F, W, 1.0)), 0.0)
-    return pb.mi(W, P, q, Lk) - mu * (float(np.sum(pb.p[:, None] * lw)) + math.log(w)), (P, q, Lk)
+        lw = np.log(np.where(pb.F, W, 1.0))
+    return pb.mi(W, P, q, Lk), float(np.sum(pb.p[:, None] * lw)) + math.log(w), (P, q, Lk)
+
+
+def _line_search(pb: _Problem, W, w, dW, dw, mu, aP, parts):
+    """Armijo search on the barrier merit I - mu (sum p log W + log w) from aP down; (t, W, w, parts) or None."""
+    mi0, bar0, (_, _, Lk) = parts
+    phi = mi0 - mu * bar0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gW = np.where(pb.F, pb.p[:, None] * (Lk - mu / np.where(pb.F, W, 1.0)), 0.0)
+    slope = min(float(np.sum(gW * dW)) - mu * dw / w, 0.0)
+    t = aP
+    while t > 1e-12:
+        Wt = W + t * dW
+        wt = w + t * dw
+        if wt > 0 and np.all(Wt[pb.F] > 0):
+            got = _merit_parts(pb, Wt, wt)
+            if got[0] - mu * got[1] <= phi + 1e-4 * t * slope + 1e-15 * max(1.0, abs(phi)):
+                return t, Wt, wt, got
+        t *= 0.5
+    return None
+
+
+def _best_bound(pb: _Problem, W, Lk, nu, lam) -> float:
+    """The informed dual at slope lam with alpha = nu or alpha = the W-mean of L + lam c, whichever is larger."""
+    return max(pb.bound(nu, lam), pb.bound(np.sum(W * (Lk + lam * pb.c), axis=1), lam))
+
+
+def _target(comp: float, step: float, goal: float, m: float) -> float:
+    """The next barrier parameter: a cut by _SIGMA's factor for the last step length, superlinear after long ones."""
+    s1, f1, s2, f2, f3 = _SIGMA
+    sigma = f1 if step >= s1 else (f2 if step >= s2 else f3)
+    return max(min(sigma * comp, comp ** 1.5 if step >= s1 else comp), 1e-3 * goal / m)
 
 
 def _informed_ipm(rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, Bt: float, tol: float, slack: float,
                   polish=None, zero=None):
-    """Primal-dual interior-point method; (W, mi, lb, lam, iterations, certified).
+    """Primal-dual interior-point method; (W, mi, lb, lam, iterations, certified), or None.
 
-    Certified means a gap of at most ``tol``; the iterations aim at ``0.01 tol``
-    (superlinear near the end: one or two steps more), so that the returned
-    value is accurate well inside the certified gap, as the active-set solver's is.
+    Certified means a gap of at most ``tol``; the iterations aim at
+    ``_GOAL tol`` (superlinear near the end), and the caller's ``polish``
+    (W, lam) -> (bound, slope, channel or None, its information) is tried
+    when the gap is below ``_POLISH_GAP`` and stalls or the complementarity
+    is below the goal. ``zero()`` -> an exact zero-information channel within
+    budget or None, asked once when the information falls below ``_ZERO_MI``.
+    The bound is evaluated only once the complementarity (the gap of a
+    centred point) is below ``_BOUND_FROM``.
     """
     goal = _GOAL * tol
-    polished = 0
-    hist: list[float] = []
     pb = _Problem(rows, ctil, cfin, Bt)
     W, w = pb.start()
     mu = 0.1
     lam = mu / w
     z = np.where(pb.F, mu / np.where(pb.F, W, 1.0), 0.0)
-    P, q, Lk = pb.joint(W)
-    nu = np.sum(W * (Lk + lam * pb.c - z), axis=1)
+    parts = _merit_parts(pb, W, w)
+    nu = np.sum(W * (parts[2][2] + lam * pb.c - z), axis=1)
     best = (math.inf, None)
     lb, lam_b = -math.inf, 0.0
-    phi, cache = _merit(pb, W, w, mu)
-    it = 0
-    step = 1.0
+    hist: list[float] = []
+    polished, step, it = 0, 1.0, 0
     for it in range(1, _MAXITER + 1):
-        Wn = W / W.sum(axis=1, keepdims=True)
-        mi = pb.mi(Wn)
-        if pb.cost(Wn) <= Bt + slack and mi < best[0]:
-            best = (mi, Wn)
+        mi, Lk = parts[0], parts[2][2]
+        if mi < best[0] and pb.cost(W) <= Bt + slack:
+            best = (mi, W)
         if zero is not None and best[0] <= _ZERO_MI:
-            # the optimum may be 0 (a degenerate face that the iterates approach only linearly): ask once
-            # for an exact zero-information channel within budget
-            W0, zero = zero(), None
+            W0, zero = zero(), None  # the optimum may be 0, a degenerate face approached only linearly
             if W0 is not None and pb.mi(W0) <= tol:  # certified by the trivial bound I >= 0
                 return W0, pb.mi(W0), 0.0, 0.0, it, True
-        b = max(pb.bound(nu, lam), pb.bound(np.sum(Wn * (Lk + lam * pb.c), axis=1), lam))
-        if b > lb:
-            lb, lam_b = b, lam
-        if best[0] - lb <= goal:
-            return best[1], best[0], lb, lam_b, it, True
         comp = (float(np.sum(pb.p[:, None] * W * z)) + lam * w) / pb.m
-        gap = best[0] - lb
-        hist.append(gap)
-        stalled = len(hist) > 4 and hist[-1] > 0.5 * hist[-4]
-        if polish is not None and polished < 2 and gap <= _POLISH_GAP and (stalled or not _POLISH_STALL or comp * pb.m <= 0.1 * goal):
-            polished += 1
-            got = polish(Wn, lam)
-            if got is not None:
-                b, sb, Xp, mip = got
-                if b > lb:
-                    lb, lam_b = b, sb
-                if Xp is not None and mip < best[0]:
-                    best = (mip, Xp)
-                if best[0] - lb <= goal:
-                    return best[1], best[0], lb, lam_b, it, True
-        if len(hist) > 6 and hist[-1] > 0.5 * hist[-6]:  # stalled
-            break
-        # reduce mu after long steps only (short steps: the iterate is far from the central path)
-        s1, f1, s2, f2, f3 = _SIGMA
-        sigma = f1 if step >= s1 else (f2 if step >= s2 else f3)
-        mu = max(min(sigma * comp, comp ** 1.5 if step >= s1 else comp), 1e-3 * goal / pb.m)
+        if comp * pb.m <= _BOUND_FROM:
+            b = _best_bound(pb, W, Lk, nu, lam)
+            if b > lb:
+                lb, lam_b = b, lam
+            hist.append(best[0] - lb)
+            stalled = len(hist) > 4 and hist[-1] > 0.5 * hist[-4]
+            if hist[-1] > goal and polish is not None and polished < 2 and hist[-1] <= _POLISH_GAP and (
+                    stalled or comp * pb.m <= 0.1 * goal):
+                polished += 1
+                b, sb, Xp, mip = polish(W, lam)
+                lb, lam_b = (b, sb) if b > lb else (lb, lam_b)
+                best = (mip, Xp) if Xp is not None and mip < best[0] else best
+            if best[0] - lb <= goal:
+                break
+            if len(hist) > 6 and hist[-1] > 0.5 * hist[-6]:  # stalled
+                break
+        mu = _target(comp, step, goal, pb.m)
         d = _newton(pb, W, z, lam, w, Lk, nu, mu)
         if d is None:
             break
-        dW, dnu, dlam = d
-        dw = Bt - pb.cost(W + dW)
-        dw = dw - w
+        dW, dnu, _ = d
+        dw = Bt - pb.cost(W + dW) - w
         with np.errstate(divide="ignore", invalid="ignore"):
-            dz = np.where(pb.F, mu / np.where(pb.F, W, 1.0) - z - z / np.where(pb.F, W, 1.0) * dW, 0.0)
-        dlw = (mu - lam * w - lam * dw) / w
-        aP = min(1.0, 0.995 * min(_max_step(W[pb.F], dW[pb.F]), _max_step(np.array([w]), np.array([dw]))))
-        aD = min(1.0, 0.995 * min(_max_step(z[pb.F], dz[pb.F]), _max_step(np.array([lam]), np.array([dlw]))))
-        phi, cache = _merit(pb, W, w, mu)
-        # slope of the barrier merit along dW (w moves with -cost)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            gW = np.where(pb.F, pb.p[:, None] * (cache[2] - mu / np.where(pb.F, W, 1.0)), 0.0)
-        slope = float(np.sum(gW * dW)) - mu * dw / w
-        t = aP
-        while t > 1e-12:
-            Wt = W + t * dW
-            wt = w + t * dw
-            if wt > 0 and np.all(Wt[pb.F] > 0):
-                pt, ct = _merit(pb, Wt, wt, mu)
-                if pt <= phi + 1e-4 * t * min(slope, 0.0) + 1e-15 * max(1.0, abs(phi)):
-                    break
-            t *= 0.5
-        else:
+            Wd = np.where(pb.F, W, 1.0)
+            dz = np.where(pb.F, mu / Wd - z - z / Wd * dW, 0.0)
+        dlam = (mu - lam * w - lam * dw) / w
+        aP = min(1.0, 0.995 * _max_step(W[pb.F], dW[pb.F]), 0.995 * (-w / dw if dw < 0 else math.inf))
+        aD = min(1.0, 0.995 * _max_step(z[pb.F], dz[pb.F]), 0.995 * (-lam / dlam if dlam < 0 else math.inf))
+        got = _line_search(pb, W, w, dW, dw, mu, aP, parts)
+        if got is None:
             break
-        W, w, cache = Wt, wt, ct
-        Lk = cache[2]
+        t, W, w, parts = got
         nu = nu + t * dnu
         z = z + aD * dz
+        lam = lam + aD * dlam
         step = min(t, aD)
-        lam = lam + aD * dlw
     if best[1] is None:
         return None
-    return best[1], best[0], lb, lam_b, it, best[0] - lb <= tol
+    Wn = _normalised(pb, best[1])
+    mi = pb.mi(Wn)
+    return Wn, mi, lb, lam_b, it, mi - lb <= tol
+
+
+def _normalised(pb: _Problem, W: np.ndarray) -> np.ndarray:
+    """The rows of W summed to one (they drift by rounding), pulled toward the cheapest outputs if that costs too much."""
+    Wn = W / W.sum(axis=1, keepdims=True)
+    over = pb.cost(Wn) - pb.Bt
+    if over > 0:  # by rounding only: mix in the zero-cost channel by the (tiny) fraction needed
+        cheap = pb.F & (pb.c == 0.0)
+        Wc = cheap / cheap.sum(axis=1, keepdims=True)
+        e = min(2.0 * over / pb.cost(Wn), 1.0)
+        Wn = (1.0 - e) * Wn + e * Wc
+    return Wn
 
 
 def _mix_from_channel(rows: _Rows, W: np.ndarray, floor: float = 1e-9):
