@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.sparse import coo_matrix
+from scipy.sparse import csc_matrix
 
 from . import _scaling as _sc
 from . import _validation as v
@@ -49,32 +49,24 @@ from ._slope_search import _slope_search
 
 
 def _zero_mi_lp(rows: _Rows, ctil: np.ndarray):
-    """Cheapest channel with I(U;Y) = 0 (a barycentre linear program), or None."""
+    """Cheapest channel with I(U;Y) = 0 (a barycentre linear program), or None.
+
+    Variables: W on the allowed pairs and the common output law q; rows sum
+    to one, and every group's output law equals q. The constraint matrix is
+    built column by column in compressed form (two entries per pair, one per
+    group for q).
+    """
     n = rows.p.size
     ny = ctil.shape[1]
-    fin = np.isfinite(ctil[rows.x])  # (n, ny)
-    kk, yy = np.nonzero(fin)
-    nv = kk.size
-    nq = ny
-    cobj = np.concatenate([rows.p[kk] * ctil[rows.x[kk], yy], np.zeros(nq)])
-    # rows sum to one
-    A1 = coo_matrix((np.ones(nv), (kk, np.arange(nv))), shape=(n, nv + nq))
-    # for each group g and y: sum_x p(x|u) W - q(y) = 0
     G = len(rows.groups)
-    grp = np.empty(n, dtype=np.intp)
-    for g, idx in enumerate(rows.groups):
-        grp[idx] = g
-    r2 = grp[kk] * ny + yy
-    data2 = np.exp(rows.logpxu[kk])
-    rq = np.repeat(np.arange(G) * ny, ny) + np.tile(np.arange(ny), G)
-    cq = nv + np.tile(np.arange(ny), G)
-    A2 = coo_matrix(
-        (np.concatenate([data2, -np.ones(G * ny)]), (np.concatenate([r2, rq]), np.concatenate([np.arange(nv), cq]))),
-        shape=(G * ny, nv + nq),
-    )
-    from scipy.sparse import vstack as svstack
-
-    Aeq = svstack([A1, A2]).tocsr()
+    kk, yy = np.nonzero(np.isfinite(ctil[rows.x]))
+    nv = kk.size
+    cobj = np.concatenate([rows.p[kk] * ctil[rows.x[kk], yy], np.zeros(ny)])
+    idx = np.concatenate([np.column_stack([kk, n + rows.grp[kk] * ny + yy]).ravel(),
+                          (n + np.arange(G)[None, :] * ny + np.arange(ny)[:, None]).ravel()])
+    data = np.concatenate([np.column_stack([np.ones(nv), np.exp(rows.logpxu[kk])]).ravel(), -np.ones(G * ny)])
+    ptr = np.concatenate([2 * np.arange(nv + 1), 2 * nv + G * np.arange(1, ny + 1)])
+    Aeq = csc_matrix((data, idx, ptr), shape=(n + G * ny, nv + ny))
     beq = np.concatenate([np.ones(n), np.zeros(G * ny)])
     res = linprog(
         cobj,
@@ -82,7 +74,7 @@ def _zero_mi_lp(rows: _Rows, ctil: np.ndarray):
         b_eq=beq,
         bounds=(0, None),
         method="highs",
-        options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10},
+        options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10, "presolve": False},
     )
     if res.status != 0:
         return None

@@ -123,6 +123,13 @@ class _SlopeSearch:
             raise _Done((r.X, r.mi, 0.0, 0.0))
 
     def check_floor(self, r: _Eval) -> None:
+        """The zero-information floor (``floor_hook``), unless a bound met is already positive.
+
+        A certified bound ``value(s) - s B > 0`` means ``I*(B) > 0``: no channel
+        within budget has zero information, so the linear program is not run.
+        """
+        if any(q.value - q.s * self.Bt > 0.0 for q in self.cache):
+            return
         if self.floor_hook is not None:
             out = self.floor_hook(r)
             if out is not None:
