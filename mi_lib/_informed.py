@@ -85,11 +85,26 @@ def _zero_mi_lp(rows: _Rows, ctil: np.ndarray):
 
 
 def _zero_mi_possible(rows: _Rows, ctil: np.ndarray) -> bool:
-    """A necessary condition for a channel with I(U;Y) = 0: every row reaches an output all groups reach."""
+    """Necessary conditions for a channel with I(U;Y) = 0 (else the linear program is infeasible).
+
+    Every row must reach an output all groups reach; and for the set S of
+    outputs a letter x reaches, the common output law q must give S at least
+    the mass of the rows that reach only S and at most the mass of the rows
+    that reach S, in every group (Hall's condition for the transport from
+    p(x|u) to q, on the sets S that the letters define).
+    """
     fin = np.isfinite(ctil[rows.x])  # (n, |Y|); rows are sorted by group
     starts = np.array([idx[0] for idx in rows.groups])
     common = np.logical_and.reduce(np.logical_or.reduceat(fin, starts, axis=0), axis=0)
-    return bool(np.all(np.any(fin & common[None, :], axis=1)))
+    if not np.all(np.any(fin & common[None, :], axis=1)):
+        return False
+    pxu = np.exp(rows.logpxu)
+    R = np.isfinite(ctil)  # (|X|, |Y|) the outputs each letter reaches
+    inside = ~np.any(fin[:, None, :] & ~R[None, :, :], axis=2)  # (n, |X|): row's outputs within S_x
+    meets = np.any(fin[:, None, :] & R[None, :, :], axis=2)  # (n, |X|): row reaches S_x
+    low = np.add.reduceat(pxu[:, None] * inside, starts, axis=0).max(axis=0)
+    high = np.add.reduceat(pxu[:, None] * meets, starts, axis=0).min(axis=0)
+    return bool(np.all(low <= high + 1e-9))
 
 
 def _check_cost(cost, nx: int) -> np.ndarray:

@@ -107,3 +107,24 @@ def test_mixture_of_channel_reproduces_it():
         expect = q[None, :] * joint[idx] / Pg[None, :]
         assert np.allclose(m[idx], expect, rtol=1e-12, atol=1e-15)
     assert math.isclose(float(np.exp(lw).sum()), 1.0, rel_tol=1e-12)
+
+
+def test_zero_information_necessary_test():
+    """Hall's condition on the letters' output sets: rejects the amplitude-limited 3-letter problem, never a feasible LP."""
+    y = np.round(np.arange(-1.6, 1.6 + 1e-9, 0.05), 12)
+    x = np.array([-1.0, 0.0, 1.0])
+    c = (y[None, :] - x[:, None]) ** 2
+    c[np.abs(y[None, :] - x[:, None]) > 0.6 + 1e-9] = np.inf  # every row reaches an output both groups reach
+    p = np.array([[0.30, 0.15, 0.05], [0.05, 0.15, 0.30]])
+    pr = inf._reduce(p, c, 0.1)
+    assert inf._zero_mi_lp(pr.rows, pr.ctil) is None
+    assert not inf._zero_mi_possible(pr.rows, pr.ctil)
+    rng = np.random.default_rng(11)
+    feasible = 0
+    for _ in range(40):
+        p, c, B = _random_problem(rng, near_min=False)
+        pr = inf._reduce(p, c, B)
+        if inf._zero_mi_lp(pr.rows, pr.ctil) is not None:
+            feasible += 1
+            assert inf._zero_mi_possible(pr.rows, pr.ctil)
+    assert feasible >= 5  # the draw exercises the feasible side
