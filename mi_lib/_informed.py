@@ -2,7 +2,11 @@ r"""Informed attacker on finite alphabets, :func:`discrete_attack` (public via :
 
 Algorithm: remove the cheapest cost exactly and bring the reduced costs to
 unit scale (:mod:`mi_lib._scaling`); return the edge solution, a constant
-output or the zero-information linear program when they apply; otherwise
+output or the zero-information linear program when they apply; on small
+problems (at most 300 allowed pairs and 8 reachable outputs) run the
+primal-dual interior-point method on the channel first
+(:mod:`mi_lib._informed_ipm`, its dual sharpened by the bordered Newton
+method); otherwise, or if that does not certify,
 solve once at a first slope and try the bordered Newton method that finds
 the weights and the budget's slope together (:mod:`mi_lib._budget_newton`);
 if it does not certify, search the slope of the budget
@@ -437,7 +441,7 @@ class _InformedOracle:
         return self.solve(s, generate=False, mix0=_Mix(m0.y, m0.sel, m0.lw.copy()))
 
 
-_IPM_MAX_PAIRS = 200
+_IPM_MAX_PAIRS = 300
 """The interior-point method on the channel runs first when the allowed (row, output) pairs are at most this many ..."""
 
 _IPM_MAX_OUTPUTS = 8

@@ -33,6 +33,11 @@ _BUDGET_MIN = 1e-9
 rounding of the cheapest cost, where the slope is huge and the search's tie handling is cheaper."""
 
 
+_FLAT_BELOW = 0.1
+"""The tiny-slope step is tried at once when a solve's cost is below this fraction of the budget and the
+Newton step points far down (the budget probably does not bind; one solve settles it)."""
+
+
 class _Done(Exception):
     """Early exit of the search with its result (X, mi, lb, s)."""
 
@@ -200,7 +205,8 @@ class _SlopeSearch:
             big = math.log(4.0) if r.iterations > 4 else math.log(16.0)
             u = self.newton_log_step(r)
             far_down = not up and not (math.isfinite(u) and u > -3.0 * big)
-            if far_down and self.s_flat is not None and self.s_flat < s and self._stuck(r):
+            if far_down and self.s_flat is not None and self.s_flat < s and (
+                    self._stuck(r) or r.cost < _FLAT_BELOW * Bt):
                 self.try_flat(r)
                 continue
             if not up and math.isfinite(u) and u < -3.0 * big:
