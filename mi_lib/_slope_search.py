@@ -38,6 +38,15 @@ _FLAT_BELOW = 0.1
 Newton step points far down (the budget probably does not bind; one solve settles it)."""
 
 
+def _union(a, b):
+    """The atoms of two mixtures (each at half its weight; atoms of both kept once)."""
+    seen = set(zip(a.y.tolist(), map(tuple, a.sel.tolist())))
+    new = np.array([(y, tuple(t)) not in seen for y, t in zip(b.y.tolist(), b.sel.tolist())], dtype=bool)
+    half = math.log(0.5)
+    return type(a)(np.concatenate([a.y, b.y[new]]), np.vstack([a.sel, b.sel[new]]),
+                   np.concatenate([a.lw + half, b.lw[new] + half]))
+
+
 class _Done(Exception):
     """Early exit of the search with its result (X, mi, lb, s)."""
 
@@ -97,7 +106,7 @@ class _SlopeSearch:
         self.pool.append((r.cost, r.mi, r.X))
         return r
 
-    def try_budget(self, r: _Eval) -> None:
+    def try_budget(self, r: _Eval, below: _Eval | None = None) -> None:
         """The bordered Newton method from the solve r (slope and weights at once); done if it certifies.
 
         Tried from the first solve, or from the first later one whose support
@@ -110,9 +119,19 @@ class _SlopeSearch:
         """
         if self.budget_tried or not hasattr(self.oracle, "at_budget") or self.Bt < _BUDGET_MIN:
             return
+        if below is not None:  # r above the budget, ``below`` under it: start from both supports, at below's slope
+            rb, ran = self.oracle.at_budget(_union(r.state[0], below.state[0]), below.s, self.tol, self.slack,
+                                            _BUDGET_MAXITER)
+            if rb is not None or ran:
+                self._budget_done(rb, ran)
+                return
         rb, ran = self.oracle.at_budget(r.state[0], r.s, self.tol, self.slack, _BUDGET_MAXITER)
         if not ran:  # r's support cannot meet the budget: add every letter's cheapest output
             rb, ran = self.oracle.at_budget(self.oracle.with_cheapest(r), r.s, self.tol, self.slack, _BUDGET_MAXITER)
+        self._budget_done(rb, ran)
+
+    def _budget_done(self, rb, ran: bool) -> None:
+        """Record a bordered run (tried once it ran); done if its solve certifies."""
         self.budget_tried = ran
         if rb is None:
             return
@@ -252,7 +271,7 @@ class _SlopeSearch:
             if mi - lb <= self.tol:
                 raise _Done((X, mi, lb, sb))
         else:
-            self.try_budget(rf)
+            self.try_budget(rf, below=r)
 
     # ---- phase 2: inside the bracket
 
