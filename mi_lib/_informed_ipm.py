@@ -38,15 +38,22 @@ from ._certificates import _informed_value
 from ._mixing import _Rows
 
 _MAXITER = 30
+"""Interior-point iterations before giving up (the caller then runs the general solver)."""
+
 _POLISH_GAP = 1e-4
-_POLISH_STALL = True
+"""The caller's polish is tried once the gap is below this and stalls (or the complementarity is below the goal)."""
+
 _GOAL = 0.1
+"""The iterations aim at this fraction of tol (the value is then accurate well inside the certified gap)."""
+
 _SIGMA = (0.8, 0.1, 0.5, 0.2, 0.5)
+"""(long step, its cut, medium step, its cut, cut after shorter steps) of the barrier parameter."""
+
 _ZERO_MI = 1e-7
+"""Below this information the caller's exact zero-information test is tried (once)."""
+
 _BOUND_FROM = 1e-3
 """The dual bound is evaluated once m * mu (the gap of a centred point) is below this."""
-"""Below this information the caller's exact zero-information test is tried (once)."""
-"""Interior-point iterations before giving up (the caller then runs the general solver)."""
 
 
 class _Problem:
@@ -75,11 +82,13 @@ class _Problem:
         return P, q, Lk
 
     def mi(self, W: np.ndarray, P=None, q=None, Lk=None) -> float:
+        """I(U; Y) of the channel W (from its (P, q, L) when given)."""
         if Lk is None:
             P, q, Lk = self.joint(W)
-        return max(float(np.sum(np.where(W > 0, self.p[:, None] * W * Lk, 0.0))), 0.0)
+        return max(float(np.sum(self.p[:, None] * W * np.where(W > 0, Lk, 0.0))), 0.0)
 
     def cost(self, W: np.ndarray) -> float:
+        """The expected reduced cost of W (unit scale)."""
         return float(np.sum(self.pc * W))
 
     def bound(self, alpha: np.ndarray, lam: float) -> float:
@@ -189,6 +198,31 @@ def _target(comp: float, step: float, goal: float, m: float) -> float:
     return max(min(sigma * comp, comp ** 1.5 if step >= s1 else comp), 1e-3 * goal / m)
 
 
+def _iterate(pb: _Problem, point: tuple, mu: float, parts: tuple):
+    """One primal-dual Newton step at mu with its line search: (point, merit parts, step length) or None.
+
+    ``point`` is (W, w, z, lam, nu); the primal takes the Armijo step, the
+    bound multipliers their own fraction-to-the-boundary step.
+    """
+    W, w, z, lam, nu = point
+    d = _newton(pb, W, z, lam, w, parts[2][2], nu, mu)
+    if d is None:
+        return None
+    dW, dnu, _ = d
+    dw = pb.Bt - pb.cost(W + dW) - w
+    with np.errstate(divide="ignore", invalid="ignore"):
+        Wd = np.where(pb.F, W, 1.0)
+        dz = np.where(pb.F, mu / Wd - z - z / Wd * dW, 0.0)
+    dlam = (mu - lam * w - lam * dw) / w
+    aP = min(1.0, 0.995 * _max_step(W[pb.F], dW[pb.F]), 0.995 * (-w / dw if dw < 0 else math.inf))
+    aD = min(1.0, 0.995 * _max_step(z[pb.F], dz[pb.F]), 0.995 * (-lam / dlam if dlam < 0 else math.inf))
+    got = _line_search(pb, W, w, dW, dw, mu, aP, parts)
+    if got is None:
+        return None
+    t, W, w, parts = got
+    return (W, w, z + aD * dz, lam + aD * dlam, nu + t * dnu), parts, min(t, aD)
+
+
 def _informed_ipm(rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, Bt: float, tol: float, slack: float,
                   polish=None, zero=None):
     """Primal-dual interior-point method; (W, mi, lb, lam, iterations, certified), or None.
@@ -240,25 +274,10 @@ def _informed_ipm(rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, Bt: float, to
             if len(hist) > 6 and hist[-1] > 0.5 * hist[-6]:  # stalled
                 break
         mu = _target(comp, step, goal, pb.m)
-        d = _newton(pb, W, z, lam, w, Lk, nu, mu)
-        if d is None:
-            break
-        dW, dnu, _ = d
-        dw = Bt - pb.cost(W + dW) - w
-        with np.errstate(divide="ignore", invalid="ignore"):
-            Wd = np.where(pb.F, W, 1.0)
-            dz = np.where(pb.F, mu / Wd - z - z / Wd * dW, 0.0)
-        dlam = (mu - lam * w - lam * dw) / w
-        aP = min(1.0, 0.995 * _max_step(W[pb.F], dW[pb.F]), 0.995 * (-w / dw if dw < 0 else math.inf))
-        aD = min(1.0, 0.995 * _max_step(z[pb.F], dz[pb.F]), 0.995 * (-lam / dlam if dlam < 0 else math.inf))
-        got = _line_search(pb, W, w, dW, dw, mu, aP, parts)
+        got = _iterate(pb, (W, w, z, lam, nu), mu, parts)
         if got is None:
             break
-        t, W, w, parts = got
-        nu = nu + t * dnu
-        z = z + aD * dz
-        lam = lam + aD * dlam
-        step = min(t, aD)
+        (W, w, z, lam, nu), parts, step = got
     if best[1] is None:
         return None
     Wn = _normalised(pb, best[1])
