@@ -236,8 +236,11 @@ class _SlopeSearch:
                     self._stuck(r) or r.cost < _FLAT_BELOW * Bt):
                 self.try_flat(r)
                 continue
-            if not up and math.isfinite(u) and u < -3.0 * big:
-                self.check_floor(r)  # far below the budget even after the step: zero information may be in reach
+            if not up and math.isfinite(u) and u < -3.0 * big and sum(q.cost < Bt for q in self.cache) >= 3:
+                # far below the budget even after the step, for the third time: zero information may be in
+                # reach (earlier, the LP often finds a zero-information channel that does not fit, while the
+                # next solve's positive bound would have ruled that out for free)
+                self.check_floor(r)
             mag = min(max(1.1 * abs(u), math.log(1.02)), big) if math.isfinite(u) else big
             s *= math.exp(mag if up else -mag)
             r = self.solve(s)
