@@ -563,4 +563,8 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
                 lb, sb = lb2, sb2
             if mi2 < mi:
                 X, mi = X2, mi2
+    if X is None:  # no point within budget was met: the channel of cheapest outputs (reduced cost 0) is one
+        X = np.zeros((rows.p.size, ctil.shape[1]))
+        X[np.arange(rows.p.size), np.argmin(np.where(np.isfinite(ctil), ctil, np.inf)[rows.x], axis=1)] = 1.0
+        mi = _rows_mi(rows, X)
     return X, mi, lb, sb, iters, evals

@@ -298,8 +298,12 @@ class _SlopeSearch:
             mi, X, lb, sb = self.assess()
             if mi - lb <= self.tol:
                 return
-            lo = max((q for q in cache if q.cost >= Bt), key=lambda q: q.s)
-            hi = min((q for q in cache if q.cost <= Bt), key=lambda q: q.s)
+            above = [q for q in cache if q.cost >= Bt]
+            below = [q for q in cache if q.cost <= Bt]
+            if not above or not below:  # the path ran out of slopes on one side (tail rows that cannot follow)
+                return
+            lo = max(above, key=lambda q: q.s)
+            hi = min(below, key=lambda q: q.s)
             tl, th_ = math.log(lo.s), math.log(hi.s)
             width = th_ - tl
             if width <= 1e-15 * max(1.0, abs(tl)):

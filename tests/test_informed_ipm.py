@@ -128,3 +128,27 @@ def test_zero_information_necessary_test():
             feasible += 1
             assert inf._zero_mi_possible(pr.rows, pr.ctil)
     assert feasible >= 5  # the draw exercises the feasible side
+
+
+def test_tail_rows_near_minimum_budget_do_not_crash():
+    """A row of mass 8e-27 (below the Newton iterations' floor) at a budget 1e-6 of the span above the minimum.
+
+    The tail-repaired solutions could not get below the budget at any slope: the
+    path ran to s = 1e300 and the search raised ValueError (d350c48). Now the
+    search stops there and the result is certified or says that it is not.
+    """
+    p = np.array([[1.0052506900961760e-20, 7.6600932370825828e-06],
+                  [2.3735967060654530e-02, 8.3221607960645192e-27],
+                  [1.0329377519780475e-06, 2.4525217439408728e-01],
+                  [2.3369088375780034e-21, 7.0990113834154345e-01],
+                  [2.1102027172725687e-02, 0.0]])
+    inf_ = np.inf
+    c = np.array([[2.7645338224852512e-155, 1.6237329967158418e-154, inf_, 1.6392019811603907e-154,
+                   1.3117650436606038e-154, 2.2884933723135920e-154, inf_],
+                  [inf_, inf_, 7.7827320387383019e-155, 2.6919893291565297e-154, 7.0792345035803292e-156,
+                   1.9772877751044972e-154, 3.3506026494011141e-155]])
+    B = 8.001657975440487e-156
+    res = discrete_attack(p, c, B)
+    assert res.cost <= B * (1.0 + 1e-12)
+    assert res.lower_bound <= res.mi
+    assert res.converged and res.gap <= 1e-10
