@@ -121,7 +121,9 @@ class _SlopeSearch:
         letter's cheapest output added (:meth:`with_cheapest`). Its
         converged result is a full solve at its slope (a bound and a point
         just within budget); if it does not certify the gap, or fails, the
-        search goes on with that solve in its cache.
+        search goes on with that solve in its cache. With ``below`` (a solve
+        under the budget while r is above it) the run starts from the union of
+        both supports at below's slope.
         """
         if self.budget_tried or not hasattr(self.oracle, "at_budget") or self.Bt < _BUDGET_MIN:
             return
