@@ -575,6 +575,8 @@ def _informed_sensitivity(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.nda
         Rm[cols, sel[:, g]] = Rv[:, g]
         Pm[sel[:, g], cols] = Pv[:, g]
         Cm[sel[:, g], cols] = cost[:, g]
+    if not (np.all(np.isfinite(Pm)) and np.all(np.isfinite(Rm))):  # a weight overflowed: no usable derivative
+        return math.nan
     cbar = np.sum(Pm * Cm, axis=1)  # mean reduced cost of each row under the channel
     var = np.sum(Pm * Cm * Cm, axis=1) - cbar**2
     b = np.sum(Rm * (cbar[None, :] - Cm.T), axis=1)  # d D_j / d s

@@ -33,6 +33,26 @@ _BUDGET_MIN = 1e-9
 rounding of the cheapest cost, where the slope is huge and the search's tie handling is cheaper."""
 
 
+_FLAT_BELOW = 0.1
+"""The tiny-slope step is tried at once when a solve's cost is below this fraction of the budget and the
+Newton step points far down (the budget probably does not bind; one solve settles it)."""
+
+
+def _union(a, b):
+    """The atoms of two mixtures (each at half its weight; atoms of both kept once)."""
+    seen = set(zip(a.y.tolist(), map(tuple, a.sel.tolist())))
+    new = np.array([(y, tuple(t)) not in seen for y, t in zip(b.y.tolist(), b.sel.tolist())], dtype=bool)
+    half = math.log(0.5)
+    return type(a)(np.concatenate([a.y, b.y[new]]), np.vstack([a.sel, b.sel[new]]),
+                   np.concatenate([a.lw + half, b.lw[new] + half]))
+
+
+_EARLY_FLOOR = 1e-2
+"""A first solve below the budget whose information is below this (nats) asks for the zero-information
+floor at once (it was asked for later, after the path had come down: #78 3x4x15, 36 -> 15 Newton steps;
+the suite makes the same 28 LP calls, 24 of which return the answer)."""
+
+
 class _Done(Exception):
     """Early exit of the search with its result (X, mi, lb, s)."""
 
@@ -92,7 +112,7 @@ class _SlopeSearch:
         self.pool.append((r.cost, r.mi, r.X))
         return r
 
-    def try_budget(self, r: _Eval) -> None:
+    def try_budget(self, r: _Eval, below: _Eval | None = None) -> None:
         """The bordered Newton method from the solve r (slope and weights at once); done if it certifies.
 
         Tried from the first solve, or from the first later one whose support
@@ -101,13 +121,25 @@ class _SlopeSearch:
         letter's cheapest output added (:meth:`with_cheapest`). Its
         converged result is a full solve at its slope (a bound and a point
         just within budget); if it does not certify the gap, or fails, the
-        search goes on with that solve in its cache.
+        search goes on with that solve in its cache. With ``below`` (a solve
+        under the budget while r is above it) the run starts from the union of
+        both supports at below's slope.
         """
         if self.budget_tried or not hasattr(self.oracle, "at_budget") or self.Bt < _BUDGET_MIN:
             return
+        if below is not None:  # r above the budget, ``below`` under it: start from both supports, at below's slope
+            rb, ran = self.oracle.at_budget(_union(r.state[0], below.state[0]), below.s, self.tol, self.slack,
+                                            _BUDGET_MAXITER)
+            if rb is not None or ran:
+                self._budget_done(rb, ran)
+                return
         rb, ran = self.oracle.at_budget(r.state[0], r.s, self.tol, self.slack, _BUDGET_MAXITER)
         if not ran:  # r's support cannot meet the budget: add every letter's cheapest output
             rb, ran = self.oracle.at_budget(self.oracle.with_cheapest(r), r.s, self.tol, self.slack, _BUDGET_MAXITER)
+        self._budget_done(rb, ran)
+
+    def _budget_done(self, rb, ran: bool) -> None:
+        """Record a bordered run (tried once it ran); done if its solve certifies."""
         self.budget_tried = ran
         if rb is None:
             return
@@ -123,6 +155,13 @@ class _SlopeSearch:
             raise _Done((r.X, r.mi, 0.0, 0.0))
 
     def check_floor(self, r: _Eval) -> None:
+        """The zero-information floor (``floor_hook``), unless a bound met is already positive.
+
+        A certified bound ``value(s) - s B > 0`` means ``I*(B) > 0``: no channel
+        within budget has zero information, so the linear program is not run.
+        """
+        if any(q.value - q.s * self.Bt > 0.0 for q in self.cache):
+            return
         if self.floor_hook is not None:
             out = self.floor_hook(r)
             if out is not None:
@@ -184,6 +223,8 @@ class _SlopeSearch:
         r = self.solve(s)
         self.check_zero(r)
         self.try_budget(r)
+        if r.cost < Bt and r.mi <= _EARLY_FLOOR:
+            self.check_floor(r)
         for _ in range(2000):
             up = r.cost > Bt
             if any((q.cost <= Bt) if up else (q.cost >= Bt) for q in self.cache):
@@ -193,11 +234,15 @@ class _SlopeSearch:
             big = math.log(4.0) if r.iterations > 4 else math.log(16.0)
             u = self.newton_log_step(r)
             far_down = not up and not (math.isfinite(u) and u > -3.0 * big)
-            if far_down and self.s_flat is not None and self.s_flat < s and self._stuck(r):
+            if far_down and self.s_flat is not None and self.s_flat < s and (
+                    self._stuck(r) or r.cost < _FLAT_BELOW * Bt):
                 self.try_flat(r)
                 continue
-            if not up and math.isfinite(u) and u < -3.0 * big:
-                self.check_floor(r)  # far below the budget even after the step: zero information may be in reach
+            if not up and math.isfinite(u) and u < -3.0 * big and sum(q.cost < Bt for q in self.cache) >= 3:
+                # far below the budget even after the step, for the third time: zero information may be in
+                # reach (earlier, the LP often finds a zero-information channel that does not fit, while the
+                # next solve's positive bound would have ruled that out for free)
+                self.check_floor(r)
             mag = min(max(1.1 * abs(u), math.log(1.02)), big) if math.isfinite(u) else big
             s *= math.exp(mag if up else -mag)
             r = self.solve(s)
@@ -239,7 +284,7 @@ class _SlopeSearch:
             if mi - lb <= self.tol:
                 raise _Done((X, mi, lb, sb))
         else:
-            self.try_budget(rf)
+            self.try_budget(rf, below=r)
 
     # ---- phase 2: inside the bracket
 
@@ -255,8 +300,12 @@ class _SlopeSearch:
             mi, X, lb, sb = self.assess()
             if mi - lb <= self.tol:
                 return
-            lo = max((q for q in cache if q.cost >= Bt), key=lambda q: q.s)
-            hi = min((q for q in cache if q.cost <= Bt), key=lambda q: q.s)
+            above = [q for q in cache if q.cost >= Bt]
+            below = [q for q in cache if q.cost <= Bt]
+            if not above or not below:  # the path ran out of slopes on one side (tail rows that cannot follow)
+                return
+            lo = max(above, key=lambda q: q.s)
+            hi = min(below, key=lambda q: q.s)
             tl, th_ = math.log(lo.s), math.log(hi.s)
             width = th_ - tl
             if width <= 1e-15 * max(1.0, abs(tl)):
