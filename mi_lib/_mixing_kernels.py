@@ -32,8 +32,10 @@ from numba import njit
 
 _INF = np.inf
 
+_jit = njit(cache=True, error_model="numpy")  # numpy's IEEE semantics: x / 0 is inf or NaN, never an exception
 
-@njit(cache=True)
+
+@_jit
 def lse1(a):
     """log sum exp of a 1-D array (-inf if empty or all -inf; +inf if any +inf; NaN propagates)."""
     m = -_INF
@@ -51,7 +53,7 @@ def lse1(a):
     return np.log(s) + m
 
 
-@njit(cache=True)
+@_jit
 def amax(a):
     """max of a 1-D array, -inf if empty (NaN propagates as in numpy)."""
     m = -_INF
@@ -64,19 +66,19 @@ def amax(a):
     return m
 
 
-@njit(cache=True)
+@_jit
 def pymin(a, b):
     """Python's ``min(a, b)`` (keeps ``a`` unless ``b < a``: NaN in ``a`` propagates)."""
     return b if b < a else a
 
 
-@njit(cache=True)
+@_jit
 def pymax(a, b):
     """Python's ``max(a, b)``."""
     return b if b > a else a
 
 
-@njit(cache=True)
+@_jit
 def logf_of(logK, x, n, y, sel, lw):
     """``log f_k = log sum_j w_j L_kj`` for every row (-inf if no atom serves it) and ``log L`` (J, G)."""
     J, G = sel.shape
@@ -104,7 +106,7 @@ def logf_of(logK, x, n, y, sel, lw):
     return logf, lL
 
 
-@njit(cache=True)
+@_jit
 def atom_logD(logp, logf, lL, sel):
     """``log D_j = log sum_g p_k L_kj / f_k`` over the atom's rows (a row outside the problem: no term)."""
     J, G = sel.shape
@@ -122,7 +124,7 @@ def atom_logD(logp, logf, lL, sel):
     return out
 
 
-@njit(cache=True)
+@_jit
 def terms(logK, x, logp, logf, gidx, goff):
     """``log D(y)``, the best atom at every y (ny, G) and the group terms ``log max_x p K / f`` (G, ny).
 
@@ -161,7 +163,7 @@ def terms(logK, x, logp, logf, gidx, goff):
     return logD, selb, Gm
 
 
-@njit(cache=True)
+@_jit
 def add_candidates(logK, x, logp, logf, nact, y, sel, lL, logDA, logD, selbest, lm):
     """Append the best atoms at the local maxima of D and at the outputs with D above ``sqrt(max D)``.
 
@@ -225,7 +227,7 @@ def add_candidates(logK, x, logp, logf, nact, y, sel, lL, logDA, logD, selbest, 
     return y2, sel2, lL2, D2
 
 
-@njit(cache=True)
+@_jit
 def newton_system(logp, logf, lL, lw, sel, J0, logDA):
     """The scaled Newton subproblem: (M = R Pi row-scaled by 1/D, q = (1 - D)/D, log sigma, lower bounds).
 
@@ -270,7 +272,7 @@ def newton_system(logp, logf, lL, lw, sel, J0, logDA):
     return M, q, logsig, lb
 
 
-@njit(cache=True)
+@_jit
 def lu_solve(A, b):
     """Solve A x = b by LU with partial pivoting (A and b overwritten); ok = False on a zero pivot."""
     n = b.size
@@ -302,7 +304,7 @@ def lu_solve(A, b):
     return b, True
 
 
-@njit(cache=True)
+@_jit
 def qp(M, q, lb, z0, rank):
     """Primal active-set method for ``min q'z + z' diag(sigma) M z / 2`` over ``z >= lb`` from ``z0``.
 
@@ -383,7 +385,7 @@ def qp(M, q, lb, z0, rank):
     return z
 
 
-@njit(cache=True)
+@_jit
 def trial_weights(lw, logsig, z, t, J0):
     """log weights after the step t z: w (1 + t z) for old atoms, sigma t z for new ones (-inf: removed)."""
     J = z.size
@@ -396,7 +398,7 @@ def trial_weights(lw, logsig, z, t, J0):
     return out
 
 
-@njit(cache=True)
+@_jit
 def step_slope(logDA, logsig, z):
     """Directional derivative of F along sigma z: sum_j sigma_j (1 - D_j) z_j, in the log domain."""
     acc = 0.0
@@ -409,7 +411,7 @@ def step_slope(logDA, logsig, z):
     return acc
 
 
-@njit(cache=True)
+@_jit
 def compact(y, sel, lw, keep):
     """The atoms where ``keep``."""
     nk = 0
@@ -430,7 +432,7 @@ def compact(y, sel, lw, keep):
     return y2, sel2, lw2
 
 
-@njit(cache=True)
+@_jit
 def objective(p, logf, act, lw):
     """``F = -sum_{active} p_k log f_k + sum_j w_j``."""
     a = 0.0
@@ -443,7 +445,7 @@ def objective(p, logf, act, lw):
     return -a + b
 
 
-@njit(cache=True)
+@_jit
 def all_served(logf, act):
     for k in range(logf.size):
         if act[k] and not np.isfinite(logf[k]):
@@ -451,7 +453,7 @@ def all_served(logf, act):
     return True
 
 
-@njit(cache=True)
+@_jit
 def armijo(logK, x, p, act, y, sel, lw, logsig, z, J0, logDA, F0):
     """Armijo search on F along z: (ok, y, sel, lw, log f, log L, kept atoms)."""
     n = p.size
@@ -471,7 +473,7 @@ def armijo(logK, x, p, act, y, sel, lw, logsig, z, J0, logDA, F0):
     return False, y, sel, lw, logf_t, lL_t, keep
 
 
-@njit(cache=True)
+@_jit
 def san(logK, x, gidx, goff, p, logp, act, logptot, y, sel, lw, tol, generate, maxiter):
     """Scaled active-set Newton method (:func:`mi_lib._mixing._informed_san_body`).
 
