@@ -28,13 +28,16 @@ from ._mixing_kernels import (
     amax,
     atom_logD,
     compact,
+    finite,
     lse1,
+    minus,
     newton_system,
     pymax,
     pymin,
     qp,
     step_slope,
     terms,
+    times,
     trial_weights,
 )
 
@@ -198,7 +201,9 @@ def bordered(p, logp, logf, lL, lw, sel, J0, logDA, cbar, cm, V, a):
         for j in range(J):
             M[i, j] += bhat[i] * sb[j] / V
         qn[i] -= bhat[i] * a / V
-    return M, qn, logsig, lb, sb / V
+    for j in range(J):
+        sb[j] = sb[j] / V
+    return M, qn, logsig, lb, sb
 
 
 @_jit
@@ -223,7 +228,7 @@ def psi_search(ctil, x, p, y, sel, lw, logsig, z, J0, logDA, logf, s, target, rt
     t = 1.0
     while t >= 1e-8:
         lw_t = trial_weights(lw, logsig, z, t, J0)
-        keep = np.isfinite(lw_t)
+        keep = finite(lw_t)
         yt, st, wt = compact(y, sel, lw_t, keep)
         cj = atom_cost(ctil, x, yt, st)
         ok, s2, logf2, lL2, C2, V2, cbar2 = slope_root(p, st, wt, cj, s * np.exp(pymax(pymin(t * ds / s, 2.0), -2.0)),
@@ -241,7 +246,7 @@ def psi_search(ctil, x, p, y, sel, lw, logsig, z, J0, logDA, logf, s, target, rt
 def budget_step(ctil, cfin, x, p, logp, y, sel, lw, s, logf, lL, C, V, cbar, logD, selbest, logDA, lm, target, rt):
     """One bordered Newton step with its line search (see :func:`mi_lib._budget_newton._budget_step`)."""
     n = p.size
-    logK = -s * ctil
+    logK = times(ctil, -s)
     J0 = y.size
     y, sel, lL, logDA = add_candidates(logK, x, logp, logf, n, y, sel, lL, logDA, logD, selbest, lm)
     J, G = sel.shape
@@ -255,6 +260,17 @@ def budget_step(ctil, cfin, x, p, logp, y, sel, lw, s, logf, lL, C, V, cbar, log
     for j in range(J):
         dsz += ds[j] * z[j]
     return psi_search(ctil, x, p, y, sel, lw, logsig, z, J0, logDA, logf, s, target, rt, -dsz)
+
+
+@_jit
+def flat4(hist, nh):
+    """The last four gaps are all equal (min == max)."""
+    lo = hist[nh - 4]
+    hi = lo
+    for i in range(nh - 3, nh):
+        lo = min(lo, hist[i])
+        hi = max(hi, hist[i])
+    return lo == hi
 
 
 @_jit
@@ -274,7 +290,7 @@ def budget_newton(ctil, cfin, x, gidx, goff, p, logp, logptot, y, sel, lw, s, ta
     done = False
     lm = _INF
     while True:
-        logK = -s * ctil
+        logK = times(ctil, -s)
         logDA = atom_logD(logp, logf, lL, sel)
         logD, selbest, _ = terms(logK, x, logp, logf, gidx, goff)
         lm = pymax(amax(logD), amax(logDA))
@@ -290,7 +306,7 @@ def budget_newton(ctil, cfin, x, gidx, goff, p, logp, logptot, y, sel, lw, s, ta
         hist[nh] = gap
         nh += 1
         done = gap <= tol
-        if done or it >= maxiter or not V > 0 or (nh > 3 and hist[nh - 4:nh].min() == hist[nh - 4:nh].max()):
+        if done or it >= maxiter or not V > 0 or (nh > 3 and flat4(hist, nh)):
             break
         it += 1
         rt = rtol if gap <= 1e-6 else max(rtol, 1e-6 * target)
@@ -300,4 +316,4 @@ def budget_newton(ctil, cfin, x, gidx, goff, p, logp, logptot, y, sel, lw, s, ta
             break
         y, sel, lw, s, logf, lL, C, V, cbar = y2, sel2, lw2, s2, logf2, lL2, C2, V2, cbar2
     c = lse1(lw)
-    return True, y, sel, lw - c, logf - c, lm + c, s, it, done
+    return True, y, sel, minus(lw, c), minus(logf, c), lm + c, s, it, done

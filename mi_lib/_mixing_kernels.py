@@ -79,6 +79,53 @@ def pymax(a, b):
 
 
 @_jit
+def minus(a, c):
+    """a - c (a loop: whole-array expressions cost compilation time, not run time)."""
+    out = np.empty(a.size)
+    for i in range(a.size):
+        out[i] = a[i] - c
+    return out
+
+
+@_jit
+def times(A, c):
+    """c A for a 2-D array (as numpy's ``c * A``)."""
+    out = np.empty(A.shape)
+    for i in range(A.shape[0]):
+        for j in range(A.shape[1]):
+            out[i, j] = c * A[i, j]
+    return out
+
+
+@_jit
+def top(v, m, largest):
+    """Indices of the ``m`` largest (or smallest) entries of v, best first.
+
+    Ties as numpy's sort of a short array (stable ascending): among equal
+    values the smallest are taken first by index, the largest last by index.
+    """
+    n = v.size
+    m = min(m, n)
+    out = np.empty(m, dtype=np.intp)
+    used = np.zeros(n, dtype=np.bool_)
+    for r in range(m):
+        b = -1
+        for i in range(n):
+            if used[i]:
+                continue
+            if b < 0:
+                b = i
+            elif largest:
+                if v[i] >= v[b]:
+                    b = i
+            elif v[i] < v[b]:
+                b = i
+        used[b] = True
+        out[r] = b
+    return out
+
+
+@_jit
 def logf_of(logK, x, n, y, sel, lw):
     """``log f_k = log sum_j w_j L_kj`` for every row (-inf if no atom serves it) and ``log L`` (J, G)."""
     J, G = sel.shape
@@ -181,8 +228,14 @@ def add_candidates(logK, x, logp, logf, nact, y, sel, lL, logDA, logD, selbest, 
     cand = cand[:nc]
     cap = nact + 2
     if nc > cap:
-        order = np.argsort(logD[cand], kind="mergesort")[::-1][:cap]  # stable, then reversed (as numpy's small sorts)
-        cand = cand[order]
+        vals = np.empty(nc)
+        for c in range(nc):
+            vals[c] = logD[cand[c]]
+        order = top(vals, cap, True)  # numpy: argsort(...)[::-1][:cap]
+        best = np.empty(cap, dtype=np.intp)
+        for c in range(cap):
+            best[c] = cand[order[c]]
+        cand = best
         nc = cap
     J, G = sel.shape
     fresh = np.zeros(nc, dtype=np.bool_)
@@ -209,10 +262,12 @@ def add_candidates(logK, x, logp, logf, nact, y, sel, lL, logDA, logD, selbest, 
     sel2 = np.empty((J + nf, G), dtype=np.intp)
     lL2 = np.empty((J + nf, G))
     D2 = np.empty(J + nf)
-    y2[:J] = y
-    sel2[:J] = sel
-    lL2[:J] = lL
-    D2[:J] = logDA
+    for j in range(J):  # (loops, not slice assignment: that costs seconds of compilation)
+        y2[j] = y[j]
+        D2[j] = logDA[j]
+        for g in range(G):
+            sel2[j, g] = sel[j, g]
+            lL2[j, g] = lL[j, g]
     j = J
     for c in range(nc):
         if fresh[c]:
@@ -223,7 +278,9 @@ def add_candidates(logK, x, logp, logf, nact, y, sel, lL, logDA, logD, selbest, 
                 sel2[j, g] = k
                 lL2[j, g] = logK[x[k], t]
             j += 1
-    D2[J:] = atom_logD(logp, logf, lL2[J:], sel2[J:])
+    Dn = atom_logD(logp, logf, lL2[J:], sel2[J:])
+    for j in range(nf):
+        D2[J + j] = Dn[j]
     return y2, sel2, lL2, D2
 
 
@@ -236,7 +293,8 @@ def newton_system(logp, logf, lL, lw, sel, J0, logDA):
     """
     J, G = sel.shape
     logsig = np.empty(J)
-    logsig[:J0] = lw[:J0]
+    for j in range(J0):
+        logsig[j] = lw[j]
     for j in range(J0, J):
         m = _INF
         for g in range(G):
@@ -268,7 +326,8 @@ def newton_system(logp, logf, lL, lw, sel, J0, logDA):
     for j in range(J):
         q[j] = np.expm1(-logDA[j])
     lb = np.zeros(J)
-    lb[:J0] = -1.0
+    for j in range(J0):
+        lb[j] = -1.0
     return M, q, logsig, lb
 
 
@@ -315,9 +374,18 @@ def qp(M, q, lb, z0, rank):
     z = z0.copy()
     F = z > lb
     first = True
+    Fi = np.empty(J, dtype=np.intp)
+    Bi = np.empty(J, dtype=np.intp)
     for _ in range(4 * J + 20):
-        Fi = np.nonzero(F)[0]
-        nF = Fi.size
+        nF = 0
+        nB = 0
+        for j in range(J):
+            if F[j]:
+                Fi[nF] = j
+                nF += 1
+            else:
+                Bi[nB] = j
+                nB += 1
         if nF:
             MF = np.empty((nF, nF))
             rhs = np.empty(nF)
@@ -332,7 +400,10 @@ def qp(M, q, lb, z0, rank):
                     MF[a, c] = M[ia, Fi[c]]
                 MF[a, a] *= 1.0 + 1e-12  # a tiny ridge (relative to the diagonal)
             zF, ok = lu_solve(MF, rhs)
-            if not ok or not np.all(np.isfinite(zF)):
+            for a in range(nF):
+                if not np.isfinite(zF[a]):
+                    ok = False
+            if not ok:
                 break
             blocked = False
             for a in range(nF):
@@ -360,24 +431,36 @@ def qp(M, q, lb, z0, rank):
                 continue
             for a in range(nF):
                 z[Fi[a]] = zF[a]
-        Bi = np.nonzero(~F)[0]
-        if Bi.size == 0:
+        if nB == 0:
             break
-        rho = np.empty(Bi.size)
-        for a in range(Bi.size):
+        rho = np.empty(nB)
+        for a in range(nB):
             ib = Bi[a]
             acc = 0.0
             for j in range(J):
                 acc += M[ib, j] * z[j]
             rho[a] = q[ib] + acc
-        i = np.argmin(rho)
+        i = 0
+        for a in range(1, nB):
+            if rho[a] < rho[i]:
+                i = a
         if rho[i] >= -1e-13:
             break
         if first:  # release the steepest descent variables at once (as many as the rank leaves room for)
             room = max(rank - nF, 1)
-            neg = np.nonzero(rho < -1e-13)[0]
-            order = np.argsort(rho[neg], kind="mergesort")[:room]
-            for a in order:
+            nneg = 0
+            for a in range(nB):
+                if rho[a] < -1e-13:
+                    nneg += 1
+            neg = np.empty(nneg, dtype=np.intp)
+            vals = np.empty(nneg)
+            c = 0
+            for a in range(nB):
+                if rho[a] < -1e-13:
+                    neg[c] = a
+                    vals[c] = rho[a]
+                    c += 1
+            for a in top(vals, room, False):  # numpy: neg[rho[neg].argsort()[:room]]
                 F[Bi[neg[a]]] = True
             first = False
         else:
@@ -412,6 +495,23 @@ def step_slope(logDA, logsig, z):
 
 
 @_jit
+def count(mask):
+    c = 0
+    for i in range(mask.size):
+        if mask[i]:
+            c += 1
+    return c
+
+
+@_jit
+def finite(a):
+    out = np.empty(a.size, dtype=np.bool_)
+    for i in range(a.size):
+        out[i] = np.isfinite(a[i])
+    return out
+
+
+@_jit
 def compact(y, sel, lw, keep):
     """The atoms where ``keep``."""
     nk = 0
@@ -426,7 +526,8 @@ def compact(y, sel, lw, keep):
     for j in range(keep.size):
         if keep[j]:
             y2[i] = y[j]
-            sel2[i] = sel[j]
+            for g in range(G):
+                sel2[i, g] = sel[j, g]
             lw2[i] = lw[j]
             i += 1
     return y2, sel2, lw2
@@ -462,7 +563,7 @@ def armijo(logK, x, p, act, y, sel, lw, logsig, z, J0, logDA, F0):
     t = 1.0
     while t >= 1e-10:
         lw_t = trial_weights(lw, logsig, z, t, J0)
-        keep = np.isfinite(lw_t)
+        keep = finite(lw_t)
         yt, st, wt = compact(y, sel, lw_t, keep)
         logf_t, lL_t = logf_of(logK, x, n, yt, st, wt)
         if all_served(logf_t, act):
@@ -481,10 +582,7 @@ def san(logK, x, gidx, goff, p, logp, act, logptot, y, sel, lw, tol, generate, m
     the number of Newton steps.
     """
     n = p.size
-    nact = 0
-    for k in range(n):
-        if act[k]:
-            nact += 1
+    nact = count(act)  # (not a literal 0 incremented here: numba would also compile the callees for Literal[int](0))
     dying = np.zeros(y.size, dtype=np.bool_)
     it = 0
     logf, lL = logf_of(logK, x, n, y, sel, lw)
@@ -518,7 +616,12 @@ def san(logK, x, gidx, goff, p, logp, act, logptot, y, sel, lw, tol, generate, m
             y, sel = y[:J0].copy(), sel[:J0].copy()
             logf, lL = logf_of(logK, x, n, y, sel, lw)
             break
-        dying = (z <= lb + 1e-14)[keep]
+        dying = np.empty(y2.size, dtype=np.bool_)
+        i = 0
+        for j in range(keep.size):
+            if keep[j]:
+                dying[i] = z[j] <= lb[j] + 1e-14
+                i += 1
         y, sel, lw, logf, lL = y2, sel2, lw2, logf2, lL2
     c = lse1(lw)
-    return y, sel, lw - c, logf - c, lm + c, it
+    return y, sel, minus(lw, c), minus(logf, c), lm + c, it
