@@ -34,12 +34,12 @@ from ._mixing_kernels import (
     newton_system,
     pymax,
     pymin,
-    qp,
     step_slope,
     terms,
     times,
     trial_weights,
 )
+from ._qp_kernels import qp
 
 _INF = np.inf
 

@@ -267,26 +267,9 @@ def _initial_mix(logK: np.ndarray, rows: _Rows, cover: np.ndarray | None = None,
     """
     cov = np.ones(rows.p.size, dtype=bool) if cover is None else cover
     pl = cov if pool is None else (pool | cov)
-    xs = np.unique(rows.x[cov])
-    ys, sels = [], []
-    for x in xs:
-        y = int(np.argmax(logK[x]))
-        sel = []
-        for idx in rows.groups:
-            hit = idx[cov[idx] & (rows.x[idx] == x)]
-            if hit.size:
-                sel.append(int(hit[0]))
-            else:
-                cand = idx[pl[idx]]
-                if cand.size == 0:
-                    cand = idx
-                sel.append(int(cand[np.argmax(rows.logp[cand] + logK[rows.x[cand], y])]))
-        ys.append(y)
-        sels.append(sel)
-    px = np.zeros(logK.shape[0])
-    np.add.at(px, rows.x[cov], rows.p[cov])
-    lw = np.log(px[xs])
-    return _Mix(y=np.array(ys, dtype=np.intp), sel=np.array(sels, dtype=np.intp), lw=lw - _lse(lw))
+    gidx, goff = _flat_groups(rows)
+    y, sel, lw = _kernels().initial_mix(_c(logK), rows.x, rows.p, rows.logp, gidx, goff, _c(cov), _c(pl))
+    return _Mix(y=y, sel=sel, lw=lw)
 
 
 def _informed_attach(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray, active: np.ndarray,
@@ -418,20 +401,7 @@ def _informed_staged(logK: np.ndarray, rows: _Rows, tol: float, core: np.ndarray
 
 def _informed_channel(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray) -> np.ndarray:
     """W(y | u, x) = sum over atoms at y of w K(x, y) / f_{u,x} (rows renormalised)."""
-    n, ny = rows.p.size, logK.shape[1]
-    r = mix.sel  # (J, G) row of each (atom, group)
-    yy = mix.y[:, None]
-    with np.errstate(under="ignore", invalid="ignore"):
-        vals = np.exp(mix.lw[:, None] + logK[rows.x[r], yy] - logf[r])
-    vals[~np.isfinite(vals)] = 0.0
-    W = np.bincount((r * ny + yy).ravel(), weights=vals.ravel(), minlength=n * ny).reshape(n, ny)
-    tot = W.sum(axis=1, keepdims=True)
-    bad = ~(tot[:, 0] > 0)
-    if np.any(bad):  # a row no atom serves: its cheapest output (only possible for unconverged tails)
-        W[bad] = 0.0
-        W[np.nonzero(bad)[0], np.argmax(logK[rows.x[bad]], axis=1)] = 1.0
-        tot = W.sum(axis=1, keepdims=True)
-    return W / tot
+    return _kernels().channel(_c(logK), rows.x, rows.p.size, _c(mix.y), _c(mix.sel), _c(mix.lw), _c(logf))
 
 
 def _informed_sensitivity(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray, cfin: np.ndarray,

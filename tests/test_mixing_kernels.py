@@ -19,6 +19,7 @@ import pytest
 from mi_lib._budget_newton import _Fixed, _slope_root
 from mi_lib._mixing import (
     _atom_logD,
+    _informed_channel,
     _informed_logf,
     _informed_qp,
     _informed_terms,
@@ -191,6 +192,58 @@ def test_fixed_weights_channel_against_dense_formula(seed):
     root = _slope_root(rows, ctil, np.where(np.isfinite(ctil), ctil, 0.0), mix, 1.0, target, 1e-13)
     assert root is not None and abs(root[3] - target) <= 1e-13
     assert _slope_root(rows, ctil, np.where(np.isfinite(ctil), ctil, 0.0), mix, 1.0, c0 * 1.01, 1e-13) is None
+
+
+def _initial_reference(logK, rows, cov, pool):
+    """The one-atom-per-letter start, written out with numpy (the definition in ``_initial_mix``)."""
+    ys, sels = [], []
+    xs = np.unique(rows.x[cov])
+    for x in xs:
+        y = int(np.argmax(logK[x]))
+        sel = []
+        for idx in rows.groups:
+            hit = idx[cov[idx] & (rows.x[idx] == x)]
+            if hit.size:
+                sel.append(int(hit[0]))
+            else:
+                cand = idx[pool[idx]] if np.any(pool[idx]) else idx
+                sel.append(int(cand[np.argmax(rows.logp[cand] + logK[rows.x[cand], y])]))
+        ys.append(y)
+        sels.append(sel)
+    px = np.array([rows.p[cov & (rows.x == x)].sum() for x in xs])
+    return np.array(ys), np.array(sels), np.log(px) - np.log(px.sum())
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_initial_mixture_against_reference(seed):
+    rows, logK, _, _ = _problem(seed)
+    rng = np.random.default_rng(seed)
+    for cover, pool in ((None, None), (rng.random(rows.p.size) < 0.5, None),
+                        (rng.random(rows.p.size) < 0.5, rng.random(rows.p.size) < 0.5)):
+        if cover is not None and not cover.any():
+            cover[0] = True
+        mix = _initial_mix(logK, rows, cover, pool)
+        cov = np.ones(rows.p.size, dtype=bool) if cover is None else cover
+        y, sel, lw = _initial_reference(logK, rows, cov, cov if pool is None else (pool | cov))
+        assert np.array_equal(mix.y, y) and np.array_equal(mix.sel, sel)
+        np.testing.assert_allclose(mix.lw, lw, rtol=1e-14, atol=1e-14)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_channel_against_dense_evaluation(seed):
+    rows, logK, mix, _ = _problem(seed)
+    logf, _ = _informed_logf(logK, rows, mix)
+    W = _informed_channel(logK, rows, mix, logf)
+    n, ny = rows.p.size, logK.shape[1]
+    ref = np.zeros((n, ny))
+    for j in range(mix.y.size):
+        for k in mix.sel[j]:
+            if np.isfinite(logf[k]) and np.isfinite(logK[rows.x[k], mix.y[j]]):
+                ref[k, mix.y[j]] += np.exp(mix.lw[j] + logK[rows.x[k], mix.y[j]] - logf[k])
+    unserved = ~(ref.sum(axis=1) > 0)
+    assert unserved.any() and not unserved.all()  # both kinds of rows occur in these problems
+    ref[unserved, np.argmax(logK[rows.x[unserved]], axis=1)] = 1.0  # a row no atom serves: cheapest output
+    np.testing.assert_allclose(W, ref / ref.sum(axis=1, keepdims=True), rtol=1e-13, atol=1e-15)
 
 
 def test_import_does_not_load_numba():
