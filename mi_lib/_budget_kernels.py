@@ -317,3 +317,67 @@ def budget_newton(ctil, cfin, x, gidx, goff, p, logp, logptot, y, sel, lw, s, ta
         y, sel, lw, s, logf, lL, C, V, cbar = y2, sel2, lw2, s2, logf2, lL2, C2, V2, cbar2
     c = lse1(lw)
     return True, y, sel, minus(lw, c), minus(logf, c), lm + c, s, it, done
+
+
+@_jit
+def sensitivity_system(logK, cfin, x, n, logp, logf, y, sel, lw):
+    """The linear system of d cost / d log s at fixed support (:func:`mi_lib._mixing._informed_sensitivity`).
+
+    With ``R_jk = p_k L_kj / f_k``, ``Pi_kj = w_j L_kj / f_k`` and the costs
+    ``c_kj``: ``M = R Pi``, ``b_j = sum_k R_jk (cbar_k - c_kj)`` (``cbar`` the
+    rows' mean cost), and the rows' cost variances. Returns
+    (M, b, Pi and c on the atoms' rows (J, G), cbar, var).
+    """
+    J, G = sel.shape
+    P = np.zeros((J, G))
+    R = np.zeros((J, G))
+    C = np.zeros((J, G))
+    for j in range(J):
+        for g in range(G):
+            k = sel[j, g]
+            lL = logK[x[k], y[j]]
+            if np.isfinite(lL):
+                C[j, g] = cfin[x[k], y[j]]
+                R[j, g] = np.exp(logp[k] - logf[k] + lL)
+                P[j, g] = np.exp(lL + lw[j] - logf[k])
+    cbar = np.zeros(n)
+    sq = np.zeros(n)
+    for j in range(J):
+        for g in range(G):
+            k = sel[j, g]
+            pc = P[j, g] * C[j, g]
+            cbar[k] += pc
+            sq[k] += pc * C[j, g]
+    var = np.empty(n)
+    for k in range(n):
+        var[k] = sq[k] - cbar[k] ** 2
+    b = np.zeros(J)
+    for j in range(J):
+        for g in range(G):
+            b[j] += R[j, g] * (cbar[sel[j, g]] - C[j, g])
+    M = np.zeros((J, J))
+    for i in range(J):
+        for j in range(J):
+            acc = 0.0
+            for g in range(G):
+                if sel[i, g] == sel[j, g]:
+                    acc += R[i, g] * P[j, g]
+            M[i, j] = acc
+    return M, b, P, C, cbar, var
+
+
+@_jit
+def sensitivity_value(p, sel, P, C, cbar, var, dth):
+    """``sum_k p_k sum_j Pi_kj (c_kj - cbar_k) dth_j - sum_k p_k var_k`` (d cost / d log s over s)."""
+    J, G = sel.shape
+    acc = np.zeros(p.size)
+    for j in range(J):
+        for g in range(G):
+            k = sel[j, g]
+            acc[k] += P[j, g] * (C[j, g] - cbar[k]) * dth[j]
+    a = 0.0
+    v = 0.0
+    for k in range(p.size):
+        a += p[k] * acc[k]
+        v += p[k] * var[k]
+    return a - v

@@ -410,31 +410,15 @@ def _informed_sensitivity(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.nda
     fin = np.isfinite(mix.lw)
     if not np.any(fin) or not np.all(np.isfinite(logf)):
         return math.nan
-    y, sel, lw = mix.y[fin], mix.sel[fin], mix.lw[fin]
-    n, J = rows.p.size, y.size
-    lL = logK[rows.x[sel], y[:, None]]
-    ok = np.isfinite(lL)
-    cost = np.where(ok, cfin[rows.x[sel], y[:, None]], 0.0)  # (J, G)
-    with np.errstate(under="ignore"):
-        Rv = np.where(ok, np.exp(np.where(ok, rows.logp[sel] - logf[sel] + lL, -np.inf)), 0.0)
-        Pv = np.where(ok, np.exp(np.where(ok, lL + lw[:, None] - logf[sel], -np.inf)), 0.0)
-    Rm = np.zeros((J, n))
-    Pm = np.zeros((n, J))
-    Cm = np.zeros((n, J))
-    cols = np.arange(J)
-    for g in range(sel.shape[1]):
-        Rm[cols, sel[:, g]] = Rv[:, g]
-        Pm[sel[:, g], cols] = Pv[:, g]
-        Cm[sel[:, g], cols] = cost[:, g]
-    cbar = np.sum(Pm * Cm, axis=1)  # mean reduced cost of each row under the channel
-    var = np.sum(Pm * Cm * Cm, axis=1) - cbar**2
-    b = np.sum(Rm * (cbar[None, :] - Cm.T), axis=1)  # d D_j / d s
-    M = Rm @ Pm
+    from . import _budget_kernels as bk
+
+    M, b, P, C, cbar, var = bk.sensitivity_system(_c(logK), _c(cfin), rows.x, rows.p.size, rows.logp, _c(logf),
+                                                  _c(mix.y[fin]), _c(mix.sel[fin]), _c(mix.lw[fin]))
     try:
         dth = np.linalg.lstsq(M, b, rcond=1e-12)[0]
     except np.linalg.LinAlgError:  # pragma: no cover
         return math.nan
-    dc = float(rows.p @ np.sum(Pm * (Cm - cbar[:, None]) * dth[None, :], axis=1)) - float(rows.p @ var)
+    dc = float(bk.sensitivity_value(rows.p, _c(mix.sel[fin]), P, C, cbar, var, dth))
     return s * dc if math.isfinite(dc) else math.nan
 
 

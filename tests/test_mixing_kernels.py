@@ -22,6 +22,7 @@ from mi_lib._mixing import (
     _informed_channel,
     _informed_logf,
     _informed_qp,
+    _informed_sensitivity,
     _informed_terms,
     _initial_mix,
     _masses,
@@ -244,6 +245,34 @@ def test_channel_against_dense_evaluation(seed):
     assert unserved.any() and not unserved.all()  # both kinds of rows occur in these problems
     ref[unserved, np.argmax(logK[rows.x[unserved]], axis=1)] = 1.0  # a row no atom serves: cheapest output
     np.testing.assert_allclose(W, ref / ref.sum(axis=1, keepdims=True), rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sensitivity_against_dense_formula(seed):
+    """d cost / d log s at fixed support: the dense R, Pi, costs and a least-squares solve, written out."""
+    rows, logK, extra, _ = _problem(seed)
+    start = _initial_mix(logK, rows)  # every row served
+    mix = _Mix(np.r_[start.y, extra.y], np.vstack([start.sel, extra.sel]), np.r_[start.lw, extra.lw])
+    s = 1.7
+    logK = s * logK  # the log-kernel at slope s of the reduced costs -logK / s
+    cfin = np.where(np.isfinite(logK), -logK / s, 0.0)
+    logf, lL = _informed_logf(logK, rows, mix)
+    n, J = rows.p.size, mix.y.size
+    Rm, Pm, Cm = np.zeros((J, n)), np.zeros((n, J)), np.zeros((n, J))
+    for j in range(J):
+        for g, k in enumerate(mix.sel[j]):
+            if np.isfinite(lL[j, g]):
+                Rm[j, k] = np.exp(rows.logp[k] - logf[k] + lL[j, g])
+                Pm[k, j] = np.exp(lL[j, g] + mix.lw[j] - logf[k])
+                Cm[k, j] = cfin[rows.x[k], mix.y[j]]
+    cbar = (Pm * Cm).sum(axis=1)
+    var = (Pm * Cm * Cm).sum(axis=1) - cbar**2
+    b = (Rm * (cbar[None, :] - Cm.T)).sum(axis=1)
+    dth = np.linalg.lstsq(Rm @ Pm, b, rcond=1e-12)[0]
+    ref = s * (rows.p @ (Pm * (Cm - cbar[:, None]) * dth[None, :]).sum(axis=1) - rows.p @ var)
+    got = _informed_sensitivity(logK, rows, mix, logf, cfin, s)
+    assert ref < 0  # the cost falls as the slope grows
+    assert got == pytest.approx(ref, rel=1e-9)
 
 
 def test_import_does_not_load_numba():
