@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._logdomain import _lse, _mi_joint
+from ._logdomain import _lse
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,10 +423,9 @@ def _informed_sensitivity(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.nda
 
 
 def _rows_mi(rows: _Rows, W: np.ndarray) -> float:
-    p_uy = np.zeros((len(rows.groups), W.shape[1]))
-    for g, idx in enumerate(rows.groups):
-        p_uy[g] = rows.p[idx] @ W[idx]
-    return _mi_joint(p_uy)
+    """I(U; Y) of the channel rows W (the joint of U and Y summed over the rows of each u)."""
+    gidx, goff = _flat_groups(rows)
+    return float(_kernels().rows_mi(rows.p, _c(W), gidx, goff))
 
 
 def _rows_cost(rows: _Rows, W: np.ndarray, cfin: np.ndarray) -> float:

@@ -551,3 +551,29 @@ def channel(logK, x, n, y, sel, lw, logf):
         for t in range(ny):
             W[k, t] = W[k, t] / tot
     return W
+
+
+@_jit
+def rows_mi(p, W, gidx, goff):
+    """I(U; Y) in nats of the channel rows W (rows grouped by u): the formula of ``_logdomain._mi_joint``."""
+    G = goff.size - 1
+    ny = W.shape[1]
+    puy = np.zeros((G, ny))
+    for g in range(G):
+        for i in range(goff[g], goff[g + 1]):
+            k = gidx[i]
+            for t in range(ny):
+                puy[g, t] += p[k] * W[k, t]
+    pu = np.zeros(G)
+    py = np.zeros(ny)
+    for g in range(G):
+        for t in range(ny):
+            pu[g] += puy[g, t]
+            py[t] += puy[g, t]
+    mi = 0.0
+    for g in range(G):
+        for t in range(ny):
+            v = puy[g, t]
+            if v > 0:
+                mi += v * (np.log(v) - np.log(pu[g]) - np.log(py[t]))
+    return max(mi, 0.0)

@@ -28,8 +28,10 @@ from mi_lib._mixing import (
     _masses,
     _Mix,
     _newton_system,
+    _rows_mi,
     _rows_of,
 )
+from mi_lib._logdomain import _mi_joint
 
 
 def _lse_rows(a: np.ndarray, axis: int) -> np.ndarray:
@@ -273,6 +275,20 @@ def test_sensitivity_against_dense_formula(seed):
     got = _informed_sensitivity(logK, rows, mix, logf, cfin, s)
     assert ref < 0  # the cost falls as the slope grows
     assert got == pytest.approx(ref, rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rows_mi_against_the_joint_of_u_and_y(seed):
+    rows, logK, mix, _ = _problem(seed)
+    logf, _ = _informed_logf(logK, rows, mix)
+    W = _informed_channel(logK, rows, mix, logf)
+    p_uy = np.array([rows.p[idx] @ W[idx] for idx in rows.groups])
+    ref = _mi_joint(p_uy)
+    assert ref > 0
+    assert _rows_mi(rows, W) == pytest.approx(ref, rel=1e-12, abs=1e-15)
+    const = np.zeros_like(W)
+    const[:, 0] = 1.0  # a constant output: no information
+    assert 0.0 <= _rows_mi(rows, const) <= 4 * np.finfo(float).eps  # zero up to the rounding of the sums
 
 
 def test_import_does_not_load_numba():
