@@ -42,8 +42,12 @@ def _rows_of(p_ux: np.ndarray) -> _Rows:
     uu, xx = np.nonzero(p_ux > 0)
     p = p_ux[uu, xx]
     pu_all = p_ux.sum(axis=1)
-    gu = np.unique(uu)
-    groups = tuple(np.nonzero(uu == g)[0] for g in gu)
+    counts = np.bincount(uu, minlength=p_ux.shape[0])
+    gu = np.flatnonzero(counts)  # the u with p(u) > 0
+    goff = np.zeros(gu.size + 1, dtype=np.intp)
+    np.cumsum(counts[gu], out=goff[1:])
+    gidx = np.arange(uu.size, dtype=np.intp)  # nonzero lists (u, x) in row-major order: grouped by u
+    groups = tuple(gidx[a:b] for a, b in zip(goff[:-1].tolist(), goff[1:].tolist()))
     grp = np.searchsorted(gu, uu)
     return _Rows(
         u=uu,
@@ -55,8 +59,8 @@ def _rows_of(p_ux: np.ndarray) -> _Rows:
         gu=gu,
         pu=pu_all[gu],
         grp=grp,
-        gidx=np.concatenate(groups),
-        goff=np.concatenate([[0], np.cumsum([idx.size for idx in groups])]).astype(np.intp),
+        gidx=gidx,
+        goff=goff,
     )
 
 
