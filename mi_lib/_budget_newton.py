@@ -26,24 +26,16 @@ mixture of the two supports is found by the same iteration. Derivation:
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ._mixing import (
-    _add_candidates,
-    _atom_logD,
-    _informed_logf,
-    _informed_qp,
-    _informed_terms,
-    _masses,
-    _Mix,
-    _newton_system,
-    _Rows,
-    _step_slope,
-    _trial_weights,
-)
-from ._logdomain import _lse_1, _lse_ax
+from ._mixing import _c, _flat_groups, _masses, _Mix, _Rows
+
+
+def _kernels():
+    """The compiled kernels (imported on first use: ``import mi_lib`` neither imports numba nor compiles)."""
+    from . import _budget_kernels
+
+    return _budget_kernels
 
 
 def _atom_costs(cfin: np.ndarray, rows: _Rows, y: np.ndarray, sel: np.ndarray, lL: np.ndarray) -> np.ndarray:
@@ -52,47 +44,28 @@ def _atom_costs(cfin: np.ndarray, rows: _Rows, y: np.ndarray, sel: np.ndarray, l
 
 
 class _Fixed:
-    """The channel of fixed weights as a function of the slope (dense rows x atoms costs).
+    """The channel of fixed weights as a function of the slope (the atoms' reduced costs).
 
-    ``A[k, j]`` is the reduced cost of row k in atom j (inf where the row is
-    not in the atom or the pair is forbidden); at the slope s,
-    ``log f_k = logsumexp_j (log w_j - s A_kj)`` and the channel's cost
-    moments follow from the weights ``pi_kj = w_j e^{-s A_kj} / f_k``.
+    ``cj[j, g]`` is the reduced cost of the row ``sel[j, g]`` in atom j (inf
+    where the pair is forbidden); at the slope s,
+    ``log f_k = logsumexp_j (log w_j - s c_kj)`` over the atoms holding row k,
+    and the channel's cost moments follow from the weights
+    ``pi_kj = w_j e^{-s c_kj} / f_k`` (:func:`mi_lib._budget_kernels.fixed_at`).
     """
 
     def __init__(self, rows: _Rows, ctil, mix: _Mix):
-        self.rows, self.mix = rows, mix
-        J = mix.y.size
-        self.cj = ctil[rows.x[mix.sel], mix.y[:, None]]  # (J, G), inf where forbidden
+        self.rows, self.mix = rows, _Mix(_c(mix.y), _c(mix.sel), _c(mix.lw))
+        self.cj = _kernels().atom_cost(_c(ctil), rows.x, self.mix.y, self.mix.sel)  # (J, G), inf where forbidden
         self.cm = np.where(np.isfinite(self.cj), self.cj, 0.0)  # the atoms' costs (0 where forbidden)
-        A = np.full((rows.p.size, J), np.inf)
-        cols = np.arange(J)
-        for g in range(mix.sel.shape[1]):
-            A[mix.sel[:, g], cols] = self.cj[:, g]
-        self.fin = np.isfinite(A)
-        self.A0 = np.where(self.fin, A, 0.0)
-        self.A = A
 
     def limits(self) -> tuple[float, float]:
         """The cost as s -> infinity and at s = 0 (its range over s > 0)."""
-        p, A0, fin = self.rows.p, self.A0, self.fin
-        w = np.exp(self.mix.lw - self.mix.lw.max())[None, :] * fin
-        return float(p @ np.min(self.A, axis=1)), float(p @ ((w * A0).sum(axis=1) / w.sum(axis=1)))
+        return _kernels().fixed_limits(self.rows.p, self.mix.sel, self.mix.lw, self.cj)
 
     def at(self, s: float):
         """(log f, log L, C, V, cbar, costs of the atoms' rows) at the slope s > 0; None if a row is unserved."""
-        E = self.mix.lw - s * self.A  # -inf where the row is not in the atom (s > 0)
-        m = E.max(axis=1)
-        if not np.isfinite(m).all():
-            return None
-        P = np.exp(E - m[:, None])
-        tot = P.sum(axis=1)
-        P /= tot[:, None]
-        P *= self.A0
-        cbar = P.sum(axis=1)
-        var = np.maximum((P * self.A0).sum(axis=1) - cbar * cbar, 0.0)
-        p = self.rows.p
-        return np.log(tot) + m, -s * self.cj, float(p @ cbar), float(p @ var), cbar, self.cm
+        ok, logf, lL, C, V, cbar = _kernels().fixed_at(self.rows.p, self.mix.sel, self.mix.lw, self.cj, float(s))
+        return (logf, lL, C, V, cbar, self.cm) if ok else None
 
 
 def _slope_root(rows: _Rows, ctil, cfin, mix: _Mix, s: float, target: float, rtol: float):
@@ -104,55 +77,23 @@ def _slope_root(rows: _Rows, ctil, cfin, mix: _Mix, s: float, target: float, rto
     steps capped at a factor e^2, bisection once bracketed. Returns
     (s, log f, log L, C, V, cbar, cm).
     """
-    fx = _Fixed(rows, ctil, mix)
-    lo, hi = -math.inf, math.inf
-    t = math.log(s)
-    for k in range(100):
-        s = math.exp(t)
-        got = fx.at(s)
-        if got is None:
-            return None
-        logf, lL, C, V, cbar, cm = got
-        r = C - target
-        if abs(r) <= rtol:
-            return s, logf, lL, C, V, cbar, cm
-        if k == 0:
-            cinf, c0 = fx.limits()
-            if not cinf < target < c0:
-                return None
-        if r > 0:
-            lo = t
-        else:
-            hi = t
-        step = r / (s * V) if V > 0 else math.copysign(2.0, r)
-        tn = t + max(min(step, 2.0), -2.0)
-        if not lo < tn < hi:
-            tn = 0.5 * (lo + hi) if math.isfinite(lo) and math.isfinite(hi) else tn
-        if not -700.0 < tn < 700.0 or hi - lo < 1e-15:
-            return None
-        t = tn
-    return None
+    K = _kernels()
+    y, sel, lw = _c(mix.y), _c(mix.sel), _c(mix.lw)
+    cj = K.atom_cost(_c(ctil), rows.x, y, sel)
+    ok, s, logf, lL, C, V, cbar = K.slope_root(rows.p, sel, lw, cj, float(s), float(target), float(rtol))
+    return (s, logf, lL, C, V, cbar, K.finite_or_zero(cj)) if ok else None
 
 
 def _bordered(ms, rows: _Rows, logf, lL, lw, sel, J0, logDA, cbar, cm, V, a):
     """The Newton subproblem with the slope eliminated: M + b_hat (sigma b)' / V, q - b_hat a / V."""
-    M, qn, logsig, lb = _newton_system(ms, logf, lL, lw, sel, J0, logDA)
-    fin = np.isfinite(lL)
-    with np.errstate(over="ignore"):
-        R = np.exp(np.where(fin, rows.logp[sel] - logf[sel] + lL, -np.inf))  # (J, G)
-        Pi = np.exp(np.minimum(np.where(fin, lL + logsig[:, None] - logf[sel], -np.inf), 0.0))
-    dev = cbar[sel] - cm  # (J, G)
-    b = np.sum(R * dev, axis=1)  # dD_j/ds
-    bhat = b * np.exp(-logDA)
-    sb = np.sum(rows.p[sel] * Pi * dev, axis=1)  # sigma_j b_j
-    return M + np.outer(bhat, sb) / V, qn - bhat * a / V, logsig, lb, sb / V
+    return _kernels().bordered(rows.p, ms.logp, _c(logf), _c(lL), _c(lw), _c(sel), int(J0), _c(logDA), _c(cbar),
+                               _c(cm), float(V), float(a))
 
 
 def _budget_newton(rows: _Rows, ctil, cfin, mix: _Mix, s: float, target: float, tol: float,
                    rtol: float, maxiter: int = 40):
-    """:func:`_budget_newton_body` with -inf arithmetic silenced."""
-    with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
-        return _budget_newton_body(rows, ctil, cfin, mix, s, target, tol, rtol, maxiter)
+    """:func:`_budget_newton_body` (the compiled kernel raises no floating-point warnings)."""
+    return _budget_newton_body(rows, ctil, cfin, mix, s, target, tol, rtol, maxiter)
 
 
 def _budget_newton_body(rows: _Rows, ctil, cfin, mix: _Mix, s: float, target: float, tol: float,
@@ -171,39 +112,11 @@ def _budget_newton_body(rows: _Rows, ctil, cfin, mix: _Mix, s: float, target: fl
     bound on the Lagrangian at s in every case (the caller checks the gap).
     """
     ms = _masses(rows, None)
-    got = _slope_root(rows, ctil, cfin, mix, s, target, rtol)
-    if got is None:
-        return None
-    y, sel, lw = mix.y, mix.sel, mix.lw
-    s, logf, lL, C, V, cbar, cm = got
-    hist: list[float] = []
-    it, done = 0, False
-    while True:
-        logK = -s * ctil
-        logDA = _atom_logD(ms.logp, logf, lL, sel)
-        logD, selbest, _ = _informed_terms(logK, rows, logf)
-        lm = float(max(logD.max(), logDA.max()))
-        gap = lm + _lse_1(lw) - ms.logptot
-        if gap <= 1e-6 and abs(C - target) > rtol:
-            # near the end the root to rounding before the next step, then price again: psi at a loose
-            # root is below its maximum by about (C - target)^2 / 2V, more than the last decreases
-            got = _slope_root(rows, ctil, cfin, _Mix(y, sel, lw), s, target, rtol)
-            if got is None:
-                break
-            s, logf, lL, C, V, cbar, cm = got
-            continue
-        hist.append(gap)
-        done = gap <= tol
-        if done or it >= maxiter or not V > 0 or (len(hist) > 3 and min(hist[-4:]) == max(hist[-4:])):
-            break
-        it += 1
-        step = _budget_step(rows, ctil, cfin, ms, (y, sel, lw), (s, logf, lL, C, V, cbar), (logD, selbest, logDA),
-                            lm, target, rtol if gap <= 1e-6 else max(rtol, 1e-6 * target))
-        if step is None:
-            break
-        (y, sel, lw), (s, logf, lL, C, V, cbar, cm) = step
-    c = _lse_1(lw)
-    return _Mix(y, sel, lw - c), logf - c, lm + c, s, it, done
+    gidx, goff = _flat_groups(rows)
+    ok, y, sel, lw, logf, lm, s, it, done = _kernels().budget_newton(
+        _c(ctil), _c(cfin), rows.x, gidx, goff, ms.p, ms.logp, ms.logptot, _c(mix.y), _c(mix.sel), _c(mix.lw),
+        float(s), float(target), float(tol), float(rtol), int(maxiter))
+    return (_Mix(y, sel, lw), logf, lm, s, it, done) if ok else None
 
 
 def _budget_step(rows, ctil, cfin, ms, atoms, point, prices, lm, target, rt):
@@ -214,18 +127,15 @@ def _budget_step(rows, ctil, cfin, ms, atoms, point, prices, lm, target, rt):
     y, sel, lw = atoms
     s, logf, lL, C, V, cbar = point
     logD, selbest, logDA = prices
-    logK = -s * ctil
-    J0 = y.size
-    y, sel, lL, logDA = _add_candidates(logK, rows, ms, logf, y, sel, lL, logDA, logD, selbest, lm)
-    cm = _atom_costs(cfin, rows, y, sel, lL)
-    M, qn, logsig, lb, ds = _bordered(ms, rows, logf, lL, lw, sel, J0, logDA, cbar, cm, V, C - target)
-    z = _informed_qp(M, qn, lb, np.zeros(y.size), rows.p.size + 1)
-    return _psi_search(rows, ctil, cfin, ms, y, sel, lw, logsig, z, J0, logDA, logf, s, target, rt,
-                       -float(ds @ z))
+    got = _kernels().budget_step(_c(ctil), _c(cfin), rows.x, rows.p, ms.logp, _c(y), _c(sel), _c(lw), float(s),
+                                 _c(logf), _c(lL), float(C), float(V), _c(cbar), _c(logD), _c(selbest), _c(logDA),
+                                 float(lm), float(target), float(rt))
+    return ((got[1], got[2], got[3]), got[4:]) if got[0] else None
 
 
 def _psi(ms, logf, lw, s: float, target: float) -> float:
-    return -float(ms.p_act @ logf[ms.act]) + float(np.exp(lw).sum()) - s * target
+    """psi = -sum_k p_k log f_k + sum_j w_j - s B over the rows counted."""
+    return float(_kernels().psi(ms.p_act, _c(logf[ms.act]), _c(lw), float(s), float(target)))
 
 
 def _psi_search(rows, ctil, cfin, ms, y, sel, lw, logsig, z, J0, logDA, logf, s, target, rtol, ds):
@@ -234,17 +144,6 @@ def _psi_search(rows, ctil, cfin, ms, y, sel, lw, logsig, z, J0, logDA, logf, s,
     ``ds`` is the slope's change the bordered system predicts for the full
     step (the root search starts from ``s + t ds``).
     """
-    psi0 = _psi(ms, logf, lw, s, target)
-    slope = _step_slope(logDA, logsig, z)
-    t = 1.0
-    while t >= 1e-8:
-        lw_t = _trial_weights(lw, logsig, t * z, J0)
-        keep = np.isfinite(lw_t)
-        trial = _Mix(y[keep], sel[keep], lw_t[keep])
-        got = _slope_root(rows, ctil, cfin, trial, s * math.exp(max(min(t * ds / s, 2.0), -2.0)), target, rtol)
-        if got is not None:
-            pt = _psi(ms, got[1], trial.lw, got[0], target)
-            if pt <= psi0 + 1e-4 * t * min(slope, 0.0) + 1e-15 * max(1.0, abs(psi0)):
-                return (trial.y, trial.sel, trial.lw), got
-        t *= 0.5
-    return None
+    got = _kernels().psi_search(_c(ctil), rows.x, rows.p, _c(y), _c(sel), _c(lw), _c(logsig), _c(z), int(J0),
+                                _c(logDA), _c(logf), float(s), float(target), float(rtol), float(ds))
+    return ((got[1], got[2], got[3]), got[4:]) if got[0] else None

@@ -17,9 +17,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg.lapack import dgesv as _dgesv
 
-from ._logdomain import _lse, _lse_1, _lse_ax, _mi_joint
+from ._logdomain import _lse
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +34,20 @@ class _Rows:
     gu: np.ndarray  # the u index of each group
     pu: np.ndarray  # p(u) of each group
     grp: np.ndarray  # group index of each row
+    gidx: np.ndarray | None = None  # the groups' rows, concatenated (for the compiled kernels)
+    goff: np.ndarray | None = None  # group g is gidx[goff[g]:goff[g + 1]]
 
 
 def _rows_of(p_ux: np.ndarray) -> _Rows:
     uu, xx = np.nonzero(p_ux > 0)
     p = p_ux[uu, xx]
     pu_all = p_ux.sum(axis=1)
-    gu = np.unique(uu)
-    groups = tuple(np.nonzero(uu == g)[0] for g in gu)
+    counts = np.bincount(uu, minlength=p_ux.shape[0])
+    gu = np.flatnonzero(counts)  # the u with p(u) > 0
+    goff = np.zeros(gu.size + 1, dtype=np.intp)
+    np.cumsum(counts[gu], out=goff[1:])
+    gidx = np.arange(uu.size, dtype=np.intp)  # nonzero lists (u, x) in row-major order: grouped by u
+    groups = tuple(gidx[a:b] for a, b in zip(goff[:-1].tolist(), goff[1:].tolist()))
     grp = np.searchsorted(gu, uu)
     return _Rows(
         u=uu,
@@ -54,7 +59,29 @@ def _rows_of(p_ux: np.ndarray) -> _Rows:
         gu=gu,
         pu=pu_all[gu],
         grp=grp,
+        gidx=gidx,
+        goff=goff,
     )
+
+
+def _kernels():
+    """The compiled kernels (imported on first use: ``import mi_lib`` neither imports numba nor compiles)."""
+    from . import _mixing_kernels
+
+    return _mixing_kernels
+
+
+def _flat_groups(rows: _Rows) -> tuple[np.ndarray, np.ndarray]:
+    """(gidx, goff): the rows of group g are ``gidx[goff[g]:goff[g + 1]]``."""
+    if rows.gidx is not None:
+        return rows.gidx, rows.goff
+    sizes = [idx.size for idx in rows.groups]
+    return (np.concatenate(rows.groups).astype(np.intp),
+            np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp))
+
+
+def _c(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a)
 
 
 @dataclass(slots=True)
@@ -83,11 +110,7 @@ class _Eval:
 
 def _informed_logf(logK: np.ndarray, rows: _Rows, mix: _Mix) -> tuple[np.ndarray, np.ndarray]:
     """log f per row (-inf for a row no atom serves) and log L (J, G) of each atom on its rows."""
-    J = mix.y.size
-    lL = logK[rows.x[mix.sel], mix.y[:, None]]
-    A = np.full((rows.p.size, J), -np.inf)
-    A[mix.sel, np.arange(J)[:, None]] = lL + mix.lw[:, None]  # an atom's rows are distinct (one per group)
-    return _lse_ax(A, 1), lL
+    return _kernels().logf_of(_c(logK), rows.x, rows.p.size, _c(mix.y), _c(mix.sel), _c(mix.lw))
 
 
 def _informed_gradient(logK: np.ndarray, rows: _Rows, logf: np.ndarray):
@@ -102,26 +125,9 @@ def _informed_terms(logK: np.ndarray, rows: _Rows, logf: np.ndarray, active: np.
     ``D(y) = sum_u max_x p(u, x) K(x, y) / f_{u,x}`` over the rows in
     ``active`` (all rows by default); the group terms form a (G, |Y|) array.
     """
-    a = rows.logp - logf
-    if active is not None:
-        a = np.where(active, a, -np.inf)
-    if not np.all(np.isfinite(a) | (a == -np.inf)):  # unserved rows (log f = -inf): no term
-        a = np.where(np.isfinite(a), a, -np.inf)
-    T = a[:, None] + logK[rows.x]
-    ny = logK.shape[1]
-    G = np.empty((len(rows.groups), ny))
-    sel = np.empty((ny, len(rows.groups)), dtype=np.intp)
-    cols = np.arange(ny)
-    for g, idx in enumerate(rows.groups):
-        if idx.size == 1:
-            G[g] = T[idx[0]]
-            sel[:, g] = idx[0]
-            continue
-        Tg = T[idx]
-        am = np.argmax(Tg, axis=0)
-        G[g] = Tg[am, cols]
-        sel[:, g] = idx[am]
-    return _lse_ax(G, 0), sel, G
+    logp = rows.logp if active is None else np.where(active, rows.logp, -np.inf)
+    gidx, goff = _flat_groups(rows)
+    return _kernels().terms(_c(logK), rows.x, logp, _c(logf), gidx, goff)
 
 
 def _informed_qp(M: np.ndarray, q: np.ndarray, lb: np.ndarray, z0: np.ndarray, rank: int) -> np.ndarray:
@@ -137,54 +143,7 @@ def _informed_qp(M: np.ndarray, q: np.ndarray, lb: np.ndarray, z0: np.ndarray, r
     linearly dependent; a tiny ridge then turns the solve into a step along
     the null direction, which the ratio test stops at the first bound.
     """
-    tiny = 1e-14
-    J = q.size
-    z = z0.copy()
-    F = z > lb
-    first = True
-    for _ in range(4 * J + 20):
-        Fi = F.nonzero()[0]
-        if Fi.size:
-            MF = M[Fi[:, None], Fi]
-            MF.flat[:: Fi.size + 1] *= 1.0 + 1e-12  # a tiny ridge (relative to the diagonal)
-            zb = np.where(F, 0.0, z)
-            rhs = -(q[Fi] + M[Fi] @ zb)
-            _, _, zF, info = _dgesv(MF, rhs, overwrite_a=1, overwrite_b=1)
-            if info != 0 or not np.isfinite(zF).all():  # pragma: no cover - singular despite the ridge
-                break
-            zc = z[Fi]
-            lbF = lb[Fi]
-            blocked = zF < lbF - tiny
-            if blocked.any():
-                d = zF - zc
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    ratio = np.where(blocked & (d < 0), (lbF - zc) / d, np.inf)
-                i = int(ratio.argmin())
-                a = min(max(float(ratio[i]), 0.0), 1.0)
-                zc = zc + a * d
-                at = zc <= lbF + tiny
-                at[i] = True
-                zc[at] = lbF[at]
-                z[Fi] = zc
-                F[Fi[at]] = False
-                continue
-            z[Fi] = zF
-        Bi = (~F).nonzero()[0]
-        if Bi.size == 0:
-            break
-        rho = q[Bi] + M[Bi] @ z
-        i = int(rho.argmin())
-        if rho[i] >= -1e-13:
-            break
-        if first:  # release the steepest descent variables at once the first time (as many as the
-            # rank leaves room for: more would only be dropped again one solve at a time), then one at a time
-            room = max(rank - Fi.size, 1)
-            neg = (rho < -1e-13).nonzero()[0]
-            F[Bi[neg[rho[neg].argsort()[:room]]]] = True
-            first = False
-        else:
-            F[Bi[i]] = True
-    return z
+    return _kernels().qp(_c(M), _c(q), _c(lb), _c(z0).astype(float), int(rank))
 
 
 def _ratio(logp: np.ndarray, logf: np.ndarray, sel: np.ndarray) -> np.ndarray:
@@ -202,9 +161,8 @@ def _informed_san(
     logK: np.ndarray, rows: _Rows, mix: _Mix, tol: float, *, generate: bool = True,
     active: np.ndarray | None = None, maxiter: int = 200,
 ):
-    """Scaled active-set Newton method (:func:`_informed_san_body`), with -inf arithmetic silenced."""
-    with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
-        return _informed_san_body(logK, rows, mix, tol, generate=generate, active=active, maxiter=maxiter)
+    """Scaled active-set Newton method (:func:`_informed_san_body`; the compiled kernel raises no floating-point warnings)."""
+    return _informed_san_body(logK, rows, mix, tol, generate=generate, active=active, maxiter=maxiter)
 
 
 def _informed_san_body(
@@ -231,39 +189,11 @@ def _informed_san_body(
     ``lm`` (``H - lm`` is a lower bound, ``H`` the mixture's value).
     """
     ms = _masses(rows, active)
-    y, sel, lw = mix.y, mix.sel, mix.lw
-    dying = np.zeros(y.size, dtype=bool)  # atoms the last Newton subproblem removed
-    it = 0
-    logf, lL = _informed_logf(logK, rows, mix)
-    while True:
-        served = bool(np.isfinite(logf[ms.act]).all())
-        logDA = _atom_logD(ms.logp, logf, lL, sel) if served else None
-        if generate and served:
-            logD, selbest, _ = _informed_terms(logK, rows, logf, active)
-            lm = float(max(logD.max(), logDA.max()))
-        else:
-            lm = float(logDA.max()) if served else math.inf
-        if not served or lm + _lse_1(lw) - ms.logptot <= tol or it >= maxiter:
-            break
-        it += 1
-        J0 = y.size
-        if generate:
-            y, sel, lL, logDA = _add_candidates(logK, rows, ms, logf, y, sel, lL, logDA, logD, selbest, lm)
-        M, qn, logsig, lb = _newton_system(ms, logf, lL, lw, sel, J0, logDA)
-        z0 = np.concatenate([np.where(dying, -1.0, 0.0), np.zeros(y.size - J0)])
-        z = _informed_qp(M, qn, lb, z0 if J0 == dying.size else np.zeros(y.size), int(ms.act.sum()))
-        F0 = -float(ms.p_act @ logf[ms.act]) + float(np.exp(lw).sum())
-        step = _armijo(logK, rows, ms, y, sel, lw, logsig, z, J0, logDA, F0)
-        if step is None:  # no progress at this precision
-            y, sel = y[:J0], sel[:J0]
-            logf, lL = _informed_logf(logK, rows, _Mix(y, sel, lw))
-            break
-        trial, logf, lL, keep = step
-        dying = (z <= lb + 1e-14)[keep]
-        y, sel, lw = trial.y, trial.sel, trial.lw
-    # normalise: scaling w by 1/S scales f by 1/S and D by S
-    c = _lse_1(lw)
-    return _Mix(y, sel, lw - c), logf - c, lm + c, it
+    gidx, goff = _flat_groups(rows)
+    y, sel, lw, logf, lm, it = _kernels().san(
+        _c(logK), rows.x, gidx, goff, ms.p, ms.logp, _c(ms.act), ms.logptot, _c(mix.y), _c(mix.sel), _c(mix.lw),
+        float(tol), bool(generate), int(maxiter))
+    return _Mix(y, sel, lw), logf, lm, it
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +216,7 @@ def _masses(rows: _Rows, active: np.ndarray | None) -> _Masses:
 
 def _atom_logD(logp: np.ndarray, logf: np.ndarray, lL: np.ndarray, sel: np.ndarray) -> np.ndarray:
     """log D_j = log sum over the atom's rows of p_k L_kj / f_k."""
-    return _lse_ax(np.where(np.isfinite(lL), _ratio(logp, logf, sel) + lL, -np.inf), 1)
+    return _kernels().atom_logD(logp, _c(logf), _c(lL), _c(sel))
 
 
 def _add_candidates(logK, rows: _Rows, ms: _Masses, logf, y, sel, lL, logDA, logD, selbest, lm):
@@ -296,24 +226,8 @@ def _add_candidates(logK, rows: _Rows, ms: _Masses, logf, y, sel, lL, logDA, log
     slow.) At most one atom per active row plus two are added; atoms already
     present are skipped. Returns y, sel, log L and log D of the atoms.
     """
-    up = np.ones(logD.size, dtype=bool)
-    up[1:] &= logD[1:] >= logD[:-1]
-    up[:-1] &= logD[:-1] >= logD[1:]
-    cand = np.nonzero((logD > 0.0) & (up | (logD > 0.5 * lm)))[0]
-    cap = int(ms.act.sum()) + 2  # the optimum has at most one atom per row
-    if cand.size > cap:
-        cand = cand[np.argsort(logD[cand])[::-1][:cap]]
-    if not cand.size:
-        return y, sel, lL, logDA
-    sc = selbest[cand]
-    same = (y[None, :] == cand[:, None]) & np.all(sel[None, :, :] == sc[:, None, :], axis=2)
-    fresh = ~same.any(axis=1)  # not already an atom
-    if not np.any(fresh):
-        return y, sel, lL, logDA
-    y = np.concatenate([y, cand[fresh]])
-    sel = np.vstack([sel, sc[fresh]])
-    lL = logK[rows.x[sel], y[:, None]]
-    return y, sel, lL, _atom_logD(ms.logp, logf, lL, sel)
+    return _kernels().add_candidates(_c(logK), rows.x, ms.logp, _c(logf), int(ms.act.sum()), _c(y), _c(sel),
+                                     _c(lL), _c(logDA), _c(logD), _c(selbest), float(lm))
 
 
 def _newton_system(ms: _Masses, logf, lL, lw, sel, J0: int, logDA):
@@ -326,53 +240,24 @@ def _newton_system(ms: _Masses, logf, lL, lw, sel, J0: int, logDA):
     all of their most constrained row, and their lower bound is 0 (-1 for
     the others: ``w (1 + z) >= 0``).
     """
-    J = sel.shape[0]
-    fin = np.isfinite(lL)
-    gap_rows = np.where(fin, logf[sel] - lL, np.inf)
-    logsig = np.concatenate([lw, np.min(gap_rows[J0:], axis=1)])
-    logRn = np.where(fin, _ratio(ms.logp, logf, sel) + lL - logDA[:, None], -np.inf)
-    logPi = np.where(fin, lL + logsig[:, None] - logf[sel], -np.inf)  # NaN only outside the problem (R = 0)
-    logPi = np.where(np.isnan(logPi), -np.inf, logPi)
-    n = ms.p.size
-    Rm = np.zeros((J, n))
-    Pm = np.zeros((n, J))
-    cols = np.arange(J)[:, None]
-    Rm[cols, sel] = np.exp(logRn)  # an atom's rows are distinct (one per group)
-    Pm[sel, cols] = np.exp(np.minimum(logPi, 0.0))
-    lb = np.concatenate([np.full(J0, -1.0), np.zeros(J - J0)])
-    return Rm @ Pm, np.expm1(-logDA), logsig, lb
+    return _kernels().newton_system(ms.logp, _c(logf), _c(lL), _c(lw), _c(sel), int(J0), _c(logDA))
 
 
 def _trial_weights(lw, logsig, tz, J0: int) -> np.ndarray:
     """log weights after the step t z: w (1 + t z) for old atoms, sigma t z for new ones (-inf: removed)."""
-    new = tz[J0:]
-    pos = new > 0
-    return np.concatenate([lw + np.log1p(np.maximum(tz[:J0], -1.0)),
-                           np.where(pos, logsig[J0:] + np.log(np.where(pos, new, 1.0)), -np.inf)])
+    return _kernels().trial_weights(_c(lw), _c(logsig), _c(tz), 1.0, int(J0))
 
 
 def _step_slope(logDA, logsig, z) -> float:
     """Directional derivative of F along sigma z: sum_j sigma_j (1 - D_j) z_j, in the log domain."""
-    prod = -np.expm1(logDA) * z
-    mag = np.minimum(logsig + np.log(np.abs(prod)), 700.0)
-    return float(np.sum(np.sign(prod) * np.exp(mag)))
+    return float(_kernels().step_slope(_c(logDA), _c(logsig), _c(z)))
 
 
 def _armijo(logK, rows: _Rows, ms: _Masses, y, sel, lw, logsig, z, J0: int, logDA, F0: float):
     """Armijo search on F along z: (mixture, log f, log L, kept atoms), or None without progress."""
-    slope = _step_slope(logDA, logsig, z)
-    t = 1.0
-    while t >= 1e-10:
-        lw_t = _trial_weights(lw, logsig, t * z, J0)
-        keep = np.isfinite(lw_t)
-        trial = _Mix(y[keep], sel[keep], lw_t[keep])
-        logf_t, lL_t = _informed_logf(logK, rows, trial)
-        if np.all(np.isfinite(logf_t[ms.act])):
-            Ft = -float(ms.p_act @ logf_t[ms.act]) + float(np.exp(trial.lw).sum())
-            if Ft <= F0 + 1e-4 * t * max(min(slope, 0.0), -1e300) + 1e-15 * max(1.0, abs(F0)):
-                return trial, logf_t, lL_t, keep
-        t *= 0.5
-    return None
+    ok, yt, st, wt, logf_t, lL_t, keep = _kernels().armijo(
+        _c(logK), rows.x, ms.p, _c(ms.act), _c(y), _c(sel), _c(lw), _c(logsig), _c(z), int(J0), _c(logDA), float(F0))
+    return (_Mix(yt, st, wt), logf_t, lL_t, keep) if ok else None
 
 
 def _initial_mix(logK: np.ndarray, rows: _Rows, cover: np.ndarray | None = None,
@@ -386,26 +271,9 @@ def _initial_mix(logK: np.ndarray, rows: _Rows, cover: np.ndarray | None = None,
     """
     cov = np.ones(rows.p.size, dtype=bool) if cover is None else cover
     pl = cov if pool is None else (pool | cov)
-    xs = np.unique(rows.x[cov])
-    ys, sels = [], []
-    for x in xs:
-        y = int(np.argmax(logK[x]))
-        sel = []
-        for idx in rows.groups:
-            hit = idx[cov[idx] & (rows.x[idx] == x)]
-            if hit.size:
-                sel.append(int(hit[0]))
-            else:
-                cand = idx[pl[idx]]
-                if cand.size == 0:
-                    cand = idx
-                sel.append(int(cand[np.argmax(rows.logp[cand] + logK[rows.x[cand], y])]))
-        ys.append(y)
-        sels.append(sel)
-    px = np.zeros(logK.shape[0])
-    np.add.at(px, rows.x[cov], rows.p[cov])
-    lw = np.log(px[xs])
-    return _Mix(y=np.array(ys, dtype=np.intp), sel=np.array(sels, dtype=np.intp), lw=lw - _lse(lw))
+    gidx, goff = _flat_groups(rows)
+    y, sel, lw = _kernels().initial_mix(_c(logK), rows.x, rows.p, rows.logp, gidx, goff, _c(cov), _c(pl))
+    return _Mix(y=y, sel=sel, lw=lw)
 
 
 def _informed_attach(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray, active: np.ndarray,
@@ -537,20 +405,7 @@ def _informed_staged(logK: np.ndarray, rows: _Rows, tol: float, core: np.ndarray
 
 def _informed_channel(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray) -> np.ndarray:
     """W(y | u, x) = sum over atoms at y of w K(x, y) / f_{u,x} (rows renormalised)."""
-    n, ny = rows.p.size, logK.shape[1]
-    r = mix.sel  # (J, G) row of each (atom, group)
-    yy = mix.y[:, None]
-    with np.errstate(under="ignore", invalid="ignore"):
-        vals = np.exp(mix.lw[:, None] + logK[rows.x[r], yy] - logf[r])
-    vals[~np.isfinite(vals)] = 0.0
-    W = np.bincount((r * ny + yy).ravel(), weights=vals.ravel(), minlength=n * ny).reshape(n, ny)
-    tot = W.sum(axis=1, keepdims=True)
-    bad = ~(tot[:, 0] > 0)
-    if np.any(bad):  # a row no atom serves: its cheapest output (only possible for unconverged tails)
-        W[bad] = 0.0
-        W[np.nonzero(bad)[0], np.argmax(logK[rows.x[bad]], axis=1)] = 1.0
-        tot = W.sum(axis=1, keepdims=True)
-    return W / tot
+    return _kernels().channel(_c(logK), rows.x, rows.p.size, _c(mix.y), _c(mix.sel), _c(mix.lw), _c(logf))
 
 
 def _informed_sensitivity(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.ndarray, cfin: np.ndarray,
@@ -559,41 +414,24 @@ def _informed_sensitivity(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.nda
     fin = np.isfinite(mix.lw)
     if not np.any(fin) or not np.all(np.isfinite(logf)):
         return math.nan
-    y, sel, lw = mix.y[fin], mix.sel[fin], mix.lw[fin]
-    n, J = rows.p.size, y.size
-    lL = logK[rows.x[sel], y[:, None]]
-    ok = np.isfinite(lL)
-    cost = np.where(ok, cfin[rows.x[sel], y[:, None]], 0.0)  # (J, G)
-    with np.errstate(under="ignore"):
-        Rv = np.where(ok, np.exp(np.where(ok, rows.logp[sel] - logf[sel] + lL, -np.inf)), 0.0)
-        Pv = np.where(ok, np.exp(np.where(ok, lL + lw[:, None] - logf[sel], -np.inf)), 0.0)
-    Rm = np.zeros((J, n))
-    Pm = np.zeros((n, J))
-    Cm = np.zeros((n, J))
-    cols = np.arange(J)
-    for g in range(sel.shape[1]):
-        Rm[cols, sel[:, g]] = Rv[:, g]
-        Pm[sel[:, g], cols] = Pv[:, g]
-        Cm[sel[:, g], cols] = cost[:, g]
-    if not (np.all(np.isfinite(Pm)) and np.all(np.isfinite(Rm))):  # a weight overflowed: no usable derivative
-        return math.nan
-    cbar = np.sum(Pm * Cm, axis=1)  # mean reduced cost of each row under the channel
-    var = np.sum(Pm * Cm * Cm, axis=1) - cbar**2
-    b = np.sum(Rm * (cbar[None, :] - Cm.T), axis=1)  # d D_j / d s
-    M = Rm @ Pm
+    from . import _budget_kernels as bk
+
+    M, b, P, C, cbar, var = bk.sensitivity_system(_c(logK), _c(cfin), rows.x, rows.p.size, rows.logp, _c(logf),
+                                                  _c(mix.y[fin]), _c(mix.sel[fin]), _c(mix.lw[fin]))
+    if not (np.all(np.isfinite(P)) and np.all(np.isfinite(M)) and np.all(np.isfinite(b))):
+        return math.nan  # a weight overflowed: no usable derivative
     try:
         dth = np.linalg.lstsq(M, b, rcond=1e-12)[0]
     except np.linalg.LinAlgError:  # pragma: no cover
         return math.nan
-    dc = float(rows.p @ np.sum(Pm * (Cm - cbar[:, None]) * dth[None, :], axis=1)) - float(rows.p @ var)
+    dc = float(bk.sensitivity_value(rows.p, _c(mix.sel[fin]), P, C, cbar, var, dth))
     return s * dc if math.isfinite(dc) else math.nan
 
 
 def _rows_mi(rows: _Rows, W: np.ndarray) -> float:
-    p_uy = np.zeros((len(rows.groups), W.shape[1]))
-    for g, idx in enumerate(rows.groups):
-        p_uy[g] = rows.p[idx] @ W[idx]
-    return _mi_joint(p_uy)
+    """I(U; Y) of the channel rows W (the joint of U and Y summed over the rows of each u)."""
+    gidx, goff = _flat_groups(rows)
+    return float(_kernels().rows_mi(rows.p, _c(W), gidx, goff))
 
 
 def _rows_cost(rows: _Rows, W: np.ndarray, cfin: np.ndarray) -> float:
