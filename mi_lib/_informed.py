@@ -2,11 +2,7 @@ r"""Informed attacker on finite alphabets, :func:`discrete_attack` (public via :
 
 Algorithm: remove the cheapest cost exactly and bring the reduced costs to
 unit scale (:mod:`mi_lib._scaling`); return the edge solution, a constant
-output or the zero-information linear program when they apply; on small
-problems (at most 300 allowed pairs and 8 reachable outputs) run the
-primal-dual interior-point method on the channel first
-(:mod:`mi_lib._informed_ipm`, its dual sharpened by the bordered Newton
-method); otherwise, or if that does not certify,
+output or the zero-information linear program when they apply; otherwise
 solve once at a first slope and try the bordered Newton method that finds
 the weights and the budget's slope together (:mod:`mi_lib._budget_newton`);
 if it does not certify, search the slope of the budget
@@ -48,7 +44,6 @@ from ._mixing import (
     _rows_mi,
     _rows_of,
 )
-from ._informed_ipm import _informed_ipm, _mix_from_channel
 from ._slope_search import _slope_search
 
 
@@ -441,70 +436,12 @@ class _InformedOracle:
         return self.solve(s, generate=False, mix0=_Mix(m0.y, m0.sel, m0.lw.copy()))
 
 
-_IPM_MAX_PAIRS = 300
-"""The interior-point method on the channel runs first when the allowed (row, output) pairs are at most this many ..."""
-
-_IPM_MAX_OUTPUTS = 8
-"""... and at most this many outputs are reachable (with more, most outputs end off the support and the
-interior-point iterations lose to the active-set solver; measured on the random suite, round 6)."""
-
-
-def _ipm_first(oracle: _InformedOracle, tol: float, slack: float):
-    """The interior-point method on the channel for small problems, its dual polished by one fixed-slope solve.
-
-    Returns the search's tuple (X, mi, lb, s, iterations, evaluations) when
-    it certifies, else None (the slope search then runs).
-    """
-    rows, ctil = oracle.rows, oracle.ctil
-    fin = np.isfinite(ctil[rows.x])
-    if int(fin.sum()) > _IPM_MAX_PAIRS or int(np.any(fin, axis=0).sum()) > _IPM_MAX_OUTPUTS or oracle.tails is not None:
-        return None
-    extra = [0, 0]
-
-    def polish(W, lam):
-        """The bordered Newton method from the channel's mixture and slope (else one fixed-slope solve)."""
-        mix = _Mix(*_mix_from_channel(rows, W))
-        rb, _ = oracle.at_budget(mix, lam, tol, slack, 10)
-        if rb is None:
-            rb = oracle.solve(lam, mix0=mix)
-        extra[0] += rb.iterations
-        extra[1] += 1
-        ok = rb.cost <= oracle.Bt + slack
-        return rb.value - rb.s * oracle.Bt, rb.s, rb.X if ok else None, rb.mi if ok else math.inf
-
-    def zero():
-        """An exact zero-information channel within budget (the linear program), or None."""
-        if not _zero_mi_possible(rows, ctil):
-            return None
-        W0 = _zero_mi_lp(rows, ctil)
-        if W0 is None or _rows_cost(rows, W0, oracle.cfin) > oracle.Bt + slack:
-            return None
-        return W0
-
-    out = _informed_ipm(rows, ctil, oracle.cfin, oracle.Bt, tol, slack, polish=polish, zero=zero)
-    if out is None or not out[5]:
-        return None
-    W, mi, lb, lam, it, _ = out
-    if extra[1] == 0 and lam > 0:
-        # the slope of the iterates is accurate only to about the square root of the gap: the bordered
-        # Newton method from the channel gives the multiplier (and usually a tighter point) in a few steps
-        b, sb, Xp, mip = polish(W, lam)
-        if mip < mi:
-            W, mi = Xp, mip
-        if b >= mi - tol:
-            lb, lam = max(lb, b), sb
-    return W, mi, lb, lam, it + extra[0], 1 + extra[1]
-
-
 def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: float):
     """Slope search for the informed problem (reduced budget ``Bt`` > 0, costs at unit scale)."""
     # a channel counts as within budget when its computed cost exceeds Bt by no more than the
     # rounding of the cost sum (relative to Bt: the problem has no absolute scale)
     slack = 4.0 * (rows.p.size + 2) * _sc.EPS * Bt
     oracle = _InformedOracle(rows, ctil, cfin, Bt, tol_in)
-    got = _ipm_first(oracle, tol, slack)
-    if got is not None:
-        return got
     pos = ctil[np.isfinite(ctil) & (ctil > 0)]
     s0 = 1.0 / float(np.median(pos)) if pos.size else 1.0
 
