@@ -34,6 +34,7 @@ from ._mixing_kernels import (
     newton_system,
     pymax,
     pymin,
+    shared_rows_product,
     step_slope,
     terms,
     times,
@@ -355,15 +356,7 @@ def sensitivity_system(logK, cfin, x, n, logp, logf, y, sel, lw):
     for j in range(J):
         for g in range(G):
             b[j] += R[j, g] * (cbar[sel[j, g]] - C[j, g])
-    M = np.zeros((J, J))
-    for i in range(J):
-        for j in range(J):
-            acc = 0.0
-            for g in range(G):
-                if sel[i, g] == sel[j, g]:
-                    acc += R[i, g] * P[j, g]
-            M[i, j] = acc
-    return M, b, P, C, cbar, var
+    return shared_rows_product(R, P, sel), b, P, C, cbar, var
 
 
 @_jit

@@ -38,24 +38,6 @@ _jit = njit(cache=True, error_model="numpy")  # numpy's IEEE semantics: x / 0 is
 
 
 @_jit
-def lse1(a):
-    """log sum exp of a 1-D array (-inf if empty or all -inf; +inf if any +inf; NaN propagates)."""
-    m = -_INF
-    for i in range(a.size):
-        v = a[i]
-        if v != v:
-            return np.nan
-        if v > m:
-            m = v
-    if not np.isfinite(m):
-        return m
-    s = 0.0
-    for i in range(a.size):
-        s += np.exp(a[i] - m)
-    return np.log(s) + m
-
-
-@_jit
 def amax(a):
     """max of a 1-D array, -inf if empty (NaN propagates as in numpy)."""
     m = -_INF
@@ -66,6 +48,33 @@ def amax(a):
         if v > m:
             m = v
     return m
+
+
+@_jit
+def shared_rows_product(R, P, sel):
+    """M[i, j] = sum over groups g with sel[i, g] == sel[j, g] of R[i, g] P[j, g] (atoms meeting on a row)."""
+    J, G = sel.shape
+    M = np.zeros((J, J))
+    for i in range(J):
+        for j in range(J):
+            acc = 0.0
+            for g in range(G):
+                if sel[i, g] == sel[j, g]:
+                    acc += R[i, g] * P[j, g]
+            M[i, j] = acc
+    return M
+
+
+@_jit
+def lse1(a):
+    """log sum exp of a 1-D array (-inf if empty or all -inf; +inf if any +inf; NaN propagates)."""
+    m = amax(a)
+    if not np.isfinite(m):  # NaN, -inf (empty or all -inf) or +inf
+        return m
+    s = 0.0
+    for i in range(a.size):
+        s += np.exp(a[i] - m)
+    return np.log(s) + m
 
 
 @_jit
@@ -288,14 +297,7 @@ def newton_system(logp, logf, lL, lw, sel, J0, logDA):
                 v = lL[j, g] + logsig[j] - logf[k]
                 if v == v:  # NaN only outside the problem (R = 0)
                     P[j, g] = np.exp(min(v, 0.0))
-    M = np.zeros((J, J))
-    for i in range(J):
-        for j in range(J):
-            acc = 0.0
-            for g in range(G):
-                if sel[i, g] == sel[j, g]:
-                    acc += R[i, g] * P[j, g]
-            M[i, j] = acc
+    M = shared_rows_product(R, P, sel)
     q = np.empty(J)
     for j in range(J):
         q[j] = np.expm1(-logDA[j])
