@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from ._blind_coset_core import _Batch, _Rows, _newton, _predict, _subset, _values
+from ._blind_coset_core import _Batch, _Rows, _subset
 
 _SCREEN_STEPS = 25  # Newton converges in a few steps from the prediction; a coset still moving after
 # this many is heading for the boundary of its simplex, where the split does not apply
@@ -78,33 +78,17 @@ def _pair_solve(rows: _Rows, full: _Batch, pair: np.ndarray, lo: float, hi: floa
     then that coset of the pair alone, on the side of the crossing where it is
     the better one); None when a solve fails.
     """
+    from . import _blind_coset_budget_kernels as bk  # numba: loaded on first use only
+
     sub = _subset(full, pair)
-    steps = 0
     t = 0.5 * (lo + hi) if math.isfinite(hi) else 2.0 * lo + 1.0
     if math.isfinite(hi) and lo > 0:
         t = math.sqrt(lo * hi)
-    for _ in range(60):
-        out = _newton(rows, sub, t, 60)
-        if out is None:
-            return None
-        F, _I, K, _Kp, stp = out
-        steps += stp
-        h, dh = float(F[0] - F[1]), float(K[0] - K[1])
-        if abs(h) <= 4e-16 * (1.0 + abs(float(F[0]))) or dh == 0.0:
-            break
-        # the first coset of the pair is the better one below the crossing: h < 0 there, h > 0 above
-        if h > 0:
-            hi = min(hi, t)
-        else:
-            lo = max(lo, t)
-        u = t - h / dh
-        if not (lo < u < hi):
-            u = 0.5 * (lo + hi) if math.isfinite(hi) else max(2.0 * t, lo + 1.0)
-        if u == t:
-            break
-        t = u
-    else:
+    st, t, F0, F1, K0, K1, steps = bk.pair_loop(rows.k, sub.real, sub.kappa, sub.sigma, sub.dsig, sub.s,
+                                                float(lo), float(hi), float(t), 60)
+    if st != 0:
         return None
+    F, K = (F0, F1), (K0, K1)
     full.sigma[pair], full.dsig[pair], full.s[pair] = sub.sigma, sub.dsig, sub.s
     if K[0] == K[1]:
         return None
@@ -131,26 +115,14 @@ def _screen(rows: _Rows, full: _Batch, others: np.ndarray, t: float, thr: float,
     the coset with the smallest value if it beats ``thr`` by more than
     ``margin`` (else -1) and ``K_best`` its cost. None on a numerical failure.
     """
-    steps = 0
-    sub = _subset(full, others)
-    sig = _predict(sub, t)
-    if ref is not None:
-        ref_idx, ref_sig = ref
-        alt = np.exp(np.interp(sub.idx.ravel(), ref_idx, np.log(ref_sig))).reshape(sub.idx.shape)
-        alt = np.where(sub.real, alt, 0.0)
-        alt = alt / alt.sum(axis=1, keepdims=True)
-        fs = _values(rows, sub, sig, t)
-        fa = _values(rows, sub, alt, t)
-        sig = np.where((fa < fs)[:, None], alt, sig)
     from . import _blind_coset_budget_kernels as bk  # numba: loaded on first use only
 
-    sig = np.ascontiguousarray(sig, dtype=float)
-    dsig = sub.dsig.copy()
-    st, Lmin, best, Kbest, cut, steps = bk.screen_loop(rows.k, sub.real, sub.kappa, sig, dsig, float(t), float(thr),
-                                                       float(margin), _SCREEN_STEPS)
+    ref_idx, ref_lsig = (np.asarray(ref[0], dtype=float), np.log(ref[1])) if ref is not None else (np.empty(0),) * 2
+    st, Lmin, best, Kbest, cut, steps = bk.screen(rows.k, full.idx, full.real, full.kappa, full.sigma, full.dsig,
+                                                  full.s, np.asarray(others, dtype=np.int64), float(t), float(thr),
+                                                  float(margin), ref_idx, ref_lsig, _SCREEN_STEPS)
     if st != 0:
         return None
-    full.sigma[others], full.dsig[others], full.s[others] = sig, dsig, t
     # every coset not solved to convergence was dropped with L_c >= cut at that time, and the cut
     # only decreases: min(Lmin, final cut) is below every coset's bound
-    return min(Lmin, cut), (int(others[best]) if best >= 0 else -1), Kbest, int(steps)
+    return min(Lmin, cut), int(best), Kbest, int(steps)

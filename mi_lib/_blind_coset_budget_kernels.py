@@ -11,6 +11,8 @@ round 6 "compiled coset split"):
   subject to :math:`\sum\pi = 1`, :math:`\sum\kappa\pi = B` over a few
   cosets (the bordered system with two constraint rows, Armijo search once
   feasible);
+* :func:`pair_loop`: Newton's method on :math:`F_a(t) - F_b(t)` for the
+  crossing of two cosets' values (derivative :math:`K_a - K_b`);
 * :func:`screen_loop`: the screening of the other cosets at slope :math:`t`
   (Newton steps while a coset's one-step bound is below the running
   threshold);
@@ -108,7 +110,7 @@ def budget_newton(R, real, kap, pi0, B, maxit):
         N = n + 2
         Ms = M[:N, :N].copy()
         sol = rhs[:N].copy()
-        if not ck._lu_solve(Ms, sol):
+        if not ck._lu_solve(Ms, sol, N):
             return ck.SINGULAR, pi, 0.0, 0.0, 0.0, steps
         lam1, lam2 = sol[n, 0], sol[n + 1, 0]
         dec, stat = 0.0, 0.0
@@ -144,6 +146,42 @@ def budget_newton(R, real, kap, pi0, B, maxit):
                 pi[c, k] = pi[c, k] + alpha * d[c, k] if real[c, k] else 0.0
         steps += 1
     return ck.NONFINITE, pi, 0.0, 0.0, 0.0, steps  # not reached: the loop returns at it == maxit
+
+
+@_jit
+def pair_loop(R, real, kap, sig, dsig, s0, lo, hi, t, maxit):
+    """Newton on h(t) = F_a(t) - F_b(t) (dh/dt = K_a - K_b) inside (lo, hi), each F by :func:`newton_batch`.
+
+    The loop of :func:`mi_lib._blind_coset_budget._pair_solve` on the two
+    cosets of the batch (laws updated in place). Returns (status, t, F_a,
+    F_b, K_a, K_b, steps); status 3 when 60 iterations do not settle.
+    """
+    steps = 0
+    F0, F1, K0, K1 = 0.0, 0.0, 0.0, 0.0
+    for _ in range(60):
+        st, f, _info, stp = ck.newton_batch(R, real, kap, sig, dsig, s0, t, maxit)
+        if st != ck.OK:
+            return st, t, F0, F1, K0, K1, steps
+        steps += stp
+        F0, F1, K0, K1 = f[0], f[1], 0.0, 0.0
+        for k in range(sig.shape[1]):
+            K0 += sig[0, k] * kap[0, k]
+            K1 += sig[1, k] * kap[1, k]
+        h, dh = F0 - F1, K0 - K1
+        if abs(h) <= 4e-16 * (1.0 + abs(F0)) or dh == 0.0:
+            return ck.OK, t, F0, F1, K0, K1, steps
+        # the first coset of the pair is the better one below the crossing: h < 0 there, h > 0 above
+        if h > 0:
+            hi = min(hi, t)
+        else:
+            lo = max(lo, t)
+        u = t - h / dh
+        if not (lo < u < hi):
+            u = 0.5 * (lo + hi) if math.isfinite(hi) else max(2.0 * t, lo + 1.0)
+        if u == t:
+            return ck.OK, t, F0, F1, K0, K1, steps
+        t = u
+    return ck.NONFINITE, t, F0, F1, K0, K1, steps
 
 
 @_jit
@@ -276,3 +314,82 @@ def tilt(ls, kr, B):
         tau = step if lo < step < hi else 0.5 * (lo + hi)
     _moments(ls, kr, tau, w)
     return w
+
+
+@_jit
+def _interp(x, xp, fp):
+    """np.interp(x, xp, fp) for a scalar x and increasing xp (constant beyond the ends)."""
+    n = xp.size
+    if x <= xp[0]:
+        return fp[0]
+    if x >= xp[n - 1]:
+        return fp[n - 1]
+    lo, hi = 0, n - 1  # xp[lo] < x < xp[hi] or x == xp[lo]
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if xp[mid] <= x:
+            lo = mid
+        else:
+            hi = mid
+    if x == xp[lo]:
+        return fp[lo]
+    return (fp[hi] - fp[lo]) / (xp[hi] - xp[lo]) * (x - xp[lo]) + fp[lo]
+
+
+@_jit
+def _start(R, idx, real, kap, sig, t, ref_idx, ref_lsig):
+    """Replace each law by the interpolated active law exp(interp(log ref)) where that has a smaller value at t."""
+    C, m = sig.shape
+    if ref_idx.size == 0:
+        return
+    alt = np.empty((C, m))
+    for c in range(C):
+        tot = 0.0
+        for k in range(m):
+            v = math.exp(_interp(float(idx[c, k]), ref_idx, ref_lsig)) if real[c, k] else 0.0
+            alt[c, k] = v
+            tot += v
+        for k in range(m):
+            alt[c, k] = alt[c, k] / tot
+    ws = ck._workspace(R, m)
+    for c in range(C):
+        fs = ck._value(R, sig[c], kap[c], t, ws[0], ws[1], ws[2], ws[3])
+        fa = ck._value(R, alt[c], kap[c], t, ws[0], ws[1], ws[2], ws[3])
+        if fa < fs:
+            for k in range(m):
+                sig[c, k] = alt[c, k]
+
+
+@_jit
+def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, ref_lsig, maxsteps):
+    """The screening of the cosets ``others`` of the full batch at slope t (see :func:`screen_loop`).
+
+    Starts from the prediction of each coset's stored law, or the active law
+    (grid indices ``ref_idx``, log masses ``ref_lsig``; empty for none) where
+    that is better; on success writes the laws, d sigma / d s and t back
+    into ``sigma``, ``dsig``, ``s0``. Returns (status, Lmin, best, K_best,
+    cut, steps) with ``best`` an index into the full batch or -1.
+    """
+    n, m = others.size, sigma.shape[1]
+    ix, rl, kp = np.empty((n, m), np.int64), np.empty((n, m), np.bool_), np.empty((n, m))
+    sg, ds, ss = np.empty((n, m)), np.empty((n, m)), np.empty(n)
+    _gather(idx, others, ix)
+    _gather(real, others, rl)
+    _gather(kap, others, kp)
+    _gather(sigma, others, sg)
+    _gather(dsig, others, ds)
+    moved = False
+    for i in range(n):
+        ss[i] = s0[others[i]]
+        moved = moved or ss[i] != t
+    sig = ck.predict_batch(rl, sg, ds, ss, t) if moved else sg
+    _start(R, ix, rl, kp, sig, t, ref_idx, ref_lsig)
+    st, Lmin, best, Kbest, cut, steps = screen_loop(R, rl, kp, sig, ds, t, thr, margin, maxsteps)
+    if st == ck.OK:
+        for i in range(n):
+            c = others[i]
+            s0[c] = t
+            for k in range(m):
+                sigma[c, k], dsig[c, k] = sig[i, k], ds[i, k]
+        best = others[best] if best >= 0 else -1
+    return st, Lmin, best, Kbest, cut, steps

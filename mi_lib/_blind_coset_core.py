@@ -7,10 +7,13 @@ points :math:`j` and :math:`j'` share outputs only if :math:`j \equiv j'
 their output laws). Algorithm: :math:`F_c(s) = \min_{\sigma_c} I_c + s\,
 \mathbb{E}_{\sigma_c}\kappa` for all cosets at once by damped Newton steps on
 the bordered, :math:`\sqrt{\sigma}`-scaled system (:func:`_step`,
-:func:`_newton`), warm-started by a log-linear prediction in the slope
-(:func:`_predict`). Bound: :func:`_bound` is the one-step Blahut–Arimoto
-certificate :math:`L_c(s) \le F_c(s)` of each coset, valid at any
-full-support law. Derivation: ``notes/discrete_solvers.md``, "The coset
+:func:`_newton`), warm-started by the log-linear prediction
+:math:`\sigma \exp((s - s_0)\,\partial_s\sigma / \sigma)` from the laws stored at
+slope :math:`s_0` (it keeps every mass positive and follows the nearly
+exponential dependence of the optimal masses on the slope). Bound:
+:func:`_bound` is the one-step Blahut–Arimoto certificate :math:`L_c(s) \le
+F_c(s)` of each coset, valid at any full-support law. The loops are compiled
+(:mod:`mi_lib._blind_coset_kernels`, numba, imported on first use). Derivation: ``notes/discrete_solvers.md``, "The coset
 split of the blind problem".
 """
 
@@ -59,11 +62,6 @@ def _outputs(r: _Rows, sig: np.ndarray):
     return _kn().outputs_batch(r.k, np.ascontiguousarray(sig, dtype=float))
 
 
-def _values(r: _Rows, b: _Batch, sig: np.ndarray, s: float) -> np.ndarray:
-    """f_c = I_c(sigma_c) + s E_sigma_c kappa of every coset of the batch."""
-    return _kn().values_batch(r.k, b.kappa, np.ascontiguousarray(sig, dtype=float), float(s))
-
-
 def _gradient(r: _Rows, lV: np.ndarray, lq: np.ndarray, real: np.ndarray) -> np.ndarray:
     """dI_c / dsigma on the real points, 0 on the padding."""
     return _kn().gradient_batch(r.k, lV, lq, np.ascontiguousarray(real))
@@ -80,21 +78,6 @@ def _hessian(r: _Rows, V: np.ndarray, q: np.ndarray, real: np.ndarray) -> np.nda
 
 _CONVERGED = 1e-26  # Newton decrement at which a coset is solved to rounding
 _RESID = 1e-11  # and the largest spread of the gradient on the coset (nats)
-
-
-def _predict(b: _Batch, s: float) -> np.ndarray:
-    """Log-linear prediction sigma exp((s - b.s) dsigma/ds / sigma), renormalised.
-
-    To first order it is the same as sigma + (s - b.s) dsigma/ds, but it
-    keeps every mass positive and follows the nearly exponential (Gibbs-like)
-    dependence of the optimal masses on the slope over large moves.
-    """
-    sig = b.sigma
-    if not np.any(s != b.s):
-        return sig
-    return _kn().predict_batch(np.ascontiguousarray(b.real), np.ascontiguousarray(sig, dtype=float),
-                               np.ascontiguousarray(b.dsig, dtype=float), np.ascontiguousarray(b.s, dtype=float),
-                               float(s))
 
 
 def _step(r: _Rows, b: _Batch, sig: np.ndarray, s: float):
@@ -118,15 +101,16 @@ def _step(r: _Rows, b: _Batch, sig: np.ndarray, s: float):
 def _newton(r: _Rows, b: _Batch, s: float, maxit: int):
     """Minimise I_c + s E kappa on every coset of the batch; returns (F, I, K, Kp, steps) or None.
 
-    Starts from the prediction of :func:`_predict`; stores the laws, their
-    derivative in s and the slope in ``b``.
+    Starts from the log-linear prediction of the stored laws (module
+    docstring); stores the laws, their derivative in s and the slope in ``b``.
     """
-    sig = np.ascontiguousarray(_predict(b, s), dtype=float)
-    st, sig, dsig, f, info, steps = _kn().newton_batch(r.k, np.ascontiguousarray(b.real), b.kappa, sig, float(s),
-                                                       int(maxit))
+    sig, dsig = np.array(b.sigma, dtype=float), np.array(b.dsig, dtype=float)
+    s0 = np.array(b.s, dtype=float)
+    st, f, info, steps = _kn().newton_batch(r.k, np.ascontiguousarray(b.real), b.kappa, sig, dsig, s0, float(s),
+                                            int(maxit))
     if st != 0:
         return None
-    b.sigma, b.dsig, b.s = sig, dsig, np.full(sig.shape[0], s)
+    b.sigma, b.dsig, b.s = sig, dsig, s0
     K = np.sum(sig * b.kappa, axis=1)
     return f, info, K, np.sum(b.kappa * dsig, axis=1), int(steps)
 

@@ -155,9 +155,11 @@ def hessian_batch(R, V, q, real):
 
 
 @_jit
-def _lu_solve(M, rhs):
-    """Solve M X = rhs in place (rhs holds X): LU with partial pivoting; False if a pivot is exactly 0."""
-    n = M.shape[0]
+def _lu_solve(M, rhs, n):
+    """Solve M X = rhs on the leading n rows in place (rhs holds X): LU with partial pivoting.
+
+    False if a pivot is exactly 0 (where LAPACK's dgesv reports a singular matrix).
+    """
     nr = rhs.shape[1]
     for j in range(n):
         p, big = j, abs(M[j, j])
@@ -201,7 +203,7 @@ def _value(R, sig, kap, s, V, q, lV, lq):
 @_jit
 def _step1(R, real, kap, sig, s, ws, new, dsig):
     """One damped Newton step on one coset; returns (status, f, info, converged)."""
-    V, q, lV, lq, grad, H, idx, D, d, trial = ws
+    V, q, lV, lq, grad, H, idx, D, d, trial, M, rhs = ws
     m = sig.size
     info = _outputs1(R, sig, V, q, lV, lq)
     ek = 0.0
@@ -219,8 +221,6 @@ def _step1(R, real, kap, sig, s, ws, new, dsig):
             idx[n] = k
             n += 1
     # bordered system on the real points: [D H D, D; D', 0] [z, .] = [-D grad, -D kappa; 0, 0]
-    M = np.zeros((n + 1, n + 1))
-    rhs = np.zeros((n + 1, 2))
     for i in range(n):
         ki = idx[i]
         for j in range(n):
@@ -230,15 +230,17 @@ def _step1(R, real, kap, sig, s, ws, new, dsig):
         M[n, i] = D[ki]
         rhs[i, 0] = -D[ki] * grad[ki]
         rhs[i, 1] = -D[ki] * kap[ki]
-    Mq = M.copy()
-    if not _lu_solve(M, rhs):
+    M[n, n], rhs[n, 0], rhs[n, 1] = 0.0, 0.0, 0.0
+    if not _lu_solve(M, rhs, n + 1):
         return SINGULAR, f, info, False
     # Newton decrement z'Hz (no cancellation when grad is nearly constant on the coset)
     dec = 0.0
     for i in range(n):
+        ki = idx[i]
         t = 0.0
         for j in range(n):
-            t += Mq[i, j] * rhs[j, 0]
+            kj = idx[j]
+            t += D[ki] * H[ki, kj] * D[kj] * rhs[j, 0]
         dec += rhs[i, 0] * t
     if not math.isfinite(dec):
         return NONFINITE, f, info, False
@@ -286,7 +288,8 @@ def _step1(R, real, kap, sig, s, ws, new, dsig):
 def _workspace(R, m):
     G, ny = R[4].size, m + R[0].max()
     return (np.empty((G, ny)), np.empty(ny), np.empty((G, ny)), np.empty(ny), np.empty(m), np.empty((m, m)),
-            np.empty(m, np.int64), np.empty(m), np.empty(m), np.empty(m))
+            np.empty(m, np.int64), np.empty(m), np.empty(m), np.empty(m), np.empty((m + 1, m + 1)),
+            np.empty((m + 1, 2)))
 
 
 @_jit
@@ -317,21 +320,27 @@ def step_batch(R, real, kap, sig, s):
 
 
 @_jit
-def newton_batch(R, real, kap, sig, s, maxit):
-    """Newton steps from ``sig`` until every coset converges or ``maxit`` steps.
+def newton_batch(R, real, kap, sig, dsig, s0, s, maxit):
+    """Newton steps at slope s from the prediction of ``sig`` (laws at slopes ``s0``) until all converge.
 
-    Returns (status, sigma, d sigma / d s, f, I, steps) at the last law
-    evaluated (not the step taken from it), as the Python loop did.
+    On success ``sig``, ``dsig`` and ``s0`` are overwritten (in place) by the
+    last law evaluated (not the step taken from it, as the Python loop did),
+    its d sigma / d s and s. Returns (status, f, I, steps); at most ``maxit``
+    steps.
     """
     C, m = sig.shape
     ws = _workspace(R, m)
-    cur, new, dsig = sig.copy(), np.empty((C, m)), np.empty((C, m))
+    moved = False
+    for c in range(C):
+        moved = moved or s0[c] != s
+    cur = predict_batch(real, sig, dsig, s0, s) if moved else sig.copy()
+    new, ds = np.empty((C, m)), np.empty((C, m))
     f, info, conv = np.empty(C), np.empty(C), np.zeros(C, np.bool_)
     steps = 0
     for it in range(maxit + 1):
-        status = _step_into(R, real, kap, cur, s, ws, new, f, info, conv, dsig)
+        status = _step_into(R, real, kap, cur, s, ws, new, f, info, conv, ds)
         if status != OK:
-            return status, cur, dsig, f, info, steps
+            return status, f, info, steps
         done = True
         for c in range(C):
             done = done and conv[c]
@@ -339,7 +348,11 @@ def newton_batch(R, real, kap, sig, s, maxit):
             break
         cur, new = new, cur
         steps += 1
-    return OK, cur, dsig, f, info, steps
+    for c in range(C):
+        s0[c] = s
+        for k in range(m):
+            sig[c, k], dsig[c, k] = cur[c, k], ds[c, k]
+    return OK, f, info, steps
 
 
 @_jit
@@ -428,15 +441,4 @@ def predict_batch(real, sig, dsig, s0, s):
             tot += out[c, k]
         for k in range(m):
             out[c, k] = out[c, k] / tot
-    return out
-
-
-@_jit
-def values_batch(R, kap, sig, s):
-    """f_c = I_c + s E_sigma kappa of every coset of the batch."""
-    C, m = sig.shape
-    ws = _workspace(R, m)
-    out = np.empty(C)
-    for c in range(C):
-        out[c] = _value(R, sig[c], kap[c], s, ws[0], ws[1], ws[2], ws[3])
     return out
