@@ -148,11 +148,11 @@ def _structure(model):
     cond = pa / gp[grp]
     # the offset of the coset of grid point j is (j + min roff) mod g, but coset membership
     # only needs j mod g: points j and j + g share outputs, other pairs never do
-    lengths = np.array([len(range(c, n, g)) for c in range(ncos)])
+    cs = np.arange(ncos)
+    lengths = (n - cs + g - 1) // g  # len(range(c, n, g)) for c < n
     mlen = int(lengths.max())
     karr = (d.astype(np.int64), grp.astype(np.int64), cond, pa, gp)
     rows = _Rows(d=d, cond=cond, pa=pa, grp=grp, gp=gp, dmax=int(d.max()), k=karr)
-    cs = np.arange(ncos)
     k = np.arange(mlen)
     real = k[None, :] < lengths[:, None]
     idx = np.where(real, cs[:, None] + g * k[None, :], cs[:, None])
