@@ -175,3 +175,29 @@ def test_step_kernel_is_the_bordered_newton_step(seed, which, s):
     fnew = _np_outputs(rows, new)[4] + s * np.sum(new * full.kappa, axis=1)
     assert np.all(fnew <= f + 1e-14)
     assert not np.any(conv)  # random laws are far from the optimum
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_step_refuses_a_zero_real_mass(which):
+    """As the numpy step did: a real point without mass makes the whole batch fail (None), the padding may be 0."""
+    rows, full = _layout(which)
+    sig = _laws(full, np.random.default_rng(2))
+    assert core._step(rows, full, sig, 0.3) is not None
+    assert core._step(rows, full, _laws(full, np.random.default_rng(2), zero=True), 0.3) is None
+
+
+def test_tilt_meets_the_mean_cost():
+    """The tilt sigma exp(-tau kappa) / Z has mean cost B to rounding, on either side of the start's mean."""
+    from mi_lib._blind_coset_budget import _tilt
+
+    rng = np.random.default_rng(3)
+    kap = np.sort(rng.random(9)) * 4.0
+    sig = rng.dirichlet(np.ones(9))
+    real = np.ones(9, dtype=bool)
+    for B in (kap[0] + 0.05 * (kap[-1] - kap[0]), float(sig @ kap), kap[0] + 0.95 * (kap[-1] - kap[0])):
+        w = _tilt(sig, kap, real, B)
+        assert w.sum() == pytest.approx(1.0, abs=1e-15) and float(w @ kap) == pytest.approx(B, rel=1e-13)
+        # log(sig / w) = tau kappa + log Z: the same tau between every pair of points
+        tau = (np.log(sig / w) - np.log(sig[0] / w[0]))[1:] / (kap[1:] - kap[0])
+        assert np.allclose(tau, tau[0], rtol=1e-9, atol=1e-12)
+    assert _tilt(sig, kap, real, float(kap[-1])) is None and _tilt(sig, kap, real, float(kap[0])) is None
