@@ -13,7 +13,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mi_lib import _blind_coset_core as core
-from mi_lib import _blind_coset_kernels as kn
 from mi_lib import _blind_lattice as bl
 
 MODELS = [  # (p_ux, letter offsets in grid steps, grid points)
