@@ -27,10 +27,11 @@ from ._blind_lattice import _LATTICE_ULPS, _Blind, _lattice_indices, _model_mi
 from ._discrete_results import BlindAttack
 
 
-# up to this many grid points the interior-point method is tried before the coset split (round 6, measured with
-# the compiled kernel: at 121-150 points it is as fast or up to 5x faster on the random suite's blind draws, where
-# a failing coset split costs 3-10 ms; on the +-1 grids of 121-161 points the coset split is faster at most budgets)
-_IPM_FIRST = 150
+# up to this many grid points the interior-point method is tried before the coset split (round 6, with both compiled:
+# on +-1 grids of 81-121 points the split takes 0.5-0.7 ms against 1.2-3.3 ms, on the random suite's blind draws of
+# 81-149 points the total drops 114 -> 102 ms; below 80 points a failing split (the S2 grids of 41-61 points) costs
+# more than the interior-point method saves)
+_IPM_FIRST = 80
 
 
 def _blind_search(m: _Blind, B: float, tol: float):

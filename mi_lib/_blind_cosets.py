@@ -109,7 +109,9 @@ def _certify(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, s: float,
     sigA = pi / w[:, None]
     full.sigma[A], full.dsig[A], full.s[A] = sigA, 0.0, s
     Lmin = float(_bound(rows, _subset(full, A), sigA, s).min())
-    others = np.setdiff1d(np.arange(full.idx.shape[0]), A)
+    rest = np.ones(full.idx.shape[0], dtype=bool)
+    rest[A] = False
+    others = np.nonzero(rest)[0]
     if others.size == 0:
         return Lmin, -1, math.nan, 0
     jbest = int(np.argmax(w))

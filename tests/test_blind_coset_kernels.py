@@ -1,0 +1,202 @@
+"""The compiled kernels of the coset split (mi_lib._blind_coset_kernels) against numpy evaluations of their definitions.
+
+Each quantity is written out here from its formula, with numpy on whole
+arrays (the form the solver used before round 6), and compared with the
+kernel on random laws of the cosets of a few lattice models.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mi_lib import _blind_coset_core as core
+from mi_lib import _blind_lattice as bl
+
+MODELS = [  # (p_ux, letter offsets in grid steps, grid points)
+    ([[0.5, 0.0], [0.0, 0.5]], [0, 40], 161),
+    ([[0.3, 0.0], [0.0, 0.7]], [0, 10], 41),
+    ([[0.4, 0.08, 0.02], [0.02, 0.08, 0.4]], [0, 10, 20], 31),
+]
+
+
+def _layout(which):
+    p_ux, offs, n = MODELS[which]
+    p = np.asarray(p_ux, float)
+    roff, rp, rg = [], [], []
+    for u in range(p.shape[0]):
+        for i in np.nonzero(p[u] > 0)[0]:
+            roff.append(offs[i])
+            rp.append(p[u, i])
+            rg.append(u)
+    e = np.linspace(-1.0, 1.0, n)
+    gp = p.sum(axis=1)
+    m = bl._Blind(ne=n, ny=n + max(offs), kappa=e * e, gp=gp, loggp=np.log(gp), goff=(), glp=(),
+                  roff=np.array(roff, dtype=np.int64), rp=np.array(rp), rg=np.array(rg, dtype=np.intp))
+    return core._structure(m)
+
+
+def _laws(full, rng, zero=False):
+    sig = np.where(full.real, rng.dirichlet(np.ones(full.real.shape[1]), size=full.real.shape[0]), 0.0)
+    if zero:
+        sig[0, 0] = 0.0
+    return sig / sig.sum(axis=1, keepdims=True)
+
+
+def _np_outputs(r, sig):
+    C, m = sig.shape
+    V = np.zeros((C, r.gp.size, m + r.dmax))
+    for a in range(r.d.size):
+        V[:, r.grp[a], r.d[a] : r.d[a] + m] += r.cond[a] * sig
+    q = r.gp @ V
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lV, lq = np.log(V), np.log(q)
+        t = np.where(V > 0, V * (lV - lq[:, None, :]), 0.0)
+    return V, q, lV, lq, (r.gp @ t).sum(axis=1)
+
+
+def _np_gradient(r, lV, lq, real):
+    m = real.shape[1]
+    g = np.zeros(real.shape)
+    with np.errstate(invalid="ignore"):
+        for a in range(r.d.size):
+            g += r.pa[a] * (lV[:, r.grp[a], r.d[a] : r.d[a] + m] - lq[:, r.d[a] : r.d[a] + m])
+    return np.where(real, g, 0.0)
+
+
+def _np_hessian(r, V, q, real):
+    C, m = real.shape
+    H = np.zeros((C, m, m))
+    with np.errstate(divide="ignore", invalid="ignore"):  # 1/0 only at the padding, masked below
+        _np_hessian_pairs(r, V, q, H)
+    return np.where(real[:, :, None] & real[:, None, :], H, 0.0)
+
+
+def _np_hessian_pairs(r, V, q, H):
+    m = H.shape[1]
+    for a in range(r.d.size):
+        for b in range(r.d.size):
+            for i in range(m):
+                j = i + r.d[a] - r.d[b]
+                if 0 <= j < m:
+                    y = i + r.d[a]
+                    H[:, i, j] -= r.pa[a] * r.pa[b] / q[:, y]
+                    if r.grp[a] == r.grp[b]:
+                        H[:, i, j] += r.pa[a] * r.pa[b] / (r.gp[r.grp[a]] * V[:, r.grp[a], y])
+
+
+def _np_lse(a, axis):
+    mx = np.max(a, axis=axis, keepdims=True)
+    mx = np.where(np.isfinite(mx), mx, 0.0)
+    with np.errstate(divide="ignore"):
+        return np.squeeze(np.log(np.sum(np.exp(a - mx), axis=axis, keepdims=True)) + mx, axis=axis)
+
+
+def _np_bound(r, full, sig, s):
+    """-log Z - log R of the one-step Blahut-Arimoto step on each coset (notes/discrete_solvers.md)."""
+    real, (C, m) = full.real, sig.shape
+    V, q, lV, lq, _ = _np_outputs(r, sig)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ell = np.log(sig)
+        base = np.where(real, ell - _np_gradient(r, lV, lq, real) - s * full.kappa, -np.inf)
+        base = np.where(np.isnan(base), -np.inf, base)
+        lZ = _np_lse(base, 1)
+        lrho = np.where(real, base - lZ[:, None] - ell, -np.inf)
+        acc = np.full((C, r.gp.size, m + r.dmax), -np.inf)
+        for a in range(r.d.size):
+            sl = acc[:, r.grp[a], r.d[a] : r.d[a] + m]
+            acc[:, r.grp[a], r.d[a] : r.d[a] + m] = np.maximum(sl, lrho)
+        terms = np.log(r.gp)[None, :, None] + lV - lq[:, None, :] + acc
+    terms = np.where(np.isnan(terms), -np.inf, terms)
+    per_y = np.where(q > 0, _np_lse(terms, 1), -np.inf)
+    out = -lZ - per_y.max(axis=1)
+    ok = np.all(~real | (sig > 0), axis=1) & ~np.isnan(out)
+    return np.where(ok, out, -np.inf)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([0, 1, 2]), st.floats(0.0, 3.0))
+def test_kernels_match_numpy_definitions(seed, which, s):
+    rows, full = _layout(which)
+    sig = _laws(full, np.random.default_rng(seed))
+    V, q, lV, lq, info = core._outputs(rows, sig)
+    ref = _np_outputs(rows, sig)
+    for got, want in zip((V, q, info), (ref[0], ref[1], ref[4])):
+        assert np.allclose(got, want, rtol=1e-13, atol=1e-16)
+    g = core._gradient(rows, lV, lq, full.real)
+    assert np.allclose(g, _np_gradient(rows, ref[2], ref[3], full.real), rtol=1e-12, atol=1e-13)
+    H = core._hessian(rows, V, q, full.real)
+    Hr = _np_hessian(rows, ref[0], ref[1], full.real)
+    assert np.allclose(H, Hr, rtol=1e-12, atol=1e-12 * np.abs(Hr).max())
+    L = core._bound(rows, full, sig, s)
+    assert np.allclose(L, _np_bound(rows, full, sig, s), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_bound_kernel_without_full_support_matches_numpy(which):
+    """A zero real mass: both give -inf on that coset and the same finite values elsewhere."""
+    rows, full = _layout(which)
+    sig = _laws(full, np.random.default_rng(1), zero=True)
+    L, ref = core._bound(rows, full, sig, 0.7), _np_bound(rows, full, sig, 0.7)
+    assert L[0] == -np.inf and ref[0] == -np.inf
+    assert np.allclose(L[1:], ref[1:], rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([0, 1, 2]), st.floats(0.0, 3.0))
+def test_step_kernel_is_the_bordered_newton_step(seed, which, s):
+    """The step solves [D H D, D; D' 0] by numpy, stays on the simplex and decreases f = I_c + s E kappa."""
+    rows, full = _layout(which)
+    sig = _laws(full, np.random.default_rng(seed))
+    out = core._step(rows, full, sig, s)
+    assert out is not None
+    new, f, info, conv, dsig = out
+    V, q, lV, lq, inf_ref = _np_outputs(rows, sig)
+    assert np.allclose(f, inf_ref + s * np.sum(sig * full.kappa, axis=1), rtol=1e-13, atol=1e-15)
+    grad = _np_gradient(rows, lV, lq, full.real) + s * full.kappa
+    H = _np_hessian(rows, V, q, full.real)
+    for c in range(sig.shape[0]):
+        r = full.real[c]
+        D = np.sqrt(sig[c, r])
+        n = D.size
+        M = np.zeros((n + 1, n + 1))
+        M[:n, :n] = D[:, None] * H[c][np.ix_(r, r)] * D[None, :]
+        M[:n, n] = M[n, :n] = D
+        sol = np.linalg.solve(M, np.column_stack([np.r_[-D * grad[c, r], 0.0], np.r_[-D * full.kappa[c, r], 0.0]]))
+        d = D * sol[:n, 0]
+        assert np.allclose(dsig[c, r], D * sol[:n, 1], rtol=1e-8, atol=1e-10 * np.abs(dsig[c, r]).max())
+        alpha = (new[c, r] - sig[c, r]) @ d / (d @ d)  # the step taken is along d, then renormalised
+        assert np.allclose(new[c, r], sig[c, r] + alpha * d, rtol=1e-9, atol=1e-14)
+        assert 0.0 < alpha <= 1.0 + 1e-12 and np.all(new[c, r] > 0) and new[c].sum() == pytest.approx(1.0, abs=1e-15)
+        assert np.all(new[c, ~r] == 0.0)
+    fnew = _np_outputs(rows, new)[4] + s * np.sum(new * full.kappa, axis=1)
+    assert np.all(fnew <= f + 1e-14)
+    assert not np.any(conv)  # random laws are far from the optimum
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_step_refuses_a_zero_real_mass(which):
+    """As the numpy step did: a real point without mass makes the whole batch fail (None), the padding may be 0."""
+    rows, full = _layout(which)
+    sig = _laws(full, np.random.default_rng(2))
+    assert core._step(rows, full, sig, 0.3) is not None
+    assert core._step(rows, full, _laws(full, np.random.default_rng(2), zero=True), 0.3) is None
+
+
+def test_tilt_meets_the_mean_cost():
+    """The tilt sigma exp(-tau kappa) / Z has mean cost B to rounding, on either side of the start's mean."""
+    from mi_lib._blind_coset_budget import _tilt
+
+    rng = np.random.default_rng(3)
+    kap = np.sort(rng.random(9)) * 4.0
+    sig = rng.dirichlet(np.ones(9))
+    real = np.ones(9, dtype=bool)
+    for B in (kap[0] + 0.05 * (kap[-1] - kap[0]), float(sig @ kap), kap[0] + 0.95 * (kap[-1] - kap[0])):
+        w = _tilt(sig, kap, real, B)
+        assert w.sum() == pytest.approx(1.0, abs=1e-15) and float(w @ kap) == pytest.approx(B, rel=1e-13)
+        # log(sig / w) = tau kappa + log Z: the same tau between every pair of points
+        tau = (np.log(sig / w) - np.log(sig[0] / w[0]))[1:] / (kap[1:] - kap[0])
+        assert np.allclose(tau, tau[0], rtol=1e-9, atol=1e-12)
+    assert _tilt(sig, kap, real, float(kap[-1])) is None and _tilt(sig, kap, real, float(kap[0])) is None
