@@ -37,6 +37,8 @@ $(STAMP): requirements-lock.txt pyproject.toml
 	@$(PY) -m pip install --quiet --disable-pip-version-check "$$(grep '^pip==' requirements-lock.txt)"
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-lock.txt
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@echo "== compiling mi_lib's solver kernels once (numba caches them; about half a minute)"
+	@$(THREADS) $(PY) tools/warm_kernels.py
 	@touch $@
 
 # Notebooks under test write figures and result records into a scratch directory

@@ -3,8 +3,8 @@
 Each measurement runs in a fresh interpreter (``subprocess``), three times:
 
 * ``import mi_lib`` alone;
-* the first call of ``discrete_attack``, ``blind_attack`` (interior-point and
-  coset paths) and ``binary_flip_attack`` on small problems, with an EMPTY
+* the first calls of the finite-alphabet solvers (``mi_lib._warmup.warm_up``:
+  every solver path on a small problem), with an EMPTY
   compilation cache (``NUMBA_CACHE_DIR`` pointed at a new temporary folder): what
   the very first use on a fresh machine costs;
 * the same first calls with the cache that the previous run filled: what every
@@ -27,20 +27,15 @@ import tempfile
 from pathlib import Path
 
 FIRST_CALLS = """
-import time, warnings
+import time
 t0 = time.perf_counter()
-import numpy as np
 import mi_lib
 t1 = time.perf_counter()
-mi_lib.discrete_attack([[0.3, 0.15, 0.05], [0.05, 0.15, 0.3]],
-                       (np.linspace(-2, 2, 41)[None, :] - np.array([-1.0, 0.0, 1.0])[:, None]) ** 2, 0.3)
-mi_lib.blind_attack([[0.3, 0.15, 0.05], [0.05, 0.15, 0.3]], [-1.0, 0.0, 1.0], np.linspace(-1, 1, 21), 0.3)
-mi_lib.blind_attack(np.diag([0.5, 0.5]), [-1.0, 1.0], np.linspace(-4, 4, 161), 1.0)
-mi_lib.binary_flip_attack([0.4, 0.1, 0.1, 0.4], 0.1)
+from mi_lib._warmup import warm_up
+warm_up()
 t2 = time.perf_counter()
 print(t1 - t0, t2 - t1)
 """
-
 
 def _run(code: str, env: dict) -> list[float]:
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)

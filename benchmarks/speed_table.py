@@ -115,6 +115,32 @@ def startup() -> str:
             f"(the first use on a machine) and {st['first_calls_warm_cache_s']:.2g} s with the cache filled.")
 
 
+BEFORE_NUMBA = "speed_before_numba.json"
+"""The same suite run with the last pure-NumPy solvers (mi_lib f9a0719, committed before numba came in)."""
+
+
+def numba_gain(speed: dict) -> list[str]:
+    """A generated table: each family's ratios and mi_lib's median time before numba and in this run."""
+    path = RESULTS / BEFORE_NUMBA
+    if not path.exists():
+        return []
+    old = json.loads(path.read_text())
+    m = old["meta"]
+    rows = [f"What the compiled kernels buy (why numba is a dependency): the same suite with the last pure-NumPy "
+            f"solvers (mi_lib {m['mi_lib_commit'][:7]}, run of {m['date'][:10]} on the same machine) and in "
+            f"this run.", "",
+            "| family | pure NumPy: median (worst) | mi_lib time, median | with numba: median (worst) "
+            "| mi_lib time, median |", "| --- | --- | --- | --- | --- |"]
+    for name, new in speed["families"].items():
+        if name not in old["families"]:
+            continue
+        o = old["families"][name]
+        rows.append(f"| `{name}` | {_x(o['median_ratio'])} ({_x(o['worst_ratio'])}) | "
+                    f"{o['median_t_ours'] * 1e3:.2g} ms | {_x(new['median_ratio'])} ({_x(new['worst_ratio'])}) | "
+                    f"{new['median_t_ours'] * 1e3:.2g} ms |")
+    return rows
+
+
 def table() -> str:
     """The generated block (without the markers)."""
     speed = json.loads((RESULTS / "speed.json").read_text())
@@ -129,7 +155,9 @@ def table() -> str:
                "compilation costs are not per-problem costs)." if m.get("warm_up") else ""))
     lines = ["| problem | peer | median ratio (worst) | accuracy |", "| --- | --- | --- | --- |"]
     tail = [targets(speed)] + ([startup()] if startup() else [])
-    return "\n".join([head, "", *lines, *discrete_rows(speed), *other_rows(), "", "\n\n".join(tail)])
+    gain = numba_gain(speed)
+    return "\n".join([head, "", *lines, *discrete_rows(speed), *other_rows(), "", "\n\n".join(tail),
+                      *([""] + gain if gain else [])])
 
 
 def render(readme: str) -> str:
