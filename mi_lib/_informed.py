@@ -83,6 +83,23 @@ def _zero_mi_lp(rows: _Rows, ctil: np.ndarray):
     return W
 
 
+def _zero_mi_fit(rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, cap: float, W: np.ndarray):
+    """A zero-information channel of cost at most ``cap``: first on the outputs W uses, else on all; or None.
+
+    Any channel with :math:`I(U;Y) = 0` within budget is optimal, not only the
+    cheapest; the linear program on the outputs that the nearby solution W
+    uses is a fraction of the full one (the solver's fixed cost aside), and
+    the full one runs when it is infeasible or does not fit.
+    """
+    used = np.any(W > 0.0, axis=0)
+    if not np.all(used):
+        W0 = _zero_mi_lp(rows, np.where(used[None, :], ctil, np.inf))
+        if W0 is not None and _rows_cost(rows, W0, cfin) <= cap:
+            return W0
+    W0 = _zero_mi_lp(rows, ctil)
+    return W0 if W0 is not None and _rows_cost(rows, W0, cfin) <= cap else None
+
+
 def _zero_mi_possible(rows: _Rows, ctil: np.ndarray) -> bool:
     """Necessary conditions for a channel with I(U;Y) = 0 (else the linear program is infeasible).
 
@@ -452,8 +469,8 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
             # information is (numerically) zero within budget: prefer an exact zero-information channel
             if not lp_tried[0]:
                 lp_tried[0] = True
-                W0 = _zero_mi_lp(rows, ctil)
-                if W0 is not None and _rows_cost(rows, W0, cfin) <= Bt + slack:
+                W0 = _zero_mi_fit(rows, ctil, cfin, Bt + slack, r.X)
+                if W0 is not None:
                     mi0 = _rows_mi(rows, W0)
                     if mi0 < r.mi:
                         object.__setattr__(r, "X", W0)
@@ -467,8 +484,8 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
         if done[0]:
             return None
         done[0] = True
-        W0 = _zero_mi_lp(rows, ctil)
-        if W0 is not None and _rows_cost(rows, W0, cfin) <= Bt + slack:
+        W0 = _zero_mi_fit(rows, ctil, cfin, Bt + slack, r.X)
+        if W0 is not None:
             return (W0, _rows_mi(rows, W0), 0.0, 0.0)
         return None
 
