@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csc_matrix
 
 from . import _scaling as _sc
@@ -47,6 +47,34 @@ from ._mixing import (
 from ._slope_search import _slope_search
 
 
+def _lp_solution(cobj: np.ndarray, Aeq, beq: np.ndarray):
+    """min cobj x s.t. Aeq x = beq, x >= 0 by HiGHS, or None if infeasible.
+
+    ``milp`` without integer variables is the same HiGHS simplex with less
+    wrapping than ``linprog`` (about half the time on these small programs)
+    but its feasibility tolerance is HiGHS' default 1e-7: its answer is kept
+    when the equalities hold to 1e-10 (as ``linprog`` was asked for), and
+    its verdict "infeasible" holds a fortiori; otherwise ``linprog`` with the
+    tolerances 1e-10 decides.
+    """
+    res = milp(cobj, constraints=LinearConstraint(Aeq, beq, beq), bounds=Bounds(0.0, np.inf),
+               options={"presolve": False})
+    if res.status == 0 and res.x is not None and np.min(res.x) >= -1e-10 and \
+            np.max(np.abs(Aeq @ res.x - beq)) <= 1e-10:
+        return res.x
+    if res.status == 2:  # infeasible even at the looser tolerance: infeasible at 1e-10
+        return None
+    res = linprog(
+        cobj,
+        A_eq=Aeq,
+        b_eq=beq,
+        bounds=(0, None),
+        method="highs",
+        options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10, "presolve": False},
+    )
+    return res.x if res.status == 0 else None
+
+
 def _zero_mi_lp(rows: _Rows, ctil: np.ndarray):
     """Cheapest channel with I(U;Y) = 0 (a barycentre linear program), or None.
 
@@ -56,29 +84,25 @@ def _zero_mi_lp(rows: _Rows, ctil: np.ndarray):
     group for q).
     """
     n = rows.p.size
-    ny = ctil.shape[1]
     G = len(rows.groups)
-    kk, yy = np.nonzero(np.isfinite(ctil[rows.x]))
+    fin = np.isfinite(ctil[rows.x])
+    ys = np.flatnonzero(np.any(fin, axis=0))  # only reachable outputs carry q (the others have q = 0)
+    ny = ys.size
+    kk, jj = np.nonzero(fin[:, ys])
+    yy = ys[jj]
     nv = kk.size
     cobj = np.concatenate([rows.p[kk] * ctil[rows.x[kk], yy], np.zeros(ny)])
-    idx = np.concatenate([np.column_stack([kk, n + rows.grp[kk] * ny + yy]).ravel(),
+    idx = np.concatenate([np.column_stack([kk, n + rows.grp[kk] * ny + jj]).ravel(),
                           (n + np.arange(G)[None, :] * ny + np.arange(ny)[:, None]).ravel()])
     data = np.concatenate([np.column_stack([np.ones(nv), np.exp(rows.logpxu[kk])]).ravel(), -np.ones(G * ny)])
     ptr = np.concatenate([2 * np.arange(nv + 1), 2 * nv + G * np.arange(1, ny + 1)])
     Aeq = csc_matrix((data, idx, ptr), shape=(n + G * ny, nv + ny))
     beq = np.concatenate([np.ones(n), np.zeros(G * ny)])
-    res = linprog(
-        cobj,
-        A_eq=Aeq,
-        b_eq=beq,
-        bounds=(0, None),
-        method="highs",
-        options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10, "presolve": False},
-    )
-    if res.status != 0:
+    x = _lp_solution(cobj, Aeq, beq)
+    if x is None:
         return None
-    W = np.zeros((n, ny))
-    W[kk, yy] = np.maximum(res.x[:nv], 0.0)
+    W = np.zeros((n, ctil.shape[1]))
+    W[kk, yy] = np.maximum(x[:nv], 0.0)
     W /= W.sum(axis=1, keepdims=True)
     return W
 
