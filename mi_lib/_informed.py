@@ -155,6 +155,8 @@ def _check_cost(cost, nx: int) -> np.ndarray:
         raise ValueError(f"shape mismatch: p_ux has {nx} columns (|X|) but cost has {c.shape[0]} rows")
     if c.shape[1] == 0:
         raise ValueError("cost has no columns (empty output alphabet)")
+    if np.all(c >= 0):  # one pass when the costs are valid (NaN, -inf and negatives all fail it)
+        return c
     if np.any(np.isnan(c)):
         raise ValueError("cost contains NaN")
     if np.any(c == -np.inf):
@@ -283,21 +285,21 @@ class _Reduced:
 
 
 def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
-    """Remove min_y c(x, y) exactly, bring the costs to unit scale; reject infeasible budgets."""
+    """Remove min_y c(x, y) exactly, bring the costs to unit scale; reject infeasible budgets (c >= 0, inf allowed)."""
     px = p.sum(axis=0)
-    finite_row = np.any(np.isfinite(c), axis=1)
+    isfin = np.isfinite(c)
+    finite_row = np.any(isfin, axis=1)
     if np.any((px > 0) & ~finite_row):
         bad = int(np.nonzero((px > 0) & ~finite_row)[0][0])
         raise ValueError(f"cost row {bad} has no finite entry but p(x={bad}) > 0: no output is reachable")
-    cinf = np.where(np.isfinite(c), c, np.inf)
-    cmin = np.where(finite_row, np.min(cinf, axis=1), 0.0)
+    cmin = np.where(finite_row, np.min(c, axis=1), 0.0)
     # the reduced budget B - sum p(u,x) cmin(x) in exact arithmetic (a budget a few ulps above the
     # cheapest cost is not it)
     offset = _sc.exact_offset(p, cmin)
     Bmin = float(offset)
     Bt = _sc.reduced_budget(B, offset)
     with np.errstate(invalid="ignore"):
-        ctil_raw = np.where(np.isfinite(c), c - cmin[:, None], np.inf)
+        ctil_raw = np.where(isfin, c - cmin[:, None], np.inf)
     k = _sc.unit_exponent(ctil_raw)  # unit of cost: a power of two (exact): every threshold is scale-free
     # a budget below the cheapest cost by no more than rounding (of a floating-point sum of the
     # cheapest costs, or of costs meant to be 0 computed as, say, (y - x)^2) is read as the cheapest
@@ -308,7 +310,7 @@ def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
         )
     ctil = _sc.scaled(ctil_raw, k)
     return _Reduced(p=p, c=c, B=B, Bmin=Bmin, Bt=float(_sc.scaled(max(Bt, 0.0), k)), k=k, ctil=ctil,
-                    cfin=np.where(np.isfinite(ctil), ctil, 0.0), cheapest=np.argmin(cinf, axis=1),
+                    cfin=np.where(np.isfinite(ctil), ctil, 0.0), cheapest=np.argmin(c, axis=1),
                     rows=_rows_of(p))
 
 
@@ -366,7 +368,7 @@ def _solve_edge(rows: _Rows, ctil: np.ndarray, tol: float, tol_in: float):
 
 def _atoms_key(mix: _Mix) -> frozenset:
     big = mix.lw > math.log(1e-12)
-    return frozenset((int(y), tuple(int(k) for k in s)) for y, s in zip(mix.y[big], mix.sel[big]))
+    return frozenset(zip(mix.y[big].tolist(), map(tuple, mix.sel[big].tolist())))
 
 
 class _InformedOracle:
@@ -467,8 +469,8 @@ class _InformedOracle:
         """
         m = r.state[0]
         cheap = _initial_mix(-r.s * self.ctil, self.rows)
-        have = set(map(tuple, np.column_stack([m.y, m.sel]).tolist()))
-        new = np.array([tuple(t) not in have for t in np.column_stack([cheap.y, cheap.sel]).tolist()], dtype=bool)
+        have = set(zip(m.y.tolist(), map(tuple, m.sel.tolist())))
+        new = np.array([t not in have for t in zip(cheap.y.tolist(), map(tuple, cheap.sel.tolist()))], dtype=bool)
         return _Mix(np.concatenate([m.y, cheap.y[new]]), np.vstack([m.sel, cheap.sel[new]]),
                     np.concatenate([m.lw, cheap.lw[new] + math.log(1e-2)]))
 
