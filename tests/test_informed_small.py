@@ -103,3 +103,27 @@ def test_zero_information_fit_restricted_then_full():
     const_cost = inf._rows_cost(rows, one, pr.cfin)
     assert const_cost > 1.5 * cheapest  # so the second case needed the full LP
     assert inf._zero_mi_fit(rows, pr.ctil, pr.cfin, 0.5 * cheapest, three) is None
+
+
+def test_zero_information_lp_falls_back_to_linprog(monkeypatch):
+    """An answer of milp whose equalities fail 1e-10 is not used: linprog at tolerance 1e-10 decides."""
+    from types import SimpleNamespace
+
+    y = np.linspace(-2.0, 2.0, 21)
+    c = (y[None, :] - np.array([-1.0, 0.0, 1.0])[:, None]) ** 2
+    p = np.array([[0.30, 0.15, 0.05], [0.05, 0.15, 0.30]])
+    pr = inf._reduce(p, c, 0.6)
+    good = inf._zero_mi_lp(pr.rows, pr.ctil)
+    real_milp = inf.milp
+    calls = []
+
+    def sloppy_milp(*args, **kwargs):
+        res = real_milp(*args, **kwargs)
+        calls.append(res.status)
+        return SimpleNamespace(status=0, x=res.x + 1e-6)  # equalities off by about 1e-6
+
+    monkeypatch.setattr(inf, "milp", sloppy_milp)
+    W = inf._zero_mi_lp(pr.rows, pr.ctil)
+    assert calls == [0]
+    assert inf._rows_mi(pr.rows, W) < 1e-15
+    assert abs(inf._rows_cost(pr.rows, W, pr.cfin) - inf._rows_cost(pr.rows, good, pr.cfin)) <= 1e-12
