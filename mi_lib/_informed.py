@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csc_matrix
 
 from . import _scaling as _sc
@@ -47,6 +47,34 @@ from ._mixing import (
 from ._slope_search import _slope_search
 
 
+def _lp_solution(cobj: np.ndarray, Aeq, beq: np.ndarray):
+    """min cobj x s.t. Aeq x = beq, x >= 0 by HiGHS, or None if infeasible.
+
+    ``milp`` without integer variables is the same HiGHS simplex with less
+    wrapping than ``linprog`` (about half the time on these small programs)
+    but its feasibility tolerance is HiGHS' default 1e-7: its answer is kept
+    when the equalities hold to 1e-10 (as ``linprog`` was asked for), and
+    its verdict "infeasible" holds a fortiori; otherwise ``linprog`` with the
+    tolerances 1e-10 decides.
+    """
+    res = milp(cobj, constraints=LinearConstraint(Aeq, beq, beq), bounds=Bounds(0.0, np.inf),
+               options={"presolve": False})
+    if res.status == 0 and res.x is not None and np.min(res.x) >= -1e-10 and \
+            np.max(np.abs(Aeq @ res.x - beq)) <= 1e-10:
+        return res.x
+    if res.status == 2:  # infeasible even at the looser tolerance: infeasible at 1e-10
+        return None
+    res = linprog(
+        cobj,
+        A_eq=Aeq,
+        b_eq=beq,
+        bounds=(0, None),
+        method="highs",
+        options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10, "presolve": False},
+    )
+    return res.x if res.status == 0 else None
+
+
 def _zero_mi_lp(rows: _Rows, ctil: np.ndarray):
     """Cheapest channel with I(U;Y) = 0 (a barycentre linear program), or None.
 
@@ -56,31 +84,44 @@ def _zero_mi_lp(rows: _Rows, ctil: np.ndarray):
     group for q).
     """
     n = rows.p.size
-    ny = ctil.shape[1]
     G = len(rows.groups)
-    kk, yy = np.nonzero(np.isfinite(ctil[rows.x]))
+    fin = np.isfinite(ctil[rows.x])
+    ys = np.flatnonzero(np.any(fin, axis=0))  # only reachable outputs carry q (the others have q = 0)
+    ny = ys.size
+    kk, jj = np.nonzero(fin[:, ys])
+    yy = ys[jj]
     nv = kk.size
     cobj = np.concatenate([rows.p[kk] * ctil[rows.x[kk], yy], np.zeros(ny)])
-    idx = np.concatenate([np.column_stack([kk, n + rows.grp[kk] * ny + yy]).ravel(),
+    idx = np.concatenate([np.column_stack([kk, n + rows.grp[kk] * ny + jj]).ravel(),
                           (n + np.arange(G)[None, :] * ny + np.arange(ny)[:, None]).ravel()])
     data = np.concatenate([np.column_stack([np.ones(nv), np.exp(rows.logpxu[kk])]).ravel(), -np.ones(G * ny)])
     ptr = np.concatenate([2 * np.arange(nv + 1), 2 * nv + G * np.arange(1, ny + 1)])
     Aeq = csc_matrix((data, idx, ptr), shape=(n + G * ny, nv + ny))
     beq = np.concatenate([np.ones(n), np.zeros(G * ny)])
-    res = linprog(
-        cobj,
-        A_eq=Aeq,
-        b_eq=beq,
-        bounds=(0, None),
-        method="highs",
-        options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10, "presolve": False},
-    )
-    if res.status != 0:
+    x = _lp_solution(cobj, Aeq, beq)
+    if x is None:
         return None
-    W = np.zeros((n, ny))
-    W[kk, yy] = np.maximum(res.x[:nv], 0.0)
+    W = np.zeros((n, ctil.shape[1]))
+    W[kk, yy] = np.maximum(x[:nv], 0.0)
     W /= W.sum(axis=1, keepdims=True)
     return W
+
+
+def _zero_mi_fit(rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, cap: float, W: np.ndarray):
+    """A zero-information channel of cost at most ``cap``: first on the outputs W uses, else on all; or None.
+
+    Any channel with :math:`I(U;Y) = 0` within budget is optimal, not only the
+    cheapest; the linear program on the outputs that the nearby solution W
+    uses is a fraction of the full one (the solver's fixed cost aside), and
+    the full one runs when it is infeasible or does not fit.
+    """
+    used = np.any(W > 0.0, axis=0)
+    if not np.all(used):
+        W0 = _zero_mi_lp(rows, np.where(used[None, :], ctil, np.inf))
+        if W0 is not None and _rows_cost(rows, W0, cfin) <= cap:
+            return W0
+    W0 = _zero_mi_lp(rows, ctil)
+    return W0 if W0 is not None and _rows_cost(rows, W0, cfin) <= cap else None
 
 
 def _zero_mi_possible(rows: _Rows, ctil: np.ndarray) -> bool:
@@ -114,6 +155,8 @@ def _check_cost(cost, nx: int) -> np.ndarray:
         raise ValueError(f"shape mismatch: p_ux has {nx} columns (|X|) but cost has {c.shape[0]} rows")
     if c.shape[1] == 0:
         raise ValueError("cost has no columns (empty output alphabet)")
+    if np.all(c >= 0):  # one pass when the costs are valid (NaN, -inf and negatives all fail it)
+        return c
     if np.any(np.isnan(c)):
         raise ValueError("cost contains NaN")
     if np.any(c == -np.inf):
@@ -242,21 +285,21 @@ class _Reduced:
 
 
 def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
-    """Remove min_y c(x, y) exactly, bring the costs to unit scale; reject infeasible budgets."""
+    """Remove min_y c(x, y) exactly, bring the costs to unit scale; reject infeasible budgets (c >= 0, inf allowed)."""
     px = p.sum(axis=0)
-    finite_row = np.any(np.isfinite(c), axis=1)
+    isfin = np.isfinite(c)
+    finite_row = np.any(isfin, axis=1)
     if np.any((px > 0) & ~finite_row):
         bad = int(np.nonzero((px > 0) & ~finite_row)[0][0])
         raise ValueError(f"cost row {bad} has no finite entry but p(x={bad}) > 0: no output is reachable")
-    cinf = np.where(np.isfinite(c), c, np.inf)
-    cmin = np.where(finite_row, np.min(cinf, axis=1), 0.0)
+    cmin = np.where(finite_row, np.min(c, axis=1), 0.0)
     # the reduced budget B - sum p(u,x) cmin(x) in exact arithmetic (a budget a few ulps above the
     # cheapest cost is not it)
     offset = _sc.exact_offset(p, cmin)
     Bmin = float(offset)
     Bt = _sc.reduced_budget(B, offset)
     with np.errstate(invalid="ignore"):
-        ctil_raw = np.where(np.isfinite(c), c - cmin[:, None], np.inf)
+        ctil_raw = np.where(isfin, c - cmin[:, None], np.inf)
     k = _sc.unit_exponent(ctil_raw)  # unit of cost: a power of two (exact): every threshold is scale-free
     # a budget below the cheapest cost by no more than rounding (of a floating-point sum of the
     # cheapest costs, or of costs meant to be 0 computed as, say, (y - x)^2) is read as the cheapest
@@ -267,7 +310,7 @@ def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
         )
     ctil = _sc.scaled(ctil_raw, k)
     return _Reduced(p=p, c=c, B=B, Bmin=Bmin, Bt=float(_sc.scaled(max(Bt, 0.0), k)), k=k, ctil=ctil,
-                    cfin=np.where(np.isfinite(ctil), ctil, 0.0), cheapest=np.argmin(cinf, axis=1),
+                    cfin=np.where(np.isfinite(ctil), ctil, 0.0), cheapest=np.argmin(c, axis=1),
                     rows=_rows_of(p))
 
 
@@ -325,7 +368,7 @@ def _solve_edge(rows: _Rows, ctil: np.ndarray, tol: float, tol_in: float):
 
 def _atoms_key(mix: _Mix) -> frozenset:
     big = mix.lw > math.log(1e-12)
-    return frozenset((int(y), tuple(int(k) for k in s)) for y, s in zip(mix.y[big], mix.sel[big]))
+    return frozenset(zip(mix.y[big].tolist(), map(tuple, mix.sel[big].tolist())))
 
 
 class _InformedOracle:
@@ -426,8 +469,8 @@ class _InformedOracle:
         """
         m = r.state[0]
         cheap = _initial_mix(-r.s * self.ctil, self.rows)
-        have = set(map(tuple, np.column_stack([m.y, m.sel]).tolist()))
-        new = np.array([tuple(t) not in have for t in np.column_stack([cheap.y, cheap.sel]).tolist()], dtype=bool)
+        have = set(zip(m.y.tolist(), map(tuple, m.sel.tolist())))
+        new = np.array([t not in have for t in zip(cheap.y.tolist(), map(tuple, cheap.sel.tolist()))], dtype=bool)
         return _Mix(np.concatenate([m.y, cheap.y[new]]), np.vstack([m.sel, cheap.sel[new]]),
                     np.concatenate([m.lw, cheap.lw[new] + math.log(1e-2)]))
 
@@ -452,8 +495,8 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
             # information is (numerically) zero within budget: prefer an exact zero-information channel
             if not lp_tried[0]:
                 lp_tried[0] = True
-                W0 = _zero_mi_lp(rows, ctil)
-                if W0 is not None and _rows_cost(rows, W0, cfin) <= Bt + slack:
+                W0 = _zero_mi_fit(rows, ctil, cfin, Bt + slack, r.X)
+                if W0 is not None:
                     mi0 = _rows_mi(rows, W0)
                     if mi0 < r.mi:
                         object.__setattr__(r, "X", W0)
@@ -467,8 +510,8 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
         if done[0]:
             return None
         done[0] = True
-        W0 = _zero_mi_lp(rows, ctil)
-        if W0 is not None and _rows_cost(rows, W0, cfin) <= Bt + slack:
+        W0 = _zero_mi_fit(rows, ctil, cfin, Bt + slack, r.X)
+        if W0 is not None:
             return (W0, _rows_mi(rows, W0), 0.0, 0.0)
         return None
 

@@ -412,19 +412,20 @@ def _informed_sensitivity(logK: np.ndarray, rows: _Rows, mix: _Mix, logf: np.nda
                           s: float) -> float:
     """d cost / d log s along the solution path at fixed support (nan if it is not defined)."""
     fin = np.isfinite(mix.lw)
-    if not np.any(fin) or not np.all(np.isfinite(logf)):
+    if not fin.any() or not np.isfinite(logf).all():
         return math.nan
     from . import _budget_kernels as bk
 
+    sel = _c(mix.sel[fin])
     M, b, P, C, cbar, var = bk.sensitivity_system(_c(logK), _c(cfin), rows.x, rows.p.size, rows.logp, _c(logf),
-                                                  _c(mix.y[fin]), _c(mix.sel[fin]), _c(mix.lw[fin]))
-    if not (np.all(np.isfinite(P)) and np.all(np.isfinite(M)) and np.all(np.isfinite(b))):
+                                                  _c(mix.y[fin]), sel, _c(mix.lw[fin]))
+    if not (np.isfinite(P).all() and np.isfinite(M).all() and np.isfinite(b).all()):
         return math.nan  # a weight overflowed: no usable derivative
     try:
         dth = np.linalg.lstsq(M, b, rcond=1e-12)[0]
     except np.linalg.LinAlgError:  # pragma: no cover
         return math.nan
-    dc = float(bk.sensitivity_value(rows.p, _c(mix.sel[fin]), P, C, cbar, var, dth))
+    dc = float(bk.sensitivity_value(rows.p, sel, P, C, cbar, var, dth))
     return s * dc if math.isfinite(dc) else math.nan
 
 

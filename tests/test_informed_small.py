@@ -73,3 +73,57 @@ def test_tail_rows_near_minimum_budget_do_not_crash():
     assert res.cost <= B * (1.0 + 1e-12)
     assert res.lower_bound <= res.mi
     assert res.converged and res.gap <= 1e-10
+
+
+def test_zero_information_fit_restricted_then_full():
+    """The zero-information LP on the outputs a nearby channel uses, else on all: the result fits and has I = 0.
+
+    3 letters, 81 outputs: a channel using outputs -1, 0, 1 admits a
+    zero-information channel on them (each group sends x to one common law); a
+    channel using only the cheapest output of letter -1 does not, and the full
+    LP is the fallback.
+    """
+    y = np.linspace(-2.0, 2.0, 81)
+    c = (y[None, :] - np.array([-1.0, 0.0, 1.0])[:, None]) ** 2
+    p = np.array([[0.30, 0.15, 0.05], [0.05, 0.15, 0.30]])
+    pr = inf._reduce(p, c, 0.6)
+    rows = pr.rows
+    full = inf._zero_mi_lp(rows, pr.ctil)
+    cheapest = inf._rows_cost(rows, full, pr.cfin)
+    three = np.zeros((rows.p.size, y.size))
+    three[np.arange(rows.p.size), np.searchsorted(y, np.array([-1.0, 0.0, 1.0]))[rows.x]] = 1.0
+    one = np.zeros_like(three)
+    one[:, 20] = 1.0  # y = -1 only: the restricted LP is the constant channel, too costly under the cap below
+    for W, cap in ((three, pr.Bt), (one, 1.5 * cheapest)):
+        W0 = inf._zero_mi_fit(rows, pr.ctil, pr.cfin, cap, W)
+        assert W0 is not None
+        assert inf._rows_cost(rows, W0, pr.cfin) <= cap
+        assert np.allclose(W0.sum(axis=1), 1.0) and np.all(W0 >= 0.0)
+        assert inf._rows_mi(rows, W0) < 1e-15
+    const_cost = inf._rows_cost(rows, one, pr.cfin)
+    assert const_cost > 1.5 * cheapest  # so the second case needed the full LP
+    assert inf._zero_mi_fit(rows, pr.ctil, pr.cfin, 0.5 * cheapest, three) is None
+
+
+def test_zero_information_lp_falls_back_to_linprog(monkeypatch):
+    """An answer of milp whose equalities fail 1e-10 is not used: linprog at tolerance 1e-10 decides."""
+    from types import SimpleNamespace
+
+    y = np.linspace(-2.0, 2.0, 21)
+    c = (y[None, :] - np.array([-1.0, 0.0, 1.0])[:, None]) ** 2
+    p = np.array([[0.30, 0.15, 0.05], [0.05, 0.15, 0.30]])
+    pr = inf._reduce(p, c, 0.6)
+    good = inf._zero_mi_lp(pr.rows, pr.ctil)
+    real_milp = inf.milp
+    calls = []
+
+    def sloppy_milp(*args, **kwargs):
+        res = real_milp(*args, **kwargs)
+        calls.append(res.status)
+        return SimpleNamespace(status=0, x=res.x + 1e-6)  # equalities off by about 1e-6
+
+    monkeypatch.setattr(inf, "milp", sloppy_milp)
+    W = inf._zero_mi_lp(pr.rows, pr.ctil)
+    assert calls == [0]
+    assert inf._rows_mi(pr.rows, W) < 1e-15
+    assert abs(inf._rows_cost(pr.rows, W, pr.cfin) - inf._rows_cost(pr.rows, good, pr.cfin)) <= 1e-12
