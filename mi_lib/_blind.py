@@ -183,7 +183,7 @@ def _unit_layout(x: np.ndarray, e: np.ndarray, B: float, order: np.ndarray, es: 
         y_values = np.empty(ny)  # distinct outputs x + e0, not on a common lattice
         y_values[ixr] = x + e0
     else:
-        y_values = x.min() + float(e.min()) + h * np.arange(ny)
+        y_values = x.min() + float(es[0]) + h * np.arange(ny)
     # at the edge B = min e^2 only the cheapest grid points (one point, or the two adjacent points
     # -e_min, +e_min) may carry mass: the unbudgeted problem on them is solved
     edge = Bn <= 0.0

@@ -105,8 +105,9 @@ def _lattice_indices(x: np.ndarray, e: np.ndarray, es: np.ndarray | None = None
         )
     je = np.round((e - es[0]) / h).astype(np.int64)
     r = (x - es[0]) / h
-    off = np.abs(r - np.round(r)) * h  # distance of each letter from its nearest lattice point
-    if np.any(off > allowed):
+    rr = np.round(r)
+    off = np.abs(r - rr) * h  # distance of each letter from its nearest lattice point
+    if off.max() > allowed:
         i = int(np.argmax(off))
         raise ValueError(
             f"x_values and e_values are not on one uniform lattice: x = {float(x[i]):.17g} is "
@@ -115,7 +116,7 @@ def _lattice_indices(x: np.ndarray, e: np.ndarray, es: np.ndarray | None = None
             f"of the grid scale; at most {_LATTICE_ULPS:g} are allowed): its outputs would never "
             "coincide with those of the other letters"
         )
-    ix = np.round(r).astype(np.int64)
+    ix = rr.astype(np.int64)
     if (ix.max() - ix.min()) + (je.max() - je.min()) + 1 > 10_000_000:
         raise ValueError("the lattice of Y = X + E would have more than 10^7 points; use a coarser grid")
     return ix, je, h, float(es[0])
