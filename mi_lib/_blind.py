@@ -125,11 +125,22 @@ def _check_inputs(p_ux, x_values, e_values, budget, tol):
         raise ValueError(f"shape mismatch: p_ux has {p.shape[1]} columns but x_values has {x.size} entries")
     if e.size == 0:
         raise ValueError("e_values is empty")
-    if np.unique(x).size != x.size:
+    xs = np.sort(x)
+    if np.any(xs[1:] == xs[:-1]):
         raise ValueError("x_values contains repeated values")
-    if np.unique(e).size != e.size:
+    order = np.argsort(e, kind="stable")
+    es = e[order]
+    if np.any(es[1:] == es[:-1]):
         raise ValueError("e_values contains repeated values")
-    return p, x, e, B, tol
+    return p, x, e, B, tol, order, es
+
+
+def _ldexp(x: float, k: int) -> float:
+    """x * 2^k for a scalar, overflowing to +-inf silently (math.ldexp: no numpy error state to set up)."""
+    try:
+        return math.ldexp(x, k)
+    except OverflowError:
+        return math.copysign(math.inf, x)
 
 
 def _reduced_budget(B: float, e: np.ndarray, k: int) -> tuple[float, float]:
@@ -143,24 +154,26 @@ def _reduced_budget(B: float, e: np.ndarray, k: int) -> tuple[float, float]:
     """
     emin = float(np.min(np.abs(e)))
     kmin = emin * emin if emin < 1e154 else math.inf
-    Bt = float(Fraction(B) - Fraction(emin) ** 2)
-    emin_n = float(_sc.scaled(emin, k))
-    Bn = float(_sc.scaled(Bt, 2 * k))
+    Bt = float(Fraction(B) - Fraction(emin) ** 2) if emin != 0.0 else B  # exact either way
+    emin_n = _ldexp(emin, -k)
+    Bn = _ldexp(Bt, -2 * k)
     if Bn < -8.0 * _sc.EPS * max(emin_n * emin_n, 1e-16):
         raise ValueError(f"budget {B:.17g} is infeasible: the smallest e^2 on the grid is {kmin:.17g}")
     return kmin, max(Bn, 0.0)
 
 
-def _unit_layout(x: np.ndarray, e: np.ndarray, B: float) -> _Layout:
-    """Lattice check, exact removal of min e^2, unit scale, and the edge case B = min e^2."""
-    ix, je, h, e0 = _lattice_indices(x, e)
-    k = _sc.unit_exponent(np.abs(np.concatenate([e, x, [h]])))
-    kmin, Bn = _reduced_budget(B, e, k)
-    order = np.argsort(e)
+def _unit_layout(x: np.ndarray, e: np.ndarray, B: float, order: np.ndarray, es: np.ndarray) -> _Layout:
+    """Lattice check, exact removal of min e^2, unit scale, and the edge case B = min e^2.
+
+    ``order`` sorts ``e`` (``es = e[order]``), from :func:`_check_inputs`.
+    """
+    ix, je, h, e0 = _lattice_indices(x, e, es)
+    k = _sc.unit_exponent(np.abs(np.concatenate([es, x, [h]])))
+    kmin, Bn = _reduced_budget(B, es, k)
     je_s = je[order] - je.min()
     if e.size > 1 and not np.array_equal(je_s, np.arange(e.size)):  # pragma: no cover - guarded above
         raise ValueError("e_values must be equally spaced")
-    en = _sc.scaled(e[order], k)
+    en = _sc.scaled(es, k)
     en_min = float(np.min(np.abs(en)))
     kap_all = en * en - en_min * en_min  # exactly 0 at the cheapest points
     ixr = ix - ix.min()
@@ -170,7 +183,7 @@ def _unit_layout(x: np.ndarray, e: np.ndarray, B: float) -> _Layout:
         y_values = np.empty(ny)  # distinct outputs x + e0, not on a common lattice
         y_values[ixr] = x + e0
     else:
-        y_values = x.min() + float(e.min()) + h * np.arange(ny)
+        y_values = x.min() + float(es[0]) + h * np.arange(ny)
     # at the edge B = min e^2 only the cheapest grid points (one point, or the two adjacent points
     # -e_min, +e_min) may carry mass: the unbudgeted problem on them is solved
     edge = Bn <= 0.0
@@ -315,8 +328,8 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
     >>> res.gap < 1e-9
     True
     """
-    p, x, e, B, tol = _check_inputs(p_ux, x_values, e_values, budget, tol)
-    lay = _unit_layout(x, e, B)
+    p, x, e, B, tol, order, es = _check_inputs(p_ux, x_values, e_values, budget, tol)
+    lay = _unit_layout(x, e, B, order, es)
     model = _model(p, lay)
     if model is None:
         pi = np.zeros(lay.sub.stop - lay.sub.start)

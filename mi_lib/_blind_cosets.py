@@ -36,7 +36,9 @@ def _slope_zero(rows: _Rows, full: _Batch):
     """
     ncos = full.idx.shape[0]
     lengths = full.real.sum(axis=1)
-    ulen, first = np.unique(lengths, return_index=True)
+    # coset lengths do not increase with the coset index: the first index of each length, in increasing length
+    first = np.flatnonzero(np.diff(lengths, prepend=-1))[::-1]
+    ulen = lengths[first]
     rep = _subset(full, first)
     out = _newton(rows, rep, 0.0, 80)
     if out is None:

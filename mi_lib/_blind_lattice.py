@@ -65,7 +65,8 @@ _LATTICE_ULPS = 64.0
 (``max |e|, |x|, h``): the rounding of a grid built by ``linspace`` or ``arange``, and no more."""
 
 
-def _lattice_indices(x: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
+def _lattice_indices(x: np.ndarray, e: np.ndarray, es: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, float, float]:
     """Integer lattice coordinates of x and e, the spacing h and the origin.
 
     ``e`` must be equally spaced (in sorted order); every x must differ from
@@ -73,9 +74,9 @@ def _lattice_indices(x: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarr
     ``_LATTICE_ULPS`` units of roundoff of the grid scale (a letter off the
     lattice by more has outputs that never coincide with the others', a
     different problem, and is rejected). With a single e-value any distinct x
-    are allowed (their outputs are distinct).
+    are allowed (their outputs are distinct). ``es`` is ``e`` sorted, when the caller has it.
     """
-    es = np.sort(e)
+    es = np.sort(e) if es is None else es
     if es.size == 1:
         xs = np.sort(x)
         if xs.size == 1:
@@ -93,7 +94,7 @@ def _lattice_indices(x: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarr
         return np.round(r).astype(np.int64), np.zeros(1, dtype=np.int64), h, float(es[0])
     d = np.diff(es)
     h = float((es[-1] - es[0]) / (es.size - 1))
-    span = float(max(np.max(np.abs(es)), np.max(np.abs(x)), h))
+    span = float(max(abs(es[0]), abs(es[-1]), np.max(np.abs(x)), h))  # es sorted: its largest |e| is an end
     allowed = _LATTICE_ULPS * _sc.EPS * span
     if np.max(np.abs(d - h)) > allowed:
         raise ValueError(
@@ -104,8 +105,9 @@ def _lattice_indices(x: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarr
         )
     je = np.round((e - es[0]) / h).astype(np.int64)
     r = (x - es[0]) / h
-    off = np.abs(r - np.round(r)) * h  # distance of each letter from its nearest lattice point
-    if np.any(off > allowed):
+    rr = np.round(r)
+    off = np.abs(r - rr) * h  # distance of each letter from its nearest lattice point
+    if off.max() > allowed:
         i = int(np.argmax(off))
         raise ValueError(
             f"x_values and e_values are not on one uniform lattice: x = {float(x[i]):.17g} is "
@@ -114,7 +116,7 @@ def _lattice_indices(x: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarr
             f"of the grid scale; at most {_LATTICE_ULPS:g} are allowed): its outputs would never "
             "coincide with those of the other letters"
         )
-    ix = np.round(r).astype(np.int64)
+    ix = rr.astype(np.int64)
     if (ix.max() - ix.min()) + (je.max() - je.min()) + 1 > 10_000_000:
         raise ValueError("the lattice of Y = X + E would have more than 10^7 points; use a coarser grid")
     return ix, je, h, float(es[0])
