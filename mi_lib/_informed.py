@@ -479,23 +479,37 @@ class _InformedOracle:
         return self.solve(s, generate=False, mix0=_Mix(m0.y, m0.sel, m0.lw.copy()))
 
 
+def _median(v: np.ndarray) -> float:
+    """``np.median`` of a 1-D array, bit for bit (mean of the two middle values: (a + b) / 2), 1.0 if empty."""
+    if v.size == 0:
+        return 1.0
+    w = np.sort(v)
+    k = w.size // 2
+    return float(w[k]) if w.size % 2 else float((w[k - 1] + w[k]) / 2.0)
+
+
 def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: float):
     """Slope search for the informed problem (reduced budget ``Bt`` > 0, costs at unit scale)."""
     # a channel counts as within budget when its computed cost exceeds Bt by no more than the
     # rounding of the cost sum (relative to Bt: the problem has no absolute scale)
     slack = 4.0 * (rows.p.size + 2) * _sc.EPS * Bt
     oracle = _InformedOracle(rows, ctil, cfin, Bt, tol_in)
-    pos = ctil[np.isfinite(ctil) & (ctil > 0)]
-    s0 = 1.0 / float(np.median(pos)) if pos.size else 1.0
+    s0 = 1.0 / _median(ctil[np.isfinite(ctil) & (ctil > 0)])
+    possible: list[bool] = []  # _zero_mi_possible, evaluated when first needed (most solves never ask)
 
-    lp_tried = [not _zero_mi_possible(rows, ctil)]
+    def lp_allowed() -> bool:
+        if not possible:
+            possible.append(_zero_mi_possible(rows, ctil))
+        return possible[0]
+
+    lp_tried = [False]
 
     def zero_exit(r: _Eval) -> bool:
         if r.cost <= Bt + slack and r.mi <= 0.1 * tol:
             # information is (numerically) zero within budget: prefer an exact zero-information channel
             if not lp_tried[0]:
                 lp_tried[0] = True
-                W0 = _zero_mi_fit(rows, ctil, cfin, Bt + slack, r.X)
+                W0 = _zero_mi_fit(rows, ctil, cfin, Bt + slack, r.X) if lp_allowed() else None
                 if W0 is not None:
                     mi0 = _rows_mi(rows, W0)
                     if mi0 < r.mi:
@@ -504,12 +518,14 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
             return True
         return False
 
-    done = [lp_tried[0]]
+    done = [False]
 
     def floor_hook(r: _Eval):
         if done[0]:
             return None
         done[0] = True
+        if not lp_allowed():
+            return None
         W0 = _zero_mi_fit(rows, ctil, cfin, Bt + slack, r.X)
         if W0 is not None:
             return (W0, _rows_mi(rows, W0), 0.0, 0.0)

@@ -127,3 +127,12 @@ def test_zero_information_lp_falls_back_to_linprog(monkeypatch):
     assert calls == [0]
     assert inf._rows_mi(pr.rows, W) < 1e-15
     assert abs(inf._rows_cost(pr.rows, W, pr.cfin) - inf._rows_cost(pr.rows, good, pr.cfin)) <= 1e-12
+
+
+def test_median_helper_is_numpy_median_bit_for_bit():
+    """The slope search's first slope uses inf._median, which must equal np.median exactly (same iterates)."""
+    rng = np.random.default_rng(5)
+    for n in range(1, 40):
+        v = rng.uniform(0.0, 3.0, n) * 2.0 ** rng.integers(-40, 40)
+        assert inf._median(v) == float(np.median(v))
+    assert inf._median(np.array([])) == 1.0
