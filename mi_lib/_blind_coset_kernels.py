@@ -366,6 +366,24 @@ def _pmax(a, b):
 
 
 @_jit
+def shifted_max(acc, rows, offs, lrho):
+    """acc[r, y] = max over letter rows a with rows[a] = r of lrho[y - offs[a]] (-inf where none reaches y).
+
+    The one-step ratio carried to the outputs: each letter row ``a`` sees the
+    window ``offs[a] .. offs[a] + lrho.size - 1``; NaN propagates (as np.maximum).
+    Shared by the per-coset bound here and the interior-point kernel.
+    """
+    G, ny = acc.shape
+    for g in range(G):
+        for y in range(ny):
+            acc[g, y] = -math.inf
+    for a in range(rows.size):
+        g, o = rows[a], offs[a]
+        for k in range(lrho.size):
+            acc[g, o + k] = _pmax(acc[g, o + k], lrho[k])
+
+
+@_jit
 def _lse1(a):
     """log sum exp of a 1-D array as mi_lib._logdomain._lse: -inf for all -inf, NaN-free shift."""
     mx = -math.inf
@@ -402,13 +420,7 @@ def bound_batch(R, real, kap, sig, s):
         lZ = _lse1(base)
         for k in range(m):
             lrho[k] = base[k] - lZ - np.log(sc[k]) if rc[k] else -math.inf
-        for g in range(G):
-            for y in range(ny):
-                acc[g, y] = -math.inf
-        for a in range(d.size):
-            g, o = grp[a], d[a]
-            for k in range(m):
-                acc[g, o + k] = _pmax(acc[g, o + k], lrho[k])
+        shifted_max(acc, grp, d, lrho)
         logR = -math.inf
         for y in range(ny):
             for g in range(G):

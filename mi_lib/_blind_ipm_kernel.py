@@ -41,6 +41,7 @@ import numpy as np
 from numba import types
 from numba.extending import get_cython_function_address
 
+from ._blind_coset_kernels import shifted_max
 from ._logdomain import _FLOOR as FLOOR
 
 # LAPACK dpotrf(uplo, n, a, lda, info) of SciPy's Cython LAPACK, every argument by pointer, declared to
@@ -417,11 +418,7 @@ def _one_step_value(pi, L, g, ops, kappa, s):
     for e in range(n):
         lrho[e] = max(base[e] - lZ, floor) - ell[e]
     acc = np.empty((G, ny))
-    _fill(acc, -math.inf)
-    for r in range(rg.size):
-        row, o = rg[r], ro[r]
-        for e in range(n):
-            acc[row, o + e] = max(acc[row, o + e], lrho[e])
+    shifted_max(acc, rg, ro, lrho)
     logR = -math.inf
     for y in range(ny):
         if qpad[y] != 0.0:  # no output reaches y

@@ -45,6 +45,17 @@ def _model(p_ux, x_values, e_values, budget, monkeypatch):
     return seen["m"], seen["B"], res
 
 
+def _coset_structure(p_ux, x_values, e_values):
+    """The coset structure of blind_attack's model at a budget that does not bind (inside a hypothesis test,
+    which cannot take the function-scoped monkeypatch fixture: a MonkeyPatch of its own, undone at once)."""
+    mp = pytest.MonkeyPatch()
+    try:
+        m, _B, _ = _model(p_ux, x_values, e_values, float(np.max(np.asarray(e_values) ** 2)), mp)
+    finally:
+        mp.undo()
+    return core._structure(m)
+
+
 def _direct_mi(p_ux, x_values, e_values, pi) -> float:
     """I(U; X + E) by dictionary accumulation over output values (no lattice code)."""
     p = np.asarray(p_ux, float)
@@ -113,12 +124,7 @@ def test_decomposition_identity(seed, which):
     pi = rng.dirichlet(np.full(e_values.size, 0.3))
     direct = _direct_mi(p_ux, x_values, e_values, pi)
     # the same sum through the coset code: blind_attack's model at a loose budget
-    mp = pytest.MonkeyPatch()
-    try:
-        m, _B, _ = _model(p_ux, x_values, e_values, float(np.max(e_values**2)), mp)
-    finally:
-        mp.undo()
-    rows, full = core._structure(m)
+    rows, full = _coset_structure(p_ux, x_values, e_values)
     order = np.argsort(e_values)
     pis = pi[order]
     total = 0.0
@@ -138,12 +144,7 @@ def test_decomposition_identity(seed, which):
 def test_coset_bound_is_below_the_coset_optimum(seed, s):
     """L_c(s) at any full-support law never exceeds F_c(s) = min I_c + s E kappa (solved by Newton)."""
     rng = np.random.default_rng(seed)
-    mp = pytest.MonkeyPatch()
-    try:
-        m, _B, _ = _model(*PM1, np.linspace(-2.0, 2.0, 81), 4.0, mp)
-    finally:
-        mp.undo()
-    rows, full = core._structure(m)
+    rows, full = _coset_structure(*PM1, np.linspace(-2.0, 2.0, 81))
     sub = core._subset(full, np.arange(full.idx.shape[0]))
     out = core._newton(rows, sub, s, 80)
     assert out is not None
@@ -227,12 +228,7 @@ def test_hessian_matches_the_gradient_differences(seed, which):
     """The compiled Hessian equals central differences of the compiled gradient."""
     rng = np.random.default_rng(seed)
     p_ux, x_values, e_values, _ = CASES[which]
-    mp = pytest.MonkeyPatch()
-    try:
-        m, _B, _ = _model(p_ux, x_values, e_values, float(np.max(e_values**2)), mp)
-    finally:
-        mp.undo()
-    rows, full = core._structure(m)
+    rows, full = _coset_structure(p_ux, x_values, e_values)
     sig = np.where(full.real, rng.dirichlet(np.ones(full.real.shape[1]), size=full.real.shape[0]), 0.0)
     V, q, lV, lq, _ = core._outputs(rows, sig)
     H = core._hessian(rows, V, q, full.real)
