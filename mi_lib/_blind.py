@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 
@@ -126,11 +125,11 @@ def _check_inputs(p_ux, x_values, e_values, budget, tol):
     if e.size == 0:
         raise ValueError("e_values is empty")
     xs = np.sort(x)
-    if np.any(xs[1:] == xs[:-1]):
+    if (xs[1:] == xs[:-1]).any():
         raise ValueError("x_values contains repeated values")
     order = np.argsort(e, kind="stable")
     es = e[order]
-    if np.any(es[1:] == es[:-1]):
+    if (es[1:] == es[:-1]).any():
         raise ValueError("e_values contains repeated values")
     return p, x, e, B, tol, order, es
 
@@ -143,18 +142,29 @@ def _ldexp(x: float, k: int) -> float:
         return math.copysign(math.inf, x)
 
 
-def _reduced_budget(B: float, e: np.ndarray, k: int) -> tuple[float, float]:
+def _exact_difference(B: float, emin: float) -> float:
+    """B - emin^2 computed exactly and rounded once (Python's int / int is correctly rounded)."""
+    a, da = B.as_integer_ratio()
+    b, db = emin.as_integer_ratio()  # da, db are powers of two
+    num = a * db * db - b * b * da
+    try:
+        return num / (da * db * db)
+    except OverflowError:  # below -1.8e308: infeasible, reported by the caller
+        return -math.inf
+
+
+def _reduced_budget(B: float, emin: float, k: int) -> tuple[float, float]:
     """(min e^2, B - min e^2 at unit scale); raises when B is below min e^2 by more than rounding.
 
-    The cheapest cost is removed exactly (B - emin^2 in exact arithmetic), then
-    scaled by 2^-2k, so that no threshold depends on the unit of e. Below
-    emin^2 by no more than rounding (relative to emin^2 and to the square of
-    the grid scale, as for a grid point meant to be 0 and computed as 1e-17) is
-    the edge; anything lower is infeasible.
+    ``emin`` is min |e| on the grid. The cheapest cost is removed exactly
+    (B - emin^2 in exact arithmetic), then scaled by 2^-2k, so that no
+    threshold depends on the unit of e. Below emin^2 by no more than
+    rounding (relative to emin^2 and to the square of the grid scale, as for
+    a grid point meant to be 0 and computed as 1e-17) is the edge; anything
+    lower is infeasible.
     """
-    emin = float(np.min(np.abs(e)))
     kmin = emin * emin if emin < 1e154 else math.inf
-    Bt = float(Fraction(B) - Fraction(emin) ** 2) if emin != 0.0 else B  # exact either way
+    Bt = _exact_difference(B, emin) if emin != 0.0 else B
     emin_n = _ldexp(emin, -k)
     Bn = _ldexp(Bt, -2 * k)
     if Bn < -8.0 * _sc.EPS * max(emin_n * emin_n, 1e-16):
@@ -162,19 +172,28 @@ def _reduced_budget(B: float, e: np.ndarray, k: int) -> tuple[float, float]:
     return kmin, max(Bn, 0.0)
 
 
+def _grid_unit(x: np.ndarray, es: np.ndarray, h: float) -> tuple[int, float]:
+    """(k, min |e|): k is :func:`mi_lib._scaling.unit_exponent` of the values |e|, |x| and h (es sorted)."""
+    ae, ax = np.abs(es), np.abs(x)
+    hi = [float(ae[0]), float(ae[-1]), float(ax.max())]  # es sorted: its largest |e| is an end
+    lo = [float(a.min()) for a in (ae[ae > 0], ax[ax > 0]) if a.size]
+    if 0.0 < h < math.inf:
+        hi.append(h)
+        lo.append(h)
+    k = _sc.unit_exponent_of(max(hi), min(lo)) if lo else 0
+    return k, float(ae.min())
+
+
 def _unit_layout(x: np.ndarray, e: np.ndarray, B: float, order: np.ndarray, es: np.ndarray) -> _Layout:
     """Lattice check, exact removal of min e^2, unit scale, and the edge case B = min e^2.
 
     ``order`` sorts ``e`` (``es = e[order]``), from :func:`_check_inputs`.
     """
-    ix, je, h, e0 = _lattice_indices(x, e, es)
-    k = _sc.unit_exponent(np.abs(np.concatenate([es, x, [h]])))
-    kmin, Bn = _reduced_budget(B, es, k)
-    je_s = je[order] - je.min()
-    if e.size > 1 and not np.array_equal(je_s, np.arange(e.size)):  # pragma: no cover - guarded above
-        raise ValueError("e_values must be equally spaced")
-    en = _sc.scaled(es, k)
-    en_min = float(np.min(np.abs(en)))
+    ix, h, e0 = _lattice_indices(x, np.sort(x), es)
+    k, emin = _grid_unit(x, es, h)
+    kmin, Bn = _reduced_budget(B, emin, k)
+    en = np.ldexp(es, -k)  # exact barring underflow (the caller runs with under/overflow reports off)
+    en_min = _ldexp(emin, -k)
     kap_all = en * en - en_min * en_min  # exactly 0 at the cheapest points
     ixr = ix - ix.min()
     ny = int(ixr.max()) + e.size
@@ -183,36 +202,37 @@ def _unit_layout(x: np.ndarray, e: np.ndarray, B: float, order: np.ndarray, es: 
         y_values = np.empty(ny)  # distinct outputs x + e0, not on a common lattice
         y_values[ixr] = x + e0
     else:
-        y_values = x.min() + float(es[0]) + h * np.arange(ny)
+        y_values = float(x.min()) + e0 + h * np.arange(ny)
     # at the edge B = min e^2 only the cheapest grid points (one point, or the two adjacent points
     # -e_min, +e_min) may carry mass: the unbudgeted problem on them is solved
     edge = Bn <= 0.0
-    cheap = np.nonzero(kap_all <= 0.0)[0] if edge else np.array([0, e.size - 1])
+    if edge:
+        cheap = np.flatnonzero(kap_all <= 0.0)
+        sub = slice(int(cheap[0]), int(cheap[-1]) + 1)
+    else:
+        sub = slice(0, e.size)
     return _Layout(order=order, ixr=ixr, k=k, kmin=kmin, kap_all=kap_all, budget=Bn, edge=edge,
-                   sub=slice(int(cheap[0]), int(cheap[-1]) + 1), ny=ny, y_values=y_values)
+                   sub=sub, ny=ny, y_values=y_values)
 
 
 def _model(p: np.ndarray, lay: _Layout) -> _Blind | None:
     """The lattice model on the searched sub-grid; None when U or X is constant (I = 0 for every law)."""
     pu = p.sum(axis=1)
-    groups = [u for u in range(p.shape[0]) if pu[u] > 0]
-    if len(groups) <= 1 or np.count_nonzero(p.sum(axis=0) > 0) <= 1:
+    groups = np.flatnonzero(pu > 0)
+    if groups.size <= 1 or np.count_nonzero(p.sum(axis=0) > 0) <= 1:
         return None
     first = lay.sub.start
     nsub = lay.sub.stop - first
-    goff, glp, roff, rp, rg = [], [], [], [], []
-    for g, u in enumerate(groups):
-        xs_u = np.nonzero(p[u] > 0)[0]
-        offs = (lay.ixr[xs_u] + first).astype(np.int64)
-        goff.append(offs)
-        glp.append(np.log(p[u, xs_u]) - math.log(pu[u]))
-        roff.extend(offs.tolist())
-        rp.extend(p[u, xs_u].tolist())
-        rg.extend([g] * xs_u.size)
+    rows_u, rows_x = np.nonzero(p[groups] > 0)  # rows (group, letter), group by group
+    roff = lay.ixr[rows_x] + first
+    rp = p[groups[rows_u], rows_x]
     gp = pu[groups]
+    glp = np.log(rp) - np.array([math.log(w) for w in gp.tolist()])[rows_u]
+    ends = np.cumsum(np.bincount(rows_u)).tolist()  # rows of group g: ends[g-1] .. ends[g]
+    cuts = list(zip([0] + ends[:-1], ends))
     kap = np.zeros(nsub) if lay.edge else lay.kap_all[lay.sub]
-    return _Blind(ne=nsub, ny=lay.ny, kappa=kap, gp=gp, loggp=np.log(gp), goff=tuple(goff), glp=tuple(glp),
-                  roff=np.array(roff, dtype=np.int64), rp=np.array(rp), rg=np.array(rg, dtype=np.intp))
+    return _Blind(ne=nsub, ny=lay.ny, kappa=kap, gp=gp, loggp=np.log(gp), goff=tuple(roff[a:b] for a, b in cuts),
+                  glp=tuple(glp[a:b] for a, b in cuts), roff=roff, rp=rp, rg=rows_u.astype(np.intp))
 
 
 def _onto_budget(model: _Blind, pi: np.ndarray, mi: float, B: float) -> tuple[np.ndarray, float]:
@@ -239,10 +259,9 @@ def _result(p, lay: _Layout, B: float, tol: float, pi_sub, mi, lb, s, iters) -> 
     pmf[lay.order] = pi_s
     pu = p.sum(axis=1)
     out = np.zeros((p.shape[0], lay.ny))
-    for u in np.nonzero(pu > 0)[0]:
-        for xx in np.nonzero(p[u] > 0)[0]:
-            o = int(lay.ixr[xx])
-            out[u, o : o + n] += (p[u, xx] / pu[u]) * pi_s
+    rows_u, rows_x = np.nonzero(p > 0)  # row-major: u by u, letters in order
+    for u, xx, o in zip(rows_u.tolist(), rows_x.tolist(), lay.ixr[rows_x].tolist()):
+        out[u, o : o + n] += (p[u, xx] / pu[u]) * pi_s
     yv = lay.y_values.copy()
     for a in (pmf, out, yv):
         a.setflags(write=False)

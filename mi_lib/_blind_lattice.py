@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import xlogy
 
 from . import _scaling as _sc
-from ._logdomain import _log, _lse
+from ._logdomain import _lse
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +57,19 @@ def _blind_outputs(m: _Blind, ell: np.ndarray):
 
 
 def _model_mi(m: _Blind, pi: np.ndarray) -> float:
-    """I(U; X + E) for the law ``pi`` on the (sub)grid of the model."""
-    return _blind_outputs(m, _log(pi))[2]
+    """I(U; X + E) for the law ``pi`` on the (sub)grid of the model.
+
+    In the linear domain: every output mass is a sum of non-negative terms
+    (no cancellation), so the value agrees with the log-domain
+    :func:`_blind_outputs` to rounding; masses below the smallest double
+    would contribute less than 1e-305 nats.
+    """
+    V = np.zeros((m.gp.size, m.ny))
+    for g, o, r in zip(m.rg.tolist(), m.roff.tolist(), (m.rp / m.gp[m.rg]).tolist()):
+        V[g, o : o + m.ne] += r * pi
+    q = m.gp @ V
+    ratio = V / np.where(q > 0.0, q, 1.0)
+    return max(float(m.gp @ xlogy(V, ratio).sum(axis=1)), 0.0)
 
 
 _LATTICE_ULPS = 64.0
@@ -65,46 +77,36 @@ _LATTICE_ULPS = 64.0
 (``max |e|, |x|, h``): the rounding of a grid built by ``linspace`` or ``arange``, and no more."""
 
 
-def _lattice_indices(x: np.ndarray, e: np.ndarray, es: np.ndarray | None = None
-                     ) -> tuple[np.ndarray, np.ndarray, float, float]:
-    """Integer lattice coordinates of x and e, the spacing h and the origin.
+def _lattice_indices(x: np.ndarray, xs: np.ndarray, es: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """Integer lattice coordinates of x, the spacing h and the origin min(e).
 
-    ``e`` must be equally spaced (in sorted order); every x must differ from
-    min(e) by an integer multiple of that spacing, both to within
-    ``_LATTICE_ULPS`` units of roundoff of the grid scale (a letter off the
-    lattice by more has outputs that never coincide with the others', a
-    different problem, and is rejected). With a single e-value any distinct x
-    are allowed (their outputs are distinct). ``es`` is ``e`` sorted, when the caller has it.
+    ``xs`` is ``x`` sorted and ``es`` the grid sorted. The grid must be
+    equally spaced; every x must differ from min(e) by an integer multiple of
+    that spacing, both to within ``_LATTICE_ULPS`` units of roundoff of the
+    grid scale (a letter off the lattice by more has outputs that never
+    coincide with the others', a different problem, and is rejected). With a
+    single e-value any distinct x are allowed (their outputs are distinct).
     """
-    es = np.sort(e) if es is None else es
+    e0 = float(es[0])
     if es.size == 1:
-        xs = np.sort(x)
-        if xs.size == 1:
-            return np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), 1.0, float(es[0])
-        d = np.diff(xs)
-        h = float(d.min())
-        r = (x - xs[0]) / h
-        span = float(max(np.max(np.abs(x)), h))
-        if np.any(np.abs(r - np.round(r)) * h > _LATTICE_ULPS * _sc.EPS * span) or r.max() > 1e7:
-            # outputs x + e0 are distinct anyway: place each x on its own lattice point
-            order = np.argsort(x)
-            ix = np.empty(x.size, dtype=np.int64)
-            ix[order] = np.arange(x.size)
-            return ix, np.zeros(1, dtype=np.int64), 1.0, float(es[0])
-        return np.round(r).astype(np.int64), np.zeros(1, dtype=np.int64), h, float(es[0])
+        return _single_point_lattice(x, xs, e0)
+    n = es.size
     d = np.diff(es)
-    h = float((es[-1] - es[0]) / (es.size - 1))
-    span = float(max(abs(es[0]), abs(es[-1]), np.max(np.abs(x)), h))  # es sorted: its largest |e| is an end
+    h = float((es[-1] - e0) / (n - 1))
+    # es and xs sorted: their largest |.| sit at an end
+    span = max(abs(e0), abs(float(es[-1])), abs(float(xs[0])), abs(float(xs[-1])), h)
     allowed = _LATTICE_ULPS * _sc.EPS * span
-    if np.max(np.abs(d - h)) > allowed:
+    dev = np.abs(d - h).max()
+    if dev > allowed:
         raise ValueError(
             "e_values are not on one uniform lattice: they must be equally spaced to within rounding "
             f"(spacings range from {d.min():.17g} to {d.max():.17g}, a spread of "
-            f"{np.max(np.abs(d - h)) / (_sc.EPS * span):.3g} units of roundoff of the grid scale; "
+            f"{dev / (_sc.EPS * span):.3g} units of roundoff of the grid scale; "
             f"at most {_LATTICE_ULPS:g} are allowed)"
         )
-    je = np.round((e - es[0]) / h).astype(np.int64)
-    r = (x - es[0]) / h
+    if not (np.round((es - e0) / h) == np.arange(n)).all():  # pragma: no cover - implied by the spacing test
+        raise ValueError("e_values must be equally spaced")
+    r = (x - e0) / h
     rr = np.round(r)
     off = np.abs(r - rr) * h  # distance of each letter from its nearest lattice point
     if off.max() > allowed:
@@ -116,7 +118,22 @@ def _lattice_indices(x: np.ndarray, e: np.ndarray, es: np.ndarray | None = None
             f"of the grid scale; at most {_LATTICE_ULPS:g} are allowed): its outputs would never "
             "coincide with those of the other letters"
         )
-    ix = rr.astype(np.int64)
-    if (ix.max() - ix.min()) + (je.max() - je.min()) + 1 > 10_000_000:
+    if float(rr.max() - rr.min()) + n > 10_000_000:
         raise ValueError("the lattice of Y = X + E would have more than 10^7 points; use a coarser grid")
-    return ix, je, h, float(es[0])
+    return rr.astype(np.int64), h, e0
+
+
+def _single_point_lattice(x: np.ndarray, xs: np.ndarray, e0: float) -> tuple[np.ndarray, float, float]:
+    """:func:`_lattice_indices` for a grid of one point: x on its own lattice when it has one, else ranked."""
+    if xs.size == 1:
+        return np.zeros(1, dtype=np.int64), 1.0, e0
+    h = float(np.diff(xs).min())
+    r = (x - xs[0]) / h
+    span = float(max(np.max(np.abs(x)), h))
+    if np.any(np.abs(r - np.round(r)) * h > _LATTICE_ULPS * _sc.EPS * span) or r.max() > 1e7:
+        # outputs x + e0 are distinct anyway: place each x on its own lattice point
+        order = np.argsort(x)
+        ix = np.empty(x.size, dtype=np.int64)
+        ix[order] = np.arange(x.size)
+        return ix, 1.0, e0
+    return np.round(r).astype(np.int64), h, e0

@@ -45,8 +45,13 @@ def unit_exponent(values: np.ndarray) -> int:
     v = values[np.isfinite(values) & (values > 0)]
     if v.size == 0:
         return 0
-    k = kmax = pow2_exponent(float(v.max()))
-    kmin = pow2_exponent(float(v.min()))
+    return unit_exponent_of(float(v.max()), float(v.min()))
+
+
+def unit_exponent_of(vmax: float, vmin: float) -> int:
+    """:func:`unit_exponent` of values whose largest and smallest positive finite entries are given."""
+    k = kmax = pow2_exponent(vmax)
+    kmin = pow2_exponent(vmin)
     if kmin - k < -1000:  # keep the smallest above 2^-1000 while the largest stays below 2^1020
         k = max(kmin + 1000, kmax - 1020)
     return int(k)
