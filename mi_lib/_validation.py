@@ -79,7 +79,7 @@ def finite_array(x: Any, name: str, *, ndim: int | tuple[int, ...] | None = None
         if arr.ndim not in allowed:
             want = " or ".join(str(d) for d in allowed)
             raise ValueError(f"{name} must be {want}-dimensional; got shape {arr.shape}")
-    if arr.size and not np.all(np.isfinite(arr)):
+    if arr.size and not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or inf")
     return arr
 
@@ -102,7 +102,7 @@ def pmf(p: Any, name: str = "p", *, ndim: int | tuple[int, ...] | None = None) -
     arr = finite_array(p, name, ndim=ndim)
     if arr.size == 0:
         raise ValueError(f"{name} is empty")
-    if np.any(arr < 0):
+    if (arr < 0).any():
         raise ValueError(f"{name} has a negative entry (min {arr.min():.3g})")
     total = float(arr.sum())
     if abs(total - 1.0) > PMF_ATOL:
