@@ -27,6 +27,7 @@ from . import _validation as v
 from ._budget_newton import _budget_newton
 from ._certificates import _informed_value
 from ._discrete_results import DiscreteAttack
+from ._informed_zero import _quantile_zero_channel
 from ._mixing import (
     _Eval,
     _informed_attach,
@@ -264,6 +265,9 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
         W0 = np.zeros((rows.p.size, ny))
         W0[:, y0] = 1.0
         return _finish(pr, tol, W0, 0.0, 0.0, 0.0, 0, 0)
+    W0 = _quantile_zero(pr, tol)
+    if W0 is not None:  # the quantile coupling's zero-information channel fits: optimal (the bound 0 is valid)
+        return _finish(pr, tol, W0, _rows_mi(rows, W0), 0.0, 0.0, 0, 0)
     Wr, mi, lb, s, iters, evals = _informed_search(rows, pr.ctil, pr.cfin, pr.Bt, tol, tol_in)
     return _finish(pr, tol, Wr, mi, max(lb, 0.0), s, iters, evals)
 
@@ -340,6 +344,23 @@ def _cheapest_constant(pr: _Reduced):
     const = np.where(px[:, None] > 0, const, 0.0).sum(axis=0)
     y0 = int(np.argmin(const))
     return y0 if const[y0] <= pr.Bt else None
+
+
+def _quantile_zero(pr: _Reduced, tol: float):
+    """The quantile coupling's zero-information channel (:mod:`mi_lib._informed_zero`) if it is within
+    budget and its computed information is below 0.1 tol (then it is certified by the bound 0), else None."""
+    rows = pr.rows
+    cap = pr.Bt + _slack(rows, pr.Bt)
+    W0 = _quantile_zero_channel(rows, pr.ctil, pr.cheapest, cap)
+    if W0 is None or not _rows_cost(rows, W0, pr.cfin) <= cap or not _rows_mi(rows, W0) <= 0.1 * tol:
+        return None
+    return W0
+
+
+def _slack(rows: _Rows, Bt: float) -> float:
+    """A channel counts as within budget when its computed cost exceeds Bt by no more than this: the
+    rounding of the cost sum (relative to Bt: the problem has no absolute scale)."""
+    return 4.0 * (rows.p.size + 2) * _sc.EPS * Bt
 
 
 def _solve_edge(rows: _Rows, ctil: np.ndarray, tol: float, tol_in: float):
@@ -490,9 +511,7 @@ def _median(v: np.ndarray) -> float:
 
 def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: float):
     """Slope search for the informed problem (reduced budget ``Bt`` > 0, costs at unit scale)."""
-    # a channel counts as within budget when its computed cost exceeds Bt by no more than the
-    # rounding of the cost sum (relative to Bt: the problem has no absolute scale)
-    slack = 4.0 * (rows.p.size + 2) * _sc.EPS * Bt
+    slack = _slack(rows, Bt)
     oracle = _InformedOracle(rows, ctil, cfin, Bt, tol_in)
     s0 = 1.0 / _median(ctil[np.isfinite(ctil) & (ctil > 0)])
     possible: list[bool] = []  # _zero_mi_possible, evaluated when first needed (most solves never ask)

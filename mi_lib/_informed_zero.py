@@ -1,0 +1,61 @@
+r"""A zero-information channel without a linear program: the quantile (comonotone) coupling (private module).
+
+Every channel :math:`W` with :math:`I(U;Y) = 0` has one output law :math:`q`
+for every :math:`u`; the cheapest of them (cost :math:`B_0`) is a
+multi-marginal transport problem, solved exactly by a linear program in
+:mod:`mi_lib._informed`. Any one of them within budget is optimal, though
+(the bound 0 is always valid), and a good one is found in closed form: order
+the letters (by their cheapest output), couple the laws :math:`p(x|u)` of all
+groups by their quantiles (one uniform :math:`t \in (0, 1]` picks the letter
+:math:`x_u(t)` of every group), and send each cell of :math:`t` on which the
+letters are constant to the output cheapest for them together,
+:math:`\arg\min_y \sum_u p(u)\, c(x_u(t), y)`. The output then depends on
+:math:`t` only, so :math:`q` is common and :math:`I(U;Y) = 0`. For costs
+:math:`c(x, y) = h(y - x)` with :math:`h` convex on the line (squared
+distance) and letters on the line, this coupling is the optimal one (the
+barycentre of the :math:`p(x|u)` is their quantile average), so the
+candidate's cost is :math:`B_0` up to the output grid; otherwise it is an
+upper bound. The caller keeps it only if its computed cost fits the budget
+and its computed information is negligible. Derivation:
+``notes/discrete_solvers.md``, round 7.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._mixing import _c, _flat_groups, _Rows
+
+
+def _quantile_zero_channel(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray, cap: float):
+    r"""The quantile coupling's zero-information channel rows if its cost is at most ``cap``, else None.
+
+    Letters are ordered by their cheapest output ``cheapest`` (ties by
+    index). Cost of a cell :math:`(t_{k-1}, t_k]` at output :math:`y`:
+    :math:`\sum_g p(u_g)\, \tilde c(x_g, y)` (reduced costs; infinite if any
+    group cannot reach :math:`y`); the channel's expected cost is
+    :math:`\sum_k (t_k - t_{k-1}) \min_y` of it (the compiled kernel stops
+    once it passes ``cap``). The channel rows are
+    :math:`W(y|u,x) = \sum_{k:\, x_u(k) = x,\, y_k = y} (t_k - t_{k-1}) / p(x|u)`,
+    renormalised against rounding; None if a row's mass rounded away (no
+    cell). The caller measures cost and information of the channel again.
+    """
+    from . import _informed_zero_kernels as zk
+
+    rank = np.empty(cheapest.size, dtype=np.intp)
+    rank[np.argsort(cheapest, kind="stable")] = np.arange(cheapest.size)
+    gidx, goff = _flat_groups(rows)
+    n = rows.p.size
+    lengths, ybest = np.empty(n), np.empty(n, dtype=np.intp)
+    cell_rows = np.empty((n, goff.size - 1), dtype=np.intp)
+    cost, m = zk.quantile_cells(rows.p, rows.x, rank, gidx, goff, rows.pu, _c(ctil), float(cap), lengths,
+                                cell_rows, ybest)
+    if not cost <= cap:
+        return None
+    G = cell_rows.shape[1]
+    W = np.zeros((n, ctil.shape[1]))
+    np.add.at(W, (cell_rows[:m].ravel(), np.repeat(ybest[:m], G)), np.repeat(lengths[:m], G))
+    tot = W.sum(axis=1, keepdims=True)
+    if not np.all(tot > 0.0):
+        return None
+    return W / tot
