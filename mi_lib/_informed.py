@@ -27,7 +27,7 @@ from . import _validation as v
 from ._budget_newton import _budget_newton
 from ._certificates import _informed_value
 from ._discrete_results import DiscreteAttack
-from ._informed_zero import _quantile_zero_channel
+from ._informed_zero import _quantile_atoms, _quantile_zero_channel
 from ._mixing import (
     _Eval,
     _informed_attach,
@@ -495,9 +495,33 @@ class _InformedOracle:
         return _Mix(np.concatenate([m.y, cheap.y[new]]), np.vstack([m.sel, cheap.sel[new]]),
                     np.concatenate([m.lw, cheap.lw[new] + math.log(1e-2)]))
 
+    def with_zero(self, r: _Eval, frac: float):
+        """The mixture of r at weight ``frac`` and the quantile coupling's zero-information atoms (:mod:`mi_lib._informed_zero`).
+
+        At the slope 0 the quantile atoms' channel costs more than the budget
+        (it would have been returned otherwise): the cost of the mixture then
+        spans the budget over the slopes, so the bordered method has a root to
+        start from when r's own support cannot reach the budget (r below it).
+        None if the coupling has no finite cost.
+        """
+        atoms = _quantile_atoms(self.rows, self.ctil, np.argmin(self.ctil, axis=1))
+        if atoms is None:
+            return None
+        m = r.state[0]
+        have = set(zip(m.y.tolist(), map(tuple, m.sel.tolist())))
+        y, sel, lw = atoms
+        new = np.array([t not in have for t in zip(y.tolist(), map(tuple, sel.tolist()))], dtype=bool)
+        return _Mix(np.concatenate([m.y, y[new]]), np.vstack([m.sel, sel[new]]),
+                    np.concatenate([m.lw - _logsumexp(m.lw) + math.log(frac), lw[new] + math.log1p(-frac)]))
+
     def restricted(self, s: float, ev: _Eval) -> _Eval:
         m0 = ev.state[0]
         return self.solve(s, generate=False, mix0=_Mix(m0.y, m0.sel, m0.lw.copy()))
+
+
+def _logsumexp(a: np.ndarray) -> float:
+    m = float(np.max(a))
+    return m + math.log(float(np.sum(np.exp(a - m))))
 
 
 def _median(v: np.ndarray) -> float:

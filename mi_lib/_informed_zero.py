@@ -27,18 +27,11 @@ import numpy as np
 from ._mixing import _c, _flat_groups, _Rows
 
 
-def _quantile_zero_channel(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray, cap: float):
-    r"""The quantile coupling's zero-information channel rows if its cost is at most ``cap``, else None.
+def _quantile_cells(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray, cap: float):
+    """The cells of the quantile coupling (letters by their cheapest output ``cheapest``, ties by index).
 
-    Letters are ordered by their cheapest output ``cheapest`` (ties by
-    index). Cost of a cell :math:`(t_{k-1}, t_k]` at output :math:`y`:
-    :math:`\sum_g p(u_g)\, \tilde c(x_g, y)` (reduced costs; infinite if any
-    group cannot reach :math:`y`); the channel's expected cost is
-    :math:`\sum_k (t_k - t_{k-1}) \min_y` of it (the compiled kernel stops
-    once it passes ``cap``). The channel rows are
-    :math:`W(y|u,x) = \sum_{k:\, x_u(k) = x,\, y_k = y} (t_k - t_{k-1}) / p(x|u)`,
-    renormalised against rounding; None if a row's mass rounded away (no
-    cell). The caller measures cost and information of the channel again.
+    Returns (lengths (m,), row of every group (m, G), output (m,)), or None if
+    the cost passes ``cap`` or a cell has no output that every group reaches.
     """
     from . import _informed_zero_kernels as zk
 
@@ -50,12 +43,46 @@ def _quantile_zero_channel(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray, 
     cell_rows = np.empty((n, goff.size - 1), dtype=np.intp)
     cost, m = zk.quantile_cells(rows.p, rows.x, rank, gidx, goff, rows.pu, _c(ctil), float(cap), lengths,
                                 cell_rows, ybest)
-    if not cost <= cap:
+    if m == 0 or not cost <= cap:  # m = 0: stopped (no common output, or the cap passed)
         return None
+    return lengths[:m], cell_rows[:m], ybest[:m]
+
+
+def _quantile_zero_channel(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray, cap: float):
+    r"""The quantile coupling's zero-information channel rows if its cost is at most ``cap``, else None.
+
+    Cost of a cell :math:`(t_{k-1}, t_k]` at output :math:`y`:
+    :math:`\sum_g p(u_g)\, \tilde c(x_g, y)` (reduced costs; infinite if any
+    group cannot reach :math:`y`); the channel's expected cost is
+    :math:`\sum_k (t_k - t_{k-1}) \min_y` of it (the compiled kernel stops
+    once it passes ``cap``). The channel rows are
+    :math:`W(y|u,x) = \sum_{k:\, x_u(k) = x,\, y_k = y} (t_k - t_{k-1}) / p(x|u)`,
+    renormalised against rounding; None if a row's mass rounded away (no
+    cell). The caller measures cost and information of the channel again.
+    """
+    cells = _quantile_cells(rows, ctil, cheapest, cap)
+    if cells is None:
+        return None
+    lengths, cell_rows, ybest = cells
     G = cell_rows.shape[1]
-    W = np.zeros((n, ctil.shape[1]))
-    np.add.at(W, (cell_rows[:m].ravel(), np.repeat(ybest[:m], G)), np.repeat(lengths[:m], G))
+    W = np.zeros((rows.p.size, ctil.shape[1]))
+    np.add.at(W, (cell_rows.ravel(), np.repeat(ybest, G)), np.repeat(lengths, G))
     tot = W.sum(axis=1, keepdims=True)
     if not np.all(tot > 0.0):
         return None
     return W / tot
+
+
+def _quantile_atoms(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray):
+    """The quantile coupling as atoms of the mixing problem: (y, sel, log-weights), or None.
+
+    Every cell is one atom (its output and one row per group) of weight its
+    length; at the slope 0 this mixture's channel is the zero-information
+    channel above (each row's atoms weigh p(x|u) in total).
+    """
+    cells = _quantile_cells(rows, ctil, cheapest, np.inf)
+    if cells is None:
+        return None
+    lengths, cell_rows, ybest = cells
+    keep = lengths > 0.0
+    return ybest[keep], cell_rows[keep], np.log(lengths[keep])
