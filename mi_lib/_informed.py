@@ -27,7 +27,7 @@ from . import _validation as v
 from ._budget_newton import _budget_newton
 from ._certificates import _informed_value
 from ._discrete_results import DiscreteAttack
-from ._informed_zero import _quantile_atoms, _quantile_zero_channel
+from ._informed_zero import _quantile_atoms, _quantile_zero, _with_cheapest_outputs, _zero_mi_possible
 from ._mixing import (
     _Eval,
     _informed_attach,
@@ -123,29 +123,6 @@ def _zero_mi_fit(rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, cap: float, W:
             return W0
     W0 = _zero_mi_lp(rows, ctil)
     return W0 if W0 is not None and _rows_cost(rows, W0, cfin) <= cap else None
-
-
-def _zero_mi_possible(rows: _Rows, ctil: np.ndarray) -> bool:
-    """Necessary conditions for a channel with I(U;Y) = 0 (else the linear program is infeasible).
-
-    Every row must reach an output all groups reach; and for the set S of
-    outputs a letter x reaches, the common output law q must give S at least
-    the mass of the rows that reach only S and at most the mass of the rows
-    that reach S, in every group (Hall's condition for the transport from
-    p(x|u) to q, on the sets S that the letters define).
-    """
-    fin = np.isfinite(ctil[rows.x])  # (n, |Y|); rows are sorted by group
-    starts = np.array([idx[0] for idx in rows.groups])
-    common = np.logical_and.reduce(np.logical_or.reduceat(fin, starts, axis=0), axis=0)
-    if not np.all(np.any(fin & common[None, :], axis=1)):
-        return False
-    pxu = np.exp(rows.logpxu)
-    R = np.isfinite(ctil)  # (|X|, |Y|) the outputs each letter reaches
-    inside = ~np.any(fin[:, None, :] & ~R[None, :, :], axis=2)  # (n, |X|): row's outputs within S_x
-    meets = np.any(fin[:, None, :] & R[None, :, :], axis=2)  # (n, |X|): row reaches S_x
-    low = np.add.reduceat(pxu[:, None] * inside, starts, axis=0).max(axis=0)
-    high = np.add.reduceat(pxu[:, None] * meets, starts, axis=0).min(axis=0)
-    return bool(np.all(low <= high + 1e-9))
 
 
 def _check_cost(cost, nx: int) -> np.ndarray:
@@ -265,7 +242,7 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
         W0 = np.zeros((rows.p.size, ny))
         W0[:, y0] = 1.0
         return _finish(pr, tol, W0, 0.0, 0.0, 0.0, 0, 0)
-    W0 = _quantile_zero(pr, tol)
+    W0 = _quantile_zero(rows, pr.ctil, pr.cfin, pr.cheapest, pr.Bt + _slack(rows, pr.Bt), tol)
     if W0 is not None:  # the quantile coupling's zero-information channel fits: optimal (the bound 0 is valid)
         return _finish(pr, tol, W0, _rows_mi(rows, W0), 0.0, 0.0, 0, 0)
     Wr, mi, lb, s, iters, evals = _informed_search(rows, pr.ctil, pr.cfin, pr.Bt, tol, tol_in)
@@ -346,17 +323,6 @@ def _cheapest_constant(pr: _Reduced):
     return y0 if const[y0] <= pr.Bt else None
 
 
-def _quantile_zero(pr: _Reduced, tol: float):
-    """The quantile coupling's zero-information channel (:mod:`mi_lib._informed_zero`) if it is within
-    budget and its computed information is below 0.1 tol (then it is certified by the bound 0), else None."""
-    rows = pr.rows
-    cap = pr.Bt + _slack(rows, pr.Bt)
-    W0 = _quantile_zero_channel(rows, pr.ctil, pr.cheapest, cap)
-    if W0 is None or not _rows_cost(rows, W0, pr.cfin) <= cap or not _rows_mi(rows, W0) <= 0.1 * tol:
-        return None
-    return W0
-
-
 def _slack(rows: _Rows, Bt: float) -> float:
     """A channel counts as within budget when its computed cost exceeds Bt by no more than this: the
     rounding of the cost sum (relative to Bt: the problem has no absolute scale)."""
@@ -402,6 +368,13 @@ class _InformedOracle:
         self.tails = None if np.all(self.core) else ~self.core
         self._dcost: dict = {}
         self.states: dict = {}  # slope -> mixture of the last full solve there
+        self._zero: list = []  # the quantile coupling's atoms (computed on first use)
+
+    def zero_atoms(self):
+        """(cost, y, sel, log w) of the quantile coupling's zero-information channel, or None (cached)."""
+        if not self._zero:
+            self._zero.append(_quantile_atoms(self.rows, self.ctil, np.argmin(self.ctil, axis=1)))
+        return self._zero[0]
 
     def measure(self, W: np.ndarray) -> tuple[float, float]:
         return _rows_mi(self.rows, W), _rows_cost(self.rows, W, self.cfin)
@@ -452,12 +425,13 @@ class _InformedOracle:
             self._dcost[id(r)] = got
         return got
 
-    def at_budget(self, mix: _Mix, s: float, tol: float, slack: float, maxiter: int):
+    def at_budget(self, mix: _Mix, s: float, tol: float, slack: float, maxiter: int, partial: bool = False):
         """The optimum at the budget by the bordered Newton method from (mix, s), and whether it ran.
 
         (None, False): the start's support cannot meet the budget at any
         slope (no root), so nothing was spent; (None, True): it ran and did
-        not converge.
+        not converge (with ``partial``, its last point is returned instead
+        when finite: its bound ``H - lm`` is valid at its slope in every case).
 
         The target cost sits below the budget by at most ``0.01 tol / s``
         (the certificate loses ``s`` times that), so the point is feasible.
@@ -474,7 +448,7 @@ class _InformedOracle:
         if out is None:
             return None, False
         mix, logf, lm, s, it, done = out
-        if not done:
+        if not done and not (partial and math.isfinite(lm) and np.all(np.isfinite(logf))):
             return None, True
         Wr = _informed_channel(-s * self.ctil, self.rows, mix, logf)
         H = float(self.rows.p @ (self.rows.logpxu - logf))
@@ -504,15 +478,26 @@ class _InformedOracle:
         start from when r's own support cannot reach the budget (r below it).
         None if the coupling has no finite cost.
         """
-        atoms = _quantile_atoms(self.rows, self.ctil, np.argmin(self.ctil, axis=1))
+        atoms = self.zero_atoms()
         if atoms is None:
             return None
         m = r.state[0]
         have = set(zip(m.y.tolist(), map(tuple, m.sel.tolist())))
-        y, sel, lw = atoms
+        _, y, sel, lw = atoms
         new = np.array([t not in have for t in zip(y.tolist(), map(tuple, sel.tolist()))], dtype=bool)
         return _Mix(np.concatenate([m.y, y[new]]), np.vstack([m.sel, sel[new]]),
                     np.concatenate([m.lw - _logsumexp(m.lw) + math.log(frac), lw[new] + math.log1p(-frac)]))
+
+    def direct_start(self, s: float):
+        """A start for the bordered method without a first solve: every letter at its cheapest output (cost 0),
+        and the quantile coupling's atoms (cost B0 > Bt at the slope 0) at the weight min(2r, (1 + r) / 2),
+        r = Bt / B0, so that the slope equation has a root near the budget; None without tails-free rows or
+        coupling (round 7: 72 of the 77 eligible suite problems certify from it, 7.4 Newton steps on average).
+        """
+        atoms = self.zero_atoms() if self.tails is None else None
+        if atoms is None or not atoms[0] > self.Bt:
+            return None
+        return _with_cheapest_outputs(_initial_mix(-s * self.ctil, self.rows), atoms, self.Bt)
 
     def restricted(self, s: float, ev: _Eval) -> _Eval:
         m0 = ev.state[0]
@@ -575,7 +560,7 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
         return None
 
     out = _slope_search(oracle, Bt, tol, slack, s0, zero_exit=zero_exit, floor_hook=floor_hook,
-                        s_flat=0.1 * tol / Bt)
+                        s_flat=0.1 * tol / Bt, start=oracle.direct_start(s0))
     X, mi, lb, sb, iters, evals = out
     if mi - lb > tol and oracle.tails is not None:
         # the tails' dual values were only repaired, not fitted, and at small budgets (large slopes)

@@ -22,16 +22,19 @@ and its computed information is negligible. Derivation:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ._mixing import _c, _flat_groups, _Rows
+from ._mixing import _c, _flat_groups, _Mix, _Rows, _rows_cost, _rows_mi
 
 
 def _quantile_cells(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray, cap: float):
     """The cells of the quantile coupling (letters by their cheapest output ``cheapest``, ties by index).
 
-    Returns (lengths (m,), row of every group (m, G), output (m,)), or None if
-    the cost passes ``cap`` or a cell has no output that every group reaches.
+    Returns (cost, lengths (m,), row of every group (m, G), output (m,)), or
+    None if the cost passes ``cap`` or a cell has no output that every group
+    reaches.
     """
     from . import _informed_zero_kernels as zk
 
@@ -45,7 +48,7 @@ def _quantile_cells(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray, cap: fl
                                 cell_rows, ybest)
     if m == 0 or not cost <= cap:  # m = 0: stopped (no common output, or the cap passed)
         return None
-    return lengths[:m], cell_rows[:m], ybest[:m]
+    return cost, lengths[:m], cell_rows[:m], ybest[:m]
 
 
 def _quantile_zero_channel(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray, cap: float):
@@ -63,7 +66,7 @@ def _quantile_zero_channel(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray, 
     cells = _quantile_cells(rows, ctil, cheapest, cap)
     if cells is None:
         return None
-    lengths, cell_rows, ybest = cells
+    _, lengths, cell_rows, ybest = cells
     G = cell_rows.shape[1]
     W = np.zeros((rows.p.size, ctil.shape[1]))
     np.add.at(W, (cell_rows.ravel(), np.repeat(ybest, G)), np.repeat(lengths, G))
@@ -74,15 +77,61 @@ def _quantile_zero_channel(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray, 
 
 
 def _quantile_atoms(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray):
-    """The quantile coupling as atoms of the mixing problem: (y, sel, log-weights), or None.
+    """The quantile coupling as atoms of the mixing problem: (cost, y, sel, log-weights), or None.
 
     Every cell is one atom (its output and one row per group) of weight its
     length; at the slope 0 this mixture's channel is the zero-information
-    channel above (each row's atoms weigh p(x|u) in total).
+    channel above (each row's atoms weigh p(x|u) in total), of cost ``cost``.
     """
     cells = _quantile_cells(rows, ctil, cheapest, np.inf)
     if cells is None:
         return None
-    lengths, cell_rows, ybest = cells
+    cost, lengths, cell_rows, ybest = cells
     keep = lengths > 0.0
-    return ybest[keep], cell_rows[keep], np.log(lengths[keep])
+    return cost, ybest[keep], cell_rows[keep], np.log(lengths[keep])
+
+
+def _quantile_zero(rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, cheapest: np.ndarray, cap: float, tol: float):
+    """The quantile coupling's zero-information channel if its computed cost is at most ``cap`` and its
+    computed information below 0.1 tol (then the bound 0 certifies it), else None."""
+    W0 = _quantile_zero_channel(rows, ctil, cheapest, cap)
+    if W0 is None or not _rows_cost(rows, W0, cfin) <= cap or not _rows_mi(rows, W0) <= 0.1 * tol:
+        return None
+    return W0
+
+
+def _with_cheapest_outputs(init: _Mix, atoms, Bt: float) -> _Mix:
+    """The atoms of every letter at its cheapest output (``init``, cost 0) and the quantile coupling's
+    (``atoms`` = (B0, y, sel, log w), cost B0 > Bt at the slope 0) at the weight ``min(2r, (1 + r) / 2)``,
+    r = Bt / B0: the fixed weights' cost then spans the budget over the slopes (a start of the bordered
+    method whose slope equation has a root, near the budget's weights)."""
+    B0, y, sel, lw = atoms
+    r = Bt / B0
+    frac = min(2.0 * r, 0.5 + 0.5 * r)
+    m = float(np.max(init.lw))
+    lse = m + math.log(float(np.sum(np.exp(init.lw - m))))
+    return _Mix(np.concatenate([init.y, y]), np.vstack([init.sel, sel]),
+                np.concatenate([init.lw - lse + math.log1p(-frac), lw + math.log(frac)]))
+
+
+def _zero_mi_possible(rows: _Rows, ctil: np.ndarray) -> bool:
+    """Necessary conditions for a channel with I(U;Y) = 0 (else the linear program is infeasible).
+
+    Every row must reach an output all groups reach; and for the set S of
+    outputs a letter x reaches, the common output law q must give S at least
+    the mass of the rows that reach only S and at most the mass of the rows
+    that reach S, in every group (Hall's condition for the transport from
+    p(x|u) to q, on the sets S that the letters define).
+    """
+    fin = np.isfinite(ctil[rows.x])  # (n, |Y|); rows are sorted by group
+    starts = np.array([idx[0] for idx in rows.groups])
+    common = np.logical_and.reduce(np.logical_or.reduceat(fin, starts, axis=0), axis=0)
+    if not np.all(np.any(fin & common[None, :], axis=1)):
+        return False
+    pxu = np.exp(rows.logpxu)
+    R = np.isfinite(ctil)  # (|X|, |Y|) the outputs each letter reaches
+    inside = ~np.any(fin[:, None, :] & ~R[None, :, :], axis=2)  # (n, |X|): row's outputs within S_x
+    meets = np.any(fin[:, None, :] & R[None, :, :], axis=2)  # (n, |X|): row reaches S_x
+    low = np.add.reduceat(pxu[:, None] * inside, starts, axis=0).max(axis=0)
+    high = np.add.reduceat(pxu[:, None] * meets, starts, axis=0).min(axis=0)
+    return bool(np.all(low <= high + 1e-9))

@@ -92,7 +92,8 @@ def test_zero_information_atoms_start_the_bordered_method(monkeypatch):
     method with the quantile atoms added: same optimum as the slope search without them, fewer steps.
 
     informed_3letter B = 0.2, 0.3: 29 / 22 Newton steps over 5 slopes before, 16 / 14 over 2 now (margins
-    for other CPUs' rounding: at most 20 and 2 slopes).
+    for other CPUs' rounding: at most 20 and 2 slopes). The start without a solve (tested below) is turned
+    off: it certifies these budgets before any solve.
     """
     import mi_lib._slope_search as ss
 
@@ -107,6 +108,7 @@ def test_zero_information_atoms_start_the_bordered_method(monkeypatch):
         return real(self, r, frac)
 
     monkeypatch.setattr(inf._InformedOracle, "with_zero", counted)
+    monkeypatch.setattr(inf._InformedOracle, "direct_start", lambda self, s: None)
     new = {B: discrete_attack(p, c, B) for B in (0.2, 0.3)}
     assert calls  # the path ran
     monkeypatch.setattr(ss, "_ZERO_WEIGHTS", ())
@@ -116,3 +118,43 @@ def test_zero_information_atoms_start_the_bordered_method(monkeypatch):
         assert res.cost <= B * (1.0 + 1e-12)
         assert abs(res.mi - old.mi) <= 1e-10 and res.lower_bound <= old.mi and old.lower_bound <= res.mi
         assert res.iterations <= 20 and res.evaluations <= 2 and old.evaluations >= 4
+
+
+def test_direct_bordered_start_matches_the_slope_search(monkeypatch):
+    """The bordered method started without a solve (cheapest outputs + quantile atoms) against the search without it.
+
+    informed_3letter budgets 0.01 ... 0.3 (one slope each, at most 16 Newton steps: 7, 16, 8, 9, 5 on the
+    machine that wrote this) and 30 random line problems at budgets below B0: values within tol, bounds
+    below the other route's value, costs within budget.
+    """
+    y = np.linspace(-2.0, 2.0, 81)
+    c = (y[None, :] - np.array([-1.0, 0.0, 1.0])[:, None]) ** 2
+    p = np.array([[0.30, 0.15, 0.05], [0.05, 0.15, 0.30]])
+    cases = [(p, c, B) for B in (0.01, 0.05, 0.1, 0.2, 0.3)]
+    rng = np.random.default_rng(9)
+    while len(cases) < 35:
+        p_r, c_r = _line_problem(rng)
+        pr = inf._reduce(p_r, c_r, float(p_r.sum(axis=0) @ c_r.max(axis=1)))
+        W = _quantile_zero_channel(pr.rows, pr.ctil, pr.cheapest, np.inf)
+        b0 = pr.Bmin + inf._sc.unscaled(inf._rows_cost(pr.rows, W, pr.cfin), pr.k)
+        if b0 > pr.Bmin * (1.0 + 1e-6):
+            cases.append((p_r, c_r, pr.Bmin + rng.uniform(0.02, 0.95) * (b0 - pr.Bmin)))
+    starts = []
+    real = inf._InformedOracle.direct_start
+
+    def counted(self, s):
+        m = real(self, s)
+        starts.append(m is not None)
+        return m
+
+    monkeypatch.setattr(inf._InformedOracle, "direct_start", counted)
+    new = [discrete_attack(*case) for case in cases]
+    assert sum(starts) >= 25
+    for res in new[:5]:
+        assert res.evaluations == 1 and res.iterations <= 20
+    monkeypatch.setattr(inf._InformedOracle, "direct_start", lambda self, s: None)
+    for case, res in zip(cases, new):
+        old = discrete_attack(*case)
+        assert res.converged and old.converged
+        assert res.cost <= case[2] * (1.0 + 1e-12)
+        assert abs(res.mi - old.mi) <= 1e-10 and res.lower_bound <= old.mi + 1e-15 and old.lower_bound <= res.mi + 1e-15
