@@ -27,7 +27,7 @@ from . import _validation as v
 from ._budget_newton import _budget_newton
 from ._certificates import _informed_value
 from ._discrete_results import DiscreteAttack
-from ._informed_zero import _quantile_atoms, _quantile_zero, _with_cheapest_outputs, _zero_mi_possible
+from ._informed_zero import _cells_atoms, _joined, _quantile_cells, _quantile_zero, _with_cheapest_outputs, _zero_mi_possible
 from ._mixing import (
     _Eval,
     _informed_attach,
@@ -242,10 +242,11 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
         W0 = np.zeros((rows.p.size, ny))
         W0[:, y0] = 1.0
         return _finish(pr, tol, W0, 0.0, 0.0, 0.0, 0, 0)
-    W0 = _quantile_zero(rows, pr.ctil, pr.cfin, pr.cheapest, pr.Bt + _slack(rows, pr.Bt), tol)
+    cells = _quantile_cells(rows, pr.ctil, pr.cheapest, math.inf)
+    W0 = _quantile_zero(rows, pr.cfin, cells, pr.Bt + _slack(rows, pr.Bt), tol)
     if W0 is not None:  # the quantile coupling's zero-information channel fits: optimal (the bound 0 is valid)
         return _finish(pr, tol, W0, _rows_mi(rows, W0), 0.0, 0.0, 0, 0)
-    Wr, mi, lb, s, iters, evals = _informed_search(rows, pr.ctil, pr.cfin, pr.Bt, tol, tol_in)
+    Wr, mi, lb, s, iters, evals = _informed_search(rows, pr.ctil, pr.cfin, pr.Bt, tol, tol_in, (_cells_atoms(cells),))
     return _finish(pr, tol, Wr, mi, max(lb, 0.0), s, iters, evals)
 
 
@@ -367,18 +368,19 @@ class _InformedOracle:
     """Slope-s solves of the informed problem (mixing problem + scaled active-set Newton method)."""
 
     def __init__(self, rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, Bt: float, tol_in: float,
-                 tails: bool = True):
+                 tails: bool = True, zero: tuple | None = None):
         self.rows, self.ctil, self.cfin, self.Bt, self.tol_in = rows, ctil, cfin, Bt, tol_in
         self.core = _informed_core(rows) if tails else np.ones(rows.p.size, dtype=bool)
         self.tails = None if np.all(self.core) else ~self.core
         self._dcost: dict = {}
         self.states: dict = {}  # slope -> mixture of the last full solve there
-        self._zero: list = []  # the quantile coupling's atoms (computed on first use)
+        self._zero = zero  # (the quantile coupling's atoms or None,) when the caller has them
 
     def zero_atoms(self):
         """(cost, y, sel, log w) of the quantile coupling's zero-information channel, or None (cached)."""
-        if not self._zero:
-            self._zero.append(_quantile_atoms(self.rows, self.ctil, np.argmin(self.ctil, axis=1)))
+        if self._zero is None:
+            self._zero = (_cells_atoms(_quantile_cells(self.rows, self.ctil, np.argmin(self.ctil, axis=1),
+                                                       math.inf)),)
         return self._zero[0]
 
     def measure(self, W: np.ndarray) -> tuple[float, float]:
@@ -475,23 +477,16 @@ class _InformedOracle:
                     np.concatenate([m.lw, cheap.lw[new] + math.log(1e-2)]))
 
     def with_zero(self, r: _Eval, frac: float):
-        """The mixture of r at weight ``frac`` and the quantile coupling's zero-information atoms (:mod:`mi_lib._informed_zero`).
+        """The mixture of r at weight ``frac`` and the quantile coupling's zero-information atoms at 1 - frac.
 
-        At the slope 0 the quantile atoms' channel costs more than the budget
-        (it would have been returned otherwise): the cost of the mixture then
+        At the slope 0 the coupling's channel costs more than the budget (it
+        would have been returned otherwise): the cost of the mixture then
         spans the budget over the slopes, so the bordered method has a root to
         start from when r's own support cannot reach the budget (r below it).
         None if the coupling has no finite cost.
         """
         atoms = self.zero_atoms()
-        if atoms is None:
-            return None
-        m = r.state[0]
-        have = set(zip(m.y.tolist(), map(tuple, m.sel.tolist())))
-        _, y, sel, lw = atoms
-        new = np.array([t not in have for t in zip(y.tolist(), map(tuple, sel.tolist()))], dtype=bool)
-        return _Mix(np.concatenate([m.y, y[new]]), np.vstack([m.sel, sel[new]]),
-                    np.concatenate([m.lw - _logsumexp(m.lw) + math.log(frac), lw[new] + math.log1p(-frac)]))
+        return None if atoms is None else _joined(r.state[0], atoms, frac)
 
     def direct_start(self, s: float):
         """A start for the bordered method without a first solve: every letter at its cheapest output (cost 0),
@@ -510,11 +505,6 @@ class _InformedOracle:
         return self.solve(s, generate=False, mix0=_Mix(m0.y, m0.sel, m0.lw.copy()))
 
 
-def _logsumexp(a: np.ndarray) -> float:
-    m = float(np.max(a))
-    return m + math.log(float(np.sum(np.exp(a - m))))
-
-
 def _median(v: np.ndarray) -> float:
     """``np.median`` of a 1-D array, bit for bit (mean of the two middle values: (a + b) / 2), 1.0 if empty."""
     if v.size == 0:
@@ -524,10 +514,13 @@ def _median(v: np.ndarray) -> float:
     return float(w[k]) if w.size % 2 else float((w[k - 1] + w[k]) / 2.0)
 
 
-def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: float):
-    """Slope search for the informed problem (reduced budget ``Bt`` > 0, costs at unit scale)."""
+def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: float, zero: tuple | None = None):
+    """Slope search for the informed problem (reduced budget ``Bt`` > 0, costs at unit scale).
+
+    ``zero``: (the quantile coupling's atoms, :func:`mi_lib._informed_zero._cells_atoms`,) if known.
+    """
     slack = _slack(rows, Bt)
-    oracle = _InformedOracle(rows, ctil, cfin, Bt, tol_in)
+    oracle = _InformedOracle(rows, ctil, cfin, Bt, tol_in, zero=zero)
     s0 = 1.0 / _median(ctil[np.isfinite(ctil) & (ctil > 0)])
     possible: list[bool] = []  # _zero_mi_possible, evaluated when first needed (most solves never ask)
 
@@ -572,7 +565,7 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
         # the tails' dual values were only repaired, not fitted, and at small budgets (large slopes)
         # that repair can cost more than tol: certify at the best slope with every row iterated,
         # starting from the mixture found there (the tails then have only a few Newton steps to go)
-        full = _InformedOracle(rows, ctil, cfin, Bt, tol_in, tails=False)
+        full = _InformedOracle(rows, ctil, cfin, Bt, tol_in, tails=False, zero=zero)
         if sb in oracle.states:
             r = full.solve(sb, mix0=oracle.states[sb])
             if not r.value - sb * Bt >= mi - tol:

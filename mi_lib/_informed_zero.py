@@ -64,11 +64,14 @@ def _quantile_zero_channel(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray, 
     cell). The caller measures cost and information of the channel again.
     """
     cells = _quantile_cells(rows, ctil, cheapest, cap)
-    if cells is None:
-        return None
+    return None if cells is None else _cells_channel(rows, ctil.shape[1], cells)
+
+
+def _cells_channel(rows: _Rows, ny: int, cells):
+    """The channel rows of the cells (see :func:`_quantile_zero_channel`), None if a row has no cell."""
     _, lengths, cell_rows, ybest = cells
     G = cell_rows.shape[1]
-    W = np.zeros((rows.p.size, ctil.shape[1]))
+    W = np.zeros((rows.p.size, ny))
     np.add.at(W, (cell_rows.ravel(), np.repeat(ybest, G)), np.repeat(lengths, G))
     tot = W.sum(axis=1, keepdims=True)
     if not np.all(tot > 0.0):
@@ -76,14 +79,13 @@ def _quantile_zero_channel(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray, 
     return W / tot
 
 
-def _quantile_atoms(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray):
-    """The quantile coupling as atoms of the mixing problem: (cost, y, sel, log-weights), or None.
+def _cells_atoms(cells):
+    """The cells as atoms of the mixing problem: (cost, y, sel, log-weights), or None.
 
     Every cell is one atom (its output and one row per group) of weight its
     length; at the slope 0 this mixture's channel is the zero-information
     channel above (each row's atoms weigh p(x|u) in total), of cost ``cost``.
     """
-    cells = _quantile_cells(rows, ctil, cheapest, np.inf)
     if cells is None:
         return None
     cost, lengths, cell_rows, ybest = cells
@@ -91,13 +93,30 @@ def _quantile_atoms(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray):
     return cost, ybest[keep], cell_rows[keep], np.log(lengths[keep])
 
 
-def _quantile_zero(rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, cheapest: np.ndarray, cap: float, tol: float):
-    """The quantile coupling's zero-information channel if its computed cost is at most ``cap`` and its
-    computed information below 0.1 tol (then the bound 0 certifies it), else None."""
-    W0 = _quantile_zero_channel(rows, ctil, cheapest, cap)
+def _quantile_zero(rows: _Rows, cfin: np.ndarray, cells, cap: float, tol: float):
+    """The channel of the quantile coupling's ``cells`` if their cost and its computed cost are at most
+    ``cap`` and its computed information is below 0.1 tol (then the bound 0 certifies it), else None."""
+    if cells is None or not cells[0] <= cap:
+        return None
+    W0 = _cells_channel(rows, cfin.shape[1], cells)
     if W0 is None or not _rows_cost(rows, W0, cfin) <= cap or not _rows_mi(rows, W0) <= 0.1 * tol:
         return None
     return W0
+
+
+def _logsumexp(a: np.ndarray) -> float:
+    m = float(np.max(a))
+    return m + math.log(float(np.sum(np.exp(a - m))))
+
+
+def _joined(m: _Mix, atoms, frac: float) -> _Mix:
+    """The mixture ``m`` (normalised) at weight ``frac`` and the coupling's ``atoms`` (cost, y, sel, log w)
+    at ``1 - frac``; atoms already in ``m`` are not repeated."""
+    have = set(zip(m.y.tolist(), map(tuple, m.sel.tolist())))
+    _, y, sel, lw = atoms
+    new = np.array([t not in have for t in zip(y.tolist(), map(tuple, sel.tolist()))], dtype=bool)
+    return _Mix(np.concatenate([m.y, y[new]]), np.vstack([m.sel, sel[new]]),
+                np.concatenate([m.lw - _logsumexp(m.lw) + math.log(frac), lw[new] + math.log1p(-frac)]))
 
 
 def _with_cheapest_outputs(init: _Mix, atoms, Bt: float) -> _Mix:
@@ -108,10 +127,8 @@ def _with_cheapest_outputs(init: _Mix, atoms, Bt: float) -> _Mix:
     B0, y, sel, lw = atoms
     r = Bt / B0
     frac = min(2.0 * r, 0.5 + 0.5 * r)
-    m = float(np.max(init.lw))
-    lse = m + math.log(float(np.sum(np.exp(init.lw - m))))
     return _Mix(np.concatenate([init.y, y]), np.vstack([init.sel, sel]),
-                np.concatenate([init.lw - lse + math.log1p(-frac), lw + math.log(frac)]))
+                np.concatenate([init.lw - _logsumexp(init.lw) + math.log1p(-frac), lw + math.log(frac)]))
 
 
 def _zero_mi_possible(rows: _Rows, ctil: np.ndarray) -> bool:
