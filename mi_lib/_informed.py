@@ -2,9 +2,11 @@ r"""Informed attacker on finite alphabets, :func:`discrete_attack` (public via :
 
 Algorithm: remove the cheapest cost exactly and bring the reduced costs to
 unit scale (:mod:`mi_lib._scaling`); return the edge solution, a constant
-output or the zero-information linear program when they apply; otherwise
-solve once at a first slope and try the bordered Newton method that finds
-the weights and the budget's slope together (:mod:`mi_lib._budget_newton`);
+output or the quantile coupling's zero-information channel
+(:mod:`mi_lib._informed_zero`) when they apply; otherwise run the bordered
+Newton method that finds the weights and the budget's slope together
+(:mod:`mi_lib._budget_newton`) from the cheapest outputs mixed with that
+coupling's atoms, or after one solve at a first slope;
 if it does not certify, search the slope of the budget
 (:mod:`mi_lib._slope_search`), solving the fixed-slope mixing problem at
 each (:mod:`mi_lib._mixing`); a budget that
@@ -27,7 +29,14 @@ from . import _validation as v
 from ._budget_newton import _budget_newton
 from ._certificates import _informed_value
 from ._discrete_results import DiscreteAttack
-from ._informed_zero import _cells_atoms, _joined, _quantile_cells, _quantile_zero, _with_cheapest_outputs, _zero_mi_possible
+from ._informed_zero import (
+    _cells_atoms,
+    _joined,
+    _quantile_cells,
+    _quantile_zero,
+    _with_cheapest_outputs,
+    _zero_mi_possible,
+)
 from ._mixing import (
     _Eval,
     _informed_attach,
@@ -197,9 +206,9 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
 
     It is evaluated with :math:`\alpha_{u,x} = \log p(x|u) - \log f_{u,x}`
     from the slope-:math:`s` mixing problem solved by the scaled active-set
-    Newton method (``notes/discrete_solvers.md``), at the requested :math:`B`. Budgets at or beyond the cheapest
-    zero-information cost (found by a linear program) return a channel with
-    :math:`I(U;Y) = 0` up to rounding and the trivial bound 0. When the
+    Newton method (``notes/discrete_solvers.md``), at the requested :math:`B`. Budgets at or beyond the cost
+    of a zero-information channel (the quantile coupling of the laws :math:`p(x|u)`, else the cheapest, by a
+    linear program) return a channel with :math:`I(U;Y) = 0` up to rounding and the trivial bound 0. When the
     budget does not bind (an amplitude limit: forbidden outputs keep the
     minimum above 0), a solution within budget at the slope
     :math:`s = 0.1\,\text{tol}/B` (reduced, unit scale) is certified to

@@ -11,9 +11,9 @@ the Newton step points far down, the budget may not bind (an amplitude
 limit): the zero-information linear program is tried, then one solve at the
 tiny slope ``s_flat`` (a point within budget there is certified to within
 ``s_flat * B``). Before all this, the oracle's bordered Newton method (slope
-inside the Newton system, :mod:`mi_lib._budget_newton`) is tried once from
-the first solve; a certified result ends the search. Used by the informed
-solver.
+inside the Newton system, :mod:`mi_lib._budget_newton`) is tried from a
+given start without any solve, then once from the first solve; a certified
+result ends the search. Used by the informed solver.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def test_quantile_coupling_is_the_cheapest_zero_information_channel_on_the_line(
 
 
 def test_quantile_coupling_on_arbitrary_costs_is_feasible_and_not_below_the_lp():
-    """Random costs with forbidden pairs: when the candidate exists it is a zero-information channel costing at least the LP optimum."""
+    """Random costs, forbidden pairs: a candidate found is a zero-information channel costing at least the LP's."""
     rng = np.random.default_rng(8)
     found = 0
     for _ in range(60):
@@ -71,7 +71,10 @@ def test_quantile_coupling_on_arbitrary_costs_is_feasible_and_not_below_the_lp()
 
 
 def test_zero_information_budgets_return_without_search():
-    """3 letters, 81 outputs: from B0 = 0.35 (the quantile average's cost) on, I* = 0 with no Newton step; below, the search runs."""
+    """3 letters, 81 outputs: from B0 = 0.35 (the quantile average's cost) on, I* = 0 with no Newton step.
+
+    Below B0 the search runs.
+    """
     y = np.linspace(-2.0, 2.0, 81)
     c = (y[None, :] - np.array([-1.0, 0.0, 1.0])[:, None]) ** 2
     p = np.array([[0.30, 0.15, 0.05], [0.05, 0.15, 0.30]])
