@@ -277,20 +277,27 @@ class _Reduced:
 
 def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
     """Remove min_y c(x, y) exactly, bring the costs to unit scale; reject infeasible budgets (c >= 0, inf allowed)."""
-    px = p.sum(axis=0)
     isfin = np.isfinite(c)
-    finite_row = np.any(isfin, axis=1)
-    if np.any((px > 0) & ~finite_row):
-        bad = int(np.nonzero((px > 0) & ~finite_row)[0][0])
-        raise ValueError(f"cost row {bad} has no finite entry but p(x={bad}) > 0: no output is reachable")
-    cmin = np.where(finite_row, np.min(c, axis=1), 0.0)
+    allfin = bool(isfin.all())  # no forbidden pair: the masks below are all true (same values, fewer passes)
+    if allfin:
+        cmin = np.min(c, axis=1)
+    else:
+        px = p.sum(axis=0)
+        finite_row = np.any(isfin, axis=1)
+        if np.any((px > 0) & ~finite_row):
+            bad = int(np.nonzero((px > 0) & ~finite_row)[0][0])
+            raise ValueError(f"cost row {bad} has no finite entry but p(x={bad}) > 0: no output is reachable")
+        cmin = np.where(finite_row, np.min(c, axis=1), 0.0)
     # the reduced budget B - sum p(u,x) cmin(x) in exact arithmetic (a budget a few ulps above the
     # cheapest cost is not it)
     offset = _sc.exact_offset(p, cmin)
     Bmin = float(offset)
     Bt = _sc.reduced_budget(B, offset)
-    with np.errstate(invalid="ignore"):
-        ctil_raw = np.where(isfin, c - cmin[:, None], np.inf)
+    if allfin:
+        ctil_raw = c - cmin[:, None]
+    else:
+        with np.errstate(invalid="ignore"):
+            ctil_raw = np.where(isfin, c - cmin[:, None], np.inf)
     k = _sc.unit_exponent(ctil_raw)  # unit of cost: a power of two (exact): every threshold is scale-free
     # a budget below the cheapest cost by no more than rounding (of a floating-point sum of the
     # cheapest costs, or of costs meant to be 0 computed as, say, (y - x)^2) is read as the cheapest
@@ -301,7 +308,7 @@ def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
         )
     ctil = _sc.scaled(ctil_raw, k)
     return _Reduced(p=p, c=c, B=B, Bmin=Bmin, Bt=float(_sc.scaled(max(Bt, 0.0), k)), k=k, ctil=ctil,
-                    cfin=np.where(np.isfinite(ctil), ctil, 0.0), cheapest=np.argmin(c, axis=1),
+                    cfin=ctil if allfin else np.where(np.isfinite(ctil), ctil, 0.0), cheapest=np.argmin(c, axis=1),
                     rows=_rows_of(p))
 
 
@@ -327,8 +334,11 @@ def _finish(pr: _Reduced, tol: float, Wr, mi, lb, s, iters, evals) -> DiscreteAt
 def _cheapest_constant(pr: _Reduced):
     """The output whose constant channel is cheapest, if it fits the budget (else None)."""
     px = pr.p.sum(axis=0)
-    const = np.where(np.isfinite(pr.ctil), px[:, None] * pr.cfin, np.inf)
-    const = np.where(px[:, None] > 0, const, 0.0).sum(axis=0)
+    if pr.cfin is pr.ctil:  # every cost finite: the masks are no-ops (0 * finite = 0 where p(x) = 0)
+        const = (px[:, None] * pr.cfin).sum(axis=0)
+    else:
+        const = np.where(np.isfinite(pr.ctil), px[:, None] * pr.cfin, np.inf)
+        const = np.where(px[:, None] > 0, const, 0.0).sum(axis=0)
     y0 = int(np.argmin(const))
     return y0 if const[y0] <= pr.Bt else None
 
