@@ -2,9 +2,11 @@ r"""Informed attacker on finite alphabets, :func:`discrete_attack` (public via :
 
 Algorithm: remove the cheapest cost exactly and bring the reduced costs to
 unit scale (:mod:`mi_lib._scaling`); return the edge solution, a constant
-output or the zero-information linear program when they apply; otherwise
-solve once at a first slope and try the bordered Newton method that finds
-the weights and the budget's slope together (:mod:`mi_lib._budget_newton`);
+output or the quantile coupling's zero-information channel
+(:mod:`mi_lib._informed_zero`) when they apply; otherwise run the bordered
+Newton method that finds the weights and the budget's slope together
+(:mod:`mi_lib._budget_newton`) from the cheapest outputs mixed with that
+coupling's atoms, or after one solve at a first slope;
 if it does not certify, search the slope of the budget
 (:mod:`mi_lib._slope_search`), solving the fixed-slope mixing problem at
 each (:mod:`mi_lib._mixing`); a budget that
@@ -27,6 +29,14 @@ from . import _validation as v
 from ._budget_newton import _budget_newton
 from ._certificates import _informed_value
 from ._discrete_results import DiscreteAttack
+from ._informed_zero import (
+    _cells_atoms,
+    _joined,
+    _quantile_cells,
+    _quantile_zero,
+    _with_cheapest_outputs,
+    _zero_mi_possible,
+)
 from ._mixing import (
     _Eval,
     _informed_attach,
@@ -124,29 +134,6 @@ def _zero_mi_fit(rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, cap: float, W:
     return W0 if W0 is not None and _rows_cost(rows, W0, cfin) <= cap else None
 
 
-def _zero_mi_possible(rows: _Rows, ctil: np.ndarray) -> bool:
-    """Necessary conditions for a channel with I(U;Y) = 0 (else the linear program is infeasible).
-
-    Every row must reach an output all groups reach; and for the set S of
-    outputs a letter x reaches, the common output law q must give S at least
-    the mass of the rows that reach only S and at most the mass of the rows
-    that reach S, in every group (Hall's condition for the transport from
-    p(x|u) to q, on the sets S that the letters define).
-    """
-    fin = np.isfinite(ctil[rows.x])  # (n, |Y|); rows are sorted by group
-    starts = np.array([idx[0] for idx in rows.groups])
-    common = np.logical_and.reduce(np.logical_or.reduceat(fin, starts, axis=0), axis=0)
-    if not np.all(np.any(fin & common[None, :], axis=1)):
-        return False
-    pxu = np.exp(rows.logpxu)
-    R = np.isfinite(ctil)  # (|X|, |Y|) the outputs each letter reaches
-    inside = ~np.any(fin[:, None, :] & ~R[None, :, :], axis=2)  # (n, |X|): row's outputs within S_x
-    meets = np.any(fin[:, None, :] & R[None, :, :], axis=2)  # (n, |X|): row reaches S_x
-    low = np.add.reduceat(pxu[:, None] * inside, starts, axis=0).max(axis=0)
-    high = np.add.reduceat(pxu[:, None] * meets, starts, axis=0).min(axis=0)
-    return bool(np.all(low <= high + 1e-9))
-
-
 def _check_cost(cost, nx: int) -> np.ndarray:
     c = v.real_array(cost, "cost")  # rejects complex, bool and string entries (inf is allowed here)
     if c.ndim != 2:
@@ -219,9 +206,9 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
 
     It is evaluated with :math:`\alpha_{u,x} = \log p(x|u) - \log f_{u,x}`
     from the slope-:math:`s` mixing problem solved by the scaled active-set
-    Newton method (``notes/discrete_solvers.md``), at the requested :math:`B`. Budgets at or beyond the cheapest
-    zero-information cost (found by a linear program) return a channel with
-    :math:`I(U;Y) = 0` up to rounding and the trivial bound 0. When the
+    Newton method (``notes/discrete_solvers.md``), at the requested :math:`B`. Budgets at or beyond the cost
+    of a zero-information channel (the quantile coupling of the laws :math:`p(x|u)`, else the cheapest, by a
+    linear program) return a channel with :math:`I(U;Y) = 0` up to rounding and the trivial bound 0. When the
     budget does not bind (an amplitude limit: forbidden outputs keep the
     minimum above 0), a solution within budget at the slope
     :math:`s = 0.1\,\text{tol}/B` (reduced, unit scale) is certified to
@@ -264,7 +251,11 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
         W0 = np.zeros((rows.p.size, ny))
         W0[:, y0] = 1.0
         return _finish(pr, tol, W0, 0.0, 0.0, 0.0, 0, 0)
-    Wr, mi, lb, s, iters, evals = _informed_search(rows, pr.ctil, pr.cfin, pr.Bt, tol, tol_in)
+    cells = _quantile_cells(rows, pr.ctil, pr.cheapest, math.inf)
+    W0 = _quantile_zero(rows, pr.cfin, cells, pr.Bt + _slack(rows, pr.Bt), tol)
+    if W0 is not None:  # the quantile coupling's zero-information channel fits: optimal (the bound 0 is valid)
+        return _finish(pr, tol, W0, _rows_mi(rows, W0), 0.0, 0.0, 0, 0)
+    Wr, mi, lb, s, iters, evals = _informed_search(rows, pr.ctil, pr.cfin, pr.Bt, tol, tol_in, (_cells_atoms(cells),))
     return _finish(pr, tol, Wr, mi, max(lb, 0.0), s, iters, evals)
 
 
@@ -286,20 +277,27 @@ class _Reduced:
 
 def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
     """Remove min_y c(x, y) exactly, bring the costs to unit scale; reject infeasible budgets (c >= 0, inf allowed)."""
-    px = p.sum(axis=0)
     isfin = np.isfinite(c)
-    finite_row = np.any(isfin, axis=1)
-    if np.any((px > 0) & ~finite_row):
-        bad = int(np.nonzero((px > 0) & ~finite_row)[0][0])
-        raise ValueError(f"cost row {bad} has no finite entry but p(x={bad}) > 0: no output is reachable")
-    cmin = np.where(finite_row, np.min(c, axis=1), 0.0)
+    allfin = bool(isfin.all())  # no forbidden pair: the masks below are all true (same values, fewer passes)
+    if allfin:
+        cmin = np.min(c, axis=1)
+    else:
+        px = p.sum(axis=0)
+        finite_row = np.any(isfin, axis=1)
+        if np.any((px > 0) & ~finite_row):
+            bad = int(np.nonzero((px > 0) & ~finite_row)[0][0])
+            raise ValueError(f"cost row {bad} has no finite entry but p(x={bad}) > 0: no output is reachable")
+        cmin = np.where(finite_row, np.min(c, axis=1), 0.0)
     # the reduced budget B - sum p(u,x) cmin(x) in exact arithmetic (a budget a few ulps above the
     # cheapest cost is not it)
     offset = _sc.exact_offset(p, cmin)
     Bmin = float(offset)
     Bt = _sc.reduced_budget(B, offset)
-    with np.errstate(invalid="ignore"):
-        ctil_raw = np.where(isfin, c - cmin[:, None], np.inf)
+    if allfin:
+        ctil_raw = c - cmin[:, None]
+    else:
+        with np.errstate(invalid="ignore"):
+            ctil_raw = np.where(isfin, c - cmin[:, None], np.inf)
     k = _sc.unit_exponent(ctil_raw)  # unit of cost: a power of two (exact): every threshold is scale-free
     # a budget below the cheapest cost by no more than rounding (of a floating-point sum of the
     # cheapest costs, or of costs meant to be 0 computed as, say, (y - x)^2) is read as the cheapest
@@ -310,7 +308,7 @@ def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
         )
     ctil = _sc.scaled(ctil_raw, k)
     return _Reduced(p=p, c=c, B=B, Bmin=Bmin, Bt=float(_sc.scaled(max(Bt, 0.0), k)), k=k, ctil=ctil,
-                    cfin=np.where(np.isfinite(ctil), ctil, 0.0), cheapest=np.argmin(c, axis=1),
+                    cfin=ctil if allfin else np.where(np.isfinite(ctil), ctil, 0.0), cheapest=np.argmin(c, axis=1),
                     rows=_rows_of(p))
 
 
@@ -336,10 +334,19 @@ def _finish(pr: _Reduced, tol: float, Wr, mi, lb, s, iters, evals) -> DiscreteAt
 def _cheapest_constant(pr: _Reduced):
     """The output whose constant channel is cheapest, if it fits the budget (else None)."""
     px = pr.p.sum(axis=0)
-    const = np.where(np.isfinite(pr.ctil), px[:, None] * pr.cfin, np.inf)
-    const = np.where(px[:, None] > 0, const, 0.0).sum(axis=0)
+    if pr.cfin is pr.ctil:  # every cost finite: the masks are no-ops (0 * finite = 0 where p(x) = 0)
+        const = (px[:, None] * pr.cfin).sum(axis=0)
+    else:
+        const = np.where(np.isfinite(pr.ctil), px[:, None] * pr.cfin, np.inf)
+        const = np.where(px[:, None] > 0, const, 0.0).sum(axis=0)
     y0 = int(np.argmin(const))
     return y0 if const[y0] <= pr.Bt else None
+
+
+def _slack(rows: _Rows, Bt: float) -> float:
+    """A channel counts as within budget when its computed cost exceeds Bt by no more than this: the
+    rounding of the cost sum (relative to Bt: the problem has no absolute scale)."""
+    return 4.0 * (rows.p.size + 2) * _sc.EPS * Bt
 
 
 def _solve_edge(rows: _Rows, ctil: np.ndarray, tol: float, tol_in: float):
@@ -371,16 +378,29 @@ def _atoms_key(mix: _Mix) -> frozenset:
     return frozenset(zip(mix.y[big].tolist(), map(tuple, mix.sel[big].tolist())))
 
 
+_DIRECT_MIN = 1e-4
+"""No start without a solve below this fraction of the coupling's cost B0 (budgets near the minimum: 4 of the
+19 such suite problems failed to certify from it, random #136 paying 4.4 ms for 16 wasted steps)."""
+
+
 class _InformedOracle:
     """Slope-s solves of the informed problem (mixing problem + scaled active-set Newton method)."""
 
     def __init__(self, rows: _Rows, ctil: np.ndarray, cfin: np.ndarray, Bt: float, tol_in: float,
-                 tails: bool = True):
+                 tails: bool = True, zero: tuple | None = None):
         self.rows, self.ctil, self.cfin, self.Bt, self.tol_in = rows, ctil, cfin, Bt, tol_in
         self.core = _informed_core(rows) if tails else np.ones(rows.p.size, dtype=bool)
         self.tails = None if np.all(self.core) else ~self.core
         self._dcost: dict = {}
         self.states: dict = {}  # slope -> mixture of the last full solve there
+        self._zero = zero  # (the quantile coupling's atoms or None,) when the caller has them
+
+    def zero_atoms(self):
+        """(cost, y, sel, log w) of the quantile coupling's zero-information channel, or None (cached)."""
+        if self._zero is None:
+            self._zero = (_cells_atoms(_quantile_cells(self.rows, self.ctil, np.argmin(self.ctil, axis=1),
+                                                       math.inf)),)
+        return self._zero[0]
 
     def measure(self, W: np.ndarray) -> tuple[float, float]:
         return _rows_mi(self.rows, W), _rows_cost(self.rows, W, self.cfin)
@@ -431,12 +451,13 @@ class _InformedOracle:
             self._dcost[id(r)] = got
         return got
 
-    def at_budget(self, mix: _Mix, s: float, tol: float, slack: float, maxiter: int):
+    def at_budget(self, mix: _Mix, s: float, tol: float, slack: float, maxiter: int, partial: bool = False):
         """The optimum at the budget by the bordered Newton method from (mix, s), and whether it ran.
 
         (None, False): the start's support cannot meet the budget at any
         slope (no root), so nothing was spent; (None, True): it ran and did
-        not converge.
+        not converge (with ``partial``, its last point is returned instead
+        when finite: its bound ``H - lm`` is valid at its slope in every case).
 
         The target cost sits below the budget by at most ``0.01 tol / s``
         (the certificate loses ``s`` times that), so the point is feasible.
@@ -453,7 +474,7 @@ class _InformedOracle:
         if out is None:
             return None, False
         mix, logf, lm, s, it, done = out
-        if not done:
+        if not done and not (partial and math.isfinite(lm) and np.all(np.isfinite(logf))):
             return None, True
         Wr = _informed_channel(-s * self.ctil, self.rows, mix, logf)
         H = float(self.rows.p @ (self.rows.logpxu - logf))
@@ -474,6 +495,30 @@ class _InformedOracle:
         return _Mix(np.concatenate([m.y, cheap.y[new]]), np.vstack([m.sel, cheap.sel[new]]),
                     np.concatenate([m.lw, cheap.lw[new] + math.log(1e-2)]))
 
+    def with_zero(self, r: _Eval, frac: float):
+        """The mixture of r at weight ``frac`` and the quantile coupling's zero-information atoms at 1 - frac.
+
+        At the slope 0 the coupling's channel costs more than the budget (it
+        would have been returned otherwise): the cost of the mixture then
+        spans the budget over the slopes, so the bordered method has a root to
+        start from when r's own support cannot reach the budget (r below it).
+        None if the coupling has no finite cost.
+        """
+        atoms = self.zero_atoms()
+        return None if atoms is None else _joined(r.state[0], atoms, frac)
+
+    def direct_start(self, s: float):
+        """A start for the bordered method without a first solve: every letter at its cheapest output (cost 0),
+        and the quantile coupling's atoms (cost B0 > Bt at the slope 0) at the weight min(2r, (1 + r) / 2),
+        r = Bt / B0, so that the slope equation has a root near the budget; None with tail rows, without the
+        coupling, or unless ``_DIRECT_MIN * B0 < Bt < B0`` (round 7: 72 of the 77 suite problems with B0 > Bt
+        certified from it, 7.4 Newton steps on average).
+        """
+        atoms = self.zero_atoms() if self.tails is None else None
+        if atoms is None or not atoms[0] * _DIRECT_MIN < self.Bt < atoms[0]:
+            return None
+        return _with_cheapest_outputs(_initial_mix(-s * self.ctil, self.rows), atoms, self.Bt)
+
     def restricted(self, s: float, ev: _Eval) -> _Eval:
         m0 = ev.state[0]
         return self.solve(s, generate=False, mix0=_Mix(m0.y, m0.sel, m0.lw.copy()))
@@ -488,12 +533,13 @@ def _median(v: np.ndarray) -> float:
     return float(w[k]) if w.size % 2 else float((w[k - 1] + w[k]) / 2.0)
 
 
-def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: float):
-    """Slope search for the informed problem (reduced budget ``Bt`` > 0, costs at unit scale)."""
-    # a channel counts as within budget when its computed cost exceeds Bt by no more than the
-    # rounding of the cost sum (relative to Bt: the problem has no absolute scale)
-    slack = 4.0 * (rows.p.size + 2) * _sc.EPS * Bt
-    oracle = _InformedOracle(rows, ctil, cfin, Bt, tol_in)
+def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: float, zero: tuple | None = None):
+    """Slope search for the informed problem (reduced budget ``Bt`` > 0, costs at unit scale).
+
+    ``zero``: (the quantile coupling's atoms, :func:`mi_lib._informed_zero._cells_atoms`,) if known.
+    """
+    slack = _slack(rows, Bt)
+    oracle = _InformedOracle(rows, ctil, cfin, Bt, tol_in, zero=zero)
     s0 = 1.0 / _median(ctil[np.isfinite(ctil) & (ctil > 0)])
     possible: list[bool] = []  # _zero_mi_possible, evaluated when first needed (most solves never ask)
 
@@ -532,13 +578,13 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
         return None
 
     out = _slope_search(oracle, Bt, tol, slack, s0, zero_exit=zero_exit, floor_hook=floor_hook,
-                        s_flat=0.1 * tol / Bt)
+                        s_flat=0.1 * tol / Bt, start=oracle.direct_start(s0))
     X, mi, lb, sb, iters, evals = out
     if mi - lb > tol and oracle.tails is not None:
         # the tails' dual values were only repaired, not fitted, and at small budgets (large slopes)
         # that repair can cost more than tol: certify at the best slope with every row iterated,
         # starting from the mixture found there (the tails then have only a few Newton steps to go)
-        full = _InformedOracle(rows, ctil, cfin, Bt, tol_in, tails=False)
+        full = _InformedOracle(rows, ctil, cfin, Bt, tol_in, tails=False, zero=zero)
         if sb in oracle.states:
             r = full.solve(sb, mix0=oracle.states[sb])
             if not r.value - sb * Bt >= mi - tol:

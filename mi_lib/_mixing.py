@@ -49,12 +49,13 @@ def _rows_of(p_ux: np.ndarray) -> _Rows:
     gidx = np.arange(uu.size, dtype=np.intp)  # nonzero lists (u, x) in row-major order: grouped by u
     groups = tuple(gidx[a:b] for a, b in zip(goff[:-1].tolist(), goff[1:].tolist()))
     grp = np.searchsorted(gu, uu)
+    logp = np.log(p)
     return _Rows(
         u=uu,
         x=xx,
         p=p,
-        logp=np.log(p),
-        logpxu=np.log(p) - np.log(pu_all[uu]),
+        logp=logp,
+        logpxu=logp - np.log(pu_all[uu]),
         groups=groups,
         gu=gu,
         pu=pu_all[gu],
