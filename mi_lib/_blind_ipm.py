@@ -57,6 +57,8 @@ from ._blind_ipm_ops import _Ops
 from ._blind_lattice import _Blind
 
 _MU0 = 0.01
+_BLOCK_MAX = 40  # largest component of the Hessian's graph for the block factorisation (else dense dpotrf)
+_BLOCK_RES = 1e-6  # a block solve whose refined residual stays above this (relative, entrywise) goes dense
 
 
 def _start(m: _Blind, B: float, budget: bool) -> np.ndarray:
@@ -85,7 +87,8 @@ def _blind_ipm(m: _Blind, B: float, tol: float, budget: bool, maxiter: int = 80,
     ``trace`` (a dict), the iterate at which that bound was met is stored
     under ``"bound_at"`` (tests recompute the bound from it).
     """
-    from . import _blind_ipm_kernel as kn  # numba: loaded on first use only
+    from . import _blind_ipm_blocks as kb  # numba: loaded on first use only
+    from . import _blind_ipm_kernel as kn
 
     ops = _Ops(m)
     pi = _start(m, B, budget)
@@ -98,7 +101,11 @@ def _blind_ipm(m: _Blind, B: float, tol: float, budget: bool, maxiter: int = 80,
     z = _MU0 / pi
     bpi, lbpi = pi.copy(), pi.copy()
     kappa = np.ascontiguousarray(m.kappa, dtype=float)
-    kn._run(ops.arrays, kappa, pi, z, bpi, lbpi, st, ops.workspace())
+    blk = kb._blocks(m.ne, ops.arrays[10])
+    st[kn.DENSE] = float(int(np.max(np.diff(blk[1]))) > _BLOCK_MAX)
+    st[kn.RES] = _BLOCK_RES
+    kn._run(ops.arrays, kappa, pi, z, bpi, lbpi, st, ops.workspace(), blk, np.empty(int(blk[4][-1])))
     if trace is not None:
         trace["bound_at"] = lbpi
+        trace["dense"] = bool(st[kn.DENSE])
     return bpi, float(st[kn.BMI]), float(st[kn.BLB]), float(st[kn.BS]), int(st[kn.IT])

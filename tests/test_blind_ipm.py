@@ -119,6 +119,33 @@ def test_s2_ipm_iterations(n, budget):
     assert s > 0.0
 
 
+@pytest.mark.parametrize("n, budget", [(41, 0.1), (61, 0.2), (101, 0.02), (101, 0.2), (109, 0.35), (109, 0.8)])
+def test_s2_block_factor_matches_dense_factor(n, budget, monkeypatch):
+    """S2: the interior-point method through the block factors of K (components of 2-3 points), through the dense
+    factor of K + pi pi' from the start (_BLOCK_MAX = 0), and with every block solve rejected (_BLOCK_RES = 0: the
+    fallback to dense at the first step) certifies the same optimum within tol, in about the same number of steps.
+    """
+    import mi_lib._blind_ipm as bi
+
+    m, B = _unit_model(P23, [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, n), budget)
+    out = {}
+    for mode, patch in (("block", {}), ("dense", {"_BLOCK_MAX": 0}), ("fallback", {"_BLOCK_RES": 0.0})):
+        with monkeypatch.context() as mp:
+            for k, v in patch.items():
+                mp.setattr(bi, k, v)
+            trace = {}
+            pi, mi, lb, s, it = _blind_ipm(m, B, TOL, budget=True, trace=trace)
+        assert mi - lb <= TOL and mi == pytest.approx(_model_mi(m, pi), rel=1e-11, abs=1e-14)
+        assert float(pi @ m.kappa) <= B * (1.0 + 1e-13)
+        assert trace["dense"] == (mode != "block")
+        out[mode] = (mi, lb, it)
+    # the fallback rejects the first block solve and then runs exactly as dense from the start
+    assert out["fallback"] == out["dense"]
+    (mb, lbb, itb), (md, lbd, itd) = out["block"], out["dense"]
+    assert lbb <= md + 1e-12 and lbd <= mb + 1e-12  # each bound is below the other route's attained value
+    assert abs(itb - itd) <= 3 and itb <= 45
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_linear_bound_is_below_every_feasible_value(seed):
     """min_e (g_e + lam kappa_e) - lam B <= I(pi') for every law pi' within budget, any lam >= 0.
@@ -160,8 +187,10 @@ def test_kernels_match_log_domain_reference(seed):
     """The compiled kernels (linear domain, padded outputs): value, gradient and Pi H Pi + diag(pi z) equal the log-domain versions.
 
     Laws with masses down to 1e-14 (an interior-point iterate near the end); the bordered solve (Cholesky of
-    K + pi pi', Schur complement, one refinement) meets the dense bordered system to 1e-9 relative residual.
+    K + pi pi', Schur complement, one refinement) meets the dense bordered system to 1e-9 relative residual,
+    and so does the solve through the block factors of K (Schur complement, refinement until it stalls).
     """
+    from mi_lib import _blind_ipm_blocks as kb
     from mi_lib import _blind_ipm_kernel as kn
     from mi_lib._blind_barrier import _blind_hessian, _gradient, _plan
     from mi_lib._blind_ipm_ops import _Ops
@@ -209,11 +238,33 @@ def test_kernels_match_log_domain_reference(seed):
     C = np.vstack([pi, m.kappa * pi])
     wd = np.array([0.0, 0.3])
     r1, r2 = rng.normal(size=n), rng.normal(size=2)
-    u, y = kn._bordered_solve(Kd, offs, pi * z, F, C, wd, r1, r2)
+    blk = kb._blocks(n, offs)
+    Fb = np.empty(int(blk[4][-1]))
     M = np.block([[K_ref, C.T], [C, -np.diag(wd)]])
-    sol = np.concatenate([u, y])
     rhs = np.concatenate([r1, r2])
-    assert np.max(np.abs(M @ sol - rhs)) <= 1e-9 * np.max(np.abs(M)) * max(1.0, np.max(np.abs(sol)))
+    u, y, ok = kn._bordered_solve(Kd, offs, pi * z, (F, Fb, blk, True), C, wd, r1, r2, 1e-6)
+    sol = np.concatenate([u, y])
+    assert ok and np.max(np.abs(M @ sol - rhs)) <= 1e-9 * np.max(np.abs(M)) * max(1.0, np.max(np.abs(sol)))
+    # the block factors of K (components of the Hessian's graph): each block's factor reproduces its part of K,
+    # and the refined block solve meets the same bordered system as tightly (S2 grids: blocks of 2 and 3 points)
+    perm, bstart, foff = blk[0], blk[1], blk[4]
+    assert sorted(perm.tolist()) == list(range(n))
+    assert kb._block_factor(Kd, offs, pi * z, blk, Fb)
+    Kp = K[np.ix_(perm, perm)]
+    for b in range(bstart.size - 1):
+        sz = int(bstart[b + 1] - bstart[b])
+        Lb = np.tril(Fb[foff[b] : foff[b + 1]].reshape(sz, sz))
+        blockK = Kp[bstart[b] : bstart[b + 1], bstart[b] : bstart[b + 1]]
+        np.testing.assert_allclose(Lb @ Lb.T, blockK, rtol=0, atol=1e-13 * np.max(np.abs(blockK)))
+    off_block = Kp.copy()
+    for b in range(bstart.size - 1):
+        off_block[bstart[b] : bstart[b + 1], bstart[b] : bstart[b + 1]] = 0.0
+    assert not np.any(off_block)  # K is block diagonal on the components
+    if seed >= 3:
+        assert int(np.max(np.diff(bstart))) <= 3
+    ub, yb, okb = kn._bordered_solve(Kd, offs, pi * z, (F, Fb, blk, False), C, wd, r1, r2, 1e-6)
+    solb = np.concatenate([ub, yb])
+    assert okb and np.max(np.abs(M @ solb - rhs)) <= 1e-9 * np.max(np.abs(M)) * max(1.0, np.max(np.abs(solb)))
 
 
 @pytest.mark.parametrize("seed", range(4))
