@@ -365,3 +365,47 @@ def test_numba_is_loaded_only_by_the_interior_point_method_and_leaves_the_tree_c
     run = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert status() == before
+
+
+NOISY_REF = {0.2: 0.158085658059329, 0.6: 0.10440005395385227}  # reference_discrete.json, noisy-blind-D0.2 / D0.6
+
+
+@pytest.mark.parametrize("budget", [0.2, 0.6])
+def test_block_factor_against_clarabel_reference(budget):
+    """The stored Clarabel optima of noisy-blind (U != X, e on [-1.5, 1.5], 31 points: blocks of 3-4 points)
+    bracket the interior-point method run through the block factors of K."""
+    ref = NOISY_REF[budget]
+    m, B = _unit_model(P23, [-1.0, 0.0, 1.0], np.linspace(-1.5, 1.5, 31), budget)
+    trace = {}
+    pi, mi, lb, s, it = _blind_ipm(m, B, TOL, budget=float(m.kappa.max()) > B, trace=trace)
+    assert not trace["dense"]
+    assert mi - lb <= TOL and it <= 40
+    assert lb <= ref + AGREE and mi >= ref - AGREE
+    assert mi == pytest.approx(_direct_mi(P23, [-1.0, 0.0, 1.0], np.linspace(-1.5, 1.5, 31), pi), rel=1e-11, abs=1e-14)
+
+
+def test_short_cosets_predicate():
+    """S2 grids (x = -1, 0, 1 on linspace(-1, 1, n), n odd) have cosets of 2-3 points: short; the +-1 signal on
+    161 points (cosets of 4-5 points), noisy-blind on [-1.5, 1.5] (4 points) and a single-point grid are not."""
+    for n in (21, 41, 61, 81, 101, 109):
+        assert bl._short_cosets(_unit_model(P23, [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, n), 0.1)[0])
+    assert not bl._short_cosets(_unit_model([[0.5, 0.0], [0.0, 0.5]], [-1.0, 1.0], np.linspace(-4, 4, 161), 1.0)[0])
+    assert not bl._short_cosets(_unit_model(P23, [-1.0, 0.0, 1.0], np.linspace(-1.5, 1.5, 31), 0.2)[0])
+    assert not bl._short_cosets(_unit_model(P23, [-1.0, 0.0, 1.0], [0.5], 0.25)[0])
+
+
+@pytest.mark.parametrize("budget", [0.02, 0.2, 0.5])
+def test_short_cosets_dispatch_agrees_with_the_other_order(budget, monkeypatch):
+    """S2 on 101 points: the interior-point method first (B below the uniform law's cost, 1/3) or the coset split
+    first (above) give certified results that bracket each other's values; the value is I(U; X + E) written out."""
+    x, e = [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, 101)
+    first = blind_attack(P23, x, e, budget)
+    monkeypatch.setattr(bl, "_short_cosets", lambda m: False)  # the size rule: coset split first above 80 points
+    other = blind_attack(P23, x, e, budget)
+    for a, b in ((first, other), (other, first)):
+        assert a.converged and a.gap <= TOL
+        assert a.lower_bound <= b.mi + 1e-12
+        assert a.cost <= budget * (1.0 + 1e-12)
+    assert first.mi == pytest.approx(_direct_mi(P23, x, e, first.pmf), rel=1e-11, abs=1e-14)
+    # which route went first: the interior-point method reports its (20-45) iterations, the coset split its steps
+    assert (first.iterations >= 20) == (budget < 1.0 / 3.0)
