@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._blind_barrier import _plan
 from ._blind_lattice import _Blind
 
 
@@ -42,32 +41,17 @@ class _Ops:
     """
 
     def __init__(self, m: _Blind):
+        from . import _blind_ipm_blocks as kb  # numba: loaded by the interior-point method's first call anyway
+
         n, G, ny = m.ne, m.gp.size, m.ny
         self.n, self.G, self.ny = n, G, ny
         rg = np.ascontiguousarray(m.rg, dtype=np.int64)
         ro = np.ascontiguousarray(m.roff, dtype=np.int64)
-        reach = np.zeros((G, ny), dtype=bool)
-        for g, o in zip(rg.tolist(), ro.tolist()):
-            reach[g, o : o + n] = True
-        pad = (~reach).astype(float)  # 1 where V_g can never be positive
-        gpw = m.gp[:, None] * reach  # p(u) on the reachable positions, 0 on the pads
-        qpad = (~reach.any(axis=0)).astype(float)  # 1 where no output can be positive
-        W, hbase, offs = self._hessian_plan(m)
-        self.arrays = (rg, ro, m.rp / m.gp[rg], np.ascontiguousarray(m.rp, dtype=float), pad,
-                       np.ascontiguousarray(m.gp, dtype=float), gpw, qpad, W, hbase, offs)
+        rp = np.ascontiguousarray(m.rp, dtype=float)
+        gp = np.ascontiguousarray(m.gp, dtype=float)
+        rc, pad, gpw, qpad, W, hbase, offs = kb._ops_arrays(rg, ro, rp, gp, n, ny)
+        self.arrays = (rg, ro, rc, rp, pad, gp, gpw, qpad, W, hbase, offs)
         self.ndiag = offs.size
-
-    def _hessian_plan(self, m: _Blind):
-        plan = _plan(m)
-        G = self.G
-        nO = plan.WQ.shape[0]
-        sel = plan.sel.reshape(-1, nO, nO)  # (diagonal, i, j)
-        wv = np.einsum("tij,gij->tgi", sel, plan.WV).reshape(sel.shape[0], G * nO)
-        wq = np.einsum("tij,ij->ti", sel, plan.WQ)
-        W = np.ascontiguousarray(np.hstack([wv, -wq]))  # (diagonals, (G + 1) nO)
-        O = plan.gidx[:, 0]
-        hbase = np.concatenate([(g * self.ny + O) for g in range(G + 1)]).astype(np.int64)
-        return W, hbase, plan.offs.astype(np.int64)
 
     def workspace(self):
         """Arrays the kernels fill: V, q, L, g, the stacked reciprocals, the K diagonals, the factor."""

@@ -409,3 +409,34 @@ def test_short_cosets_dispatch_agrees_with_the_other_order(budget, monkeypatch):
     assert first.mi == pytest.approx(_direct_mi(P23, x, e, first.pmf), rel=1e-11, abs=1e-14)
     # which route went first: the interior-point method reports its (20-45) iterations, the coset split its steps
     assert (first.iterations >= 20) == (budget < 1.0 / 3.0)
+
+
+@pytest.mark.parametrize("case", ["draw27", "draw77", "draw179", "s2_41", "pm1_161"])
+def test_ops_arrays_match_the_barrier_plan(case):
+    """The compiled set-up (_blind_ipm_blocks._ops_arrays): the Hessian's pair weights per diagonal equal the
+    barrier method's plan (pair-selection matrix times the pair weights, summed per diagonal), the pads mark
+    exactly the outputs a group can never reach."""
+    from mi_lib._blind_barrier import _plan
+    from mi_lib._blind_ipm_ops import _Ops
+
+    if case.startswith("draw"):
+        d = next(p.values for p in DRAWS if p.id == case)
+        m, _ = _unit_model(d[0], d[1], d[2], d[3])
+    elif case == "s2_41":
+        m, _ = _unit_model(P23, [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, 41), 0.1)
+    else:
+        m, _ = _unit_model([[0.5, 0.0], [0.0, 0.5]], [-1.0, 1.0], np.linspace(-4.0, 4.0, 161), 1.0)
+    rg, ro, rc, rp, pad, gp, gpw, qpad, W, hbase, offs = _Ops(m).arrays
+    plan = _plan(m)
+    G, nO = m.gp.size, plan.WQ.shape[0]
+    sel = plan.sel.reshape(-1, nO, nO)
+    ref = np.hstack([np.einsum("tij,gij->tgi", sel, plan.WV).reshape(sel.shape[0], G * nO),
+                     -np.einsum("tij,ij->ti", sel, plan.WQ)])
+    assert np.array_equal(offs, plan.offs) and np.array_equal(W, ref)
+    O = plan.gidx[:, 0]
+    assert np.array_equal(hbase, np.concatenate([g * m.ny + O for g in range(G + 1)]))
+    reach = np.zeros((G, m.ny), dtype=bool)
+    for g, o in zip(m.rg.tolist(), m.roff.tolist()):
+        reach[g, o : o + m.ne] = True
+    assert np.array_equal(pad, (~reach).astype(float)) and np.array_equal(gpw, m.gp[:, None] * reach)
+    assert np.array_equal(qpad, (~reach.any(axis=0)).astype(float)) and np.array_equal(rc, m.rp / m.gp[m.rg])
