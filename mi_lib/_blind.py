@@ -20,9 +20,9 @@ import numpy as np
 
 from . import _scaling as _sc
 from . import _validation as v
-from ._blind_barrier import _blind_barrier, _purify
+from ._blind_barrier import _blind_barrier, _law_mi_of, _purify
 from ._blind_cosets import coset_blind_solve
-from ._blind_ipm import _blind_ipm
+from ._blind_ipm import _blind_ipm, _short_cosets
 from ._blind_lattice import _LATTICE_ULPS, _Blind, _lattice_indices, _model_mi
 from ._discrete_results import BlindAttack
 
@@ -30,22 +30,8 @@ from ._discrete_results import BlindAttack
 # up to this many grid points the interior-point method is tried before the coset split (round 6, with both compiled:
 # on +-1 grids of 81-121 points the split takes 0.5-0.7 ms against 1.2-3.3 ms, on the random suite's blind draws of
 # 81-149 points the total drops 114 -> 102 ms; below 80 points a failing split (the S2 grids of 41-61 points) costs
-# more than the interior-point method saves); short cosets are dispatched by the budget instead (_short_cosets)
+# more than the interior-point method saves); grids of short cosets go by the budget (_blind_ipm._short_cosets)
 _IPM_FIRST = 80
-
-
-def _short_cosets(m: _Blind) -> bool:
-    """True when the grid has several cosets of the signal lattice, none with more points than letter offsets.
-
-    On such grids (issue 10's S2: x = -1, 0, 1, cosets of 2-3 points) a binding
-    budget drives the coset optima to the edge of their simplex, where the coset
-    split gives up (round 7: 0.4-0.7 ms lost before the interior-point method at
-    81-109 points), while a budget above the uniform law's cost leaves them interior
-    (the split certifies in 5-21 steps, up to 1.7x faster than the interior-point method).
-    """
-    offs = np.unique(m.roff)
-    g = int(np.gcd.reduce(np.diff(offs))) if offs.size > 1 else 0
-    return 0 < g < m.ne and -(-m.ne // g) <= offs.size  # ceil(ne / g) points in the longest coset
 
 
 def _blind_search(m: _Blind, B: float, tol: float):
@@ -56,8 +42,9 @@ def _blind_search(m: _Blind, B: float, tol: float):
     (:mod:`mi_lib._blind_cosets`, used when its recomputed value meets the
     certified tolerance; faster on big fine grids); then the other one; the
     barrier path only when neither is certified. On grids with short cosets
-    (:func:`_short_cosets`) the interior-point method goes first exactly when the
-    budget is below the uniform law's cost, whatever the grid size.
+    (:func:`mi_lib._blind_ipm._short_cosets`) the interior-point method goes
+    first exactly when the budget is below the uniform law's cost, whatever
+    the grid size.
     """
     binds = float(m.kappa.max()) > B
     small = B < float(m.kappa.mean()) if _short_cosets(m) else m.ne <= _IPM_FIRST
@@ -69,7 +56,7 @@ def _blind_search(m: _Blind, B: float, tol: float):
     fast = coset_blind_solve(m, B, tol, binds)
     if fast is not None:
         pi, lb, s, steps = fast
-        mi = _model_mi(m, pi)
+        mi = _law_mi_of(m, pi)
         if mi - lb <= tol and float(pi @ m.kappa) <= B * (1.0 + 1e-13):
             return pi, mi, lb, s, steps, 1
     if not small:

@@ -440,3 +440,27 @@ def test_ops_arrays_match_the_barrier_plan(case):
         reach[g, o : o + m.ne] = True
     assert np.array_equal(pad, (~reach).astype(float)) and np.array_equal(gpw, m.gp[:, None] * reach)
     assert np.array_equal(qpad, (~reach.any(axis=0)).astype(float)) and np.array_equal(rc, m.rp / m.gp[m.rg])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_law_mi_with_zeros_matches_log_domain(seed):
+    """The linear-domain I of the purification (_blind_ipm_blocks._law_mi) equals the log-domain _model_mi on laws
+    with zeros and masses down to 1e-9 of the largest; _purify returns a law within budget whose value is I."""
+    from mi_lib._blind_barrier import _purify
+    from mi_lib._blind_ipm_blocks import _law_mi
+
+    rng = np.random.default_rng(200 + seed)
+    d = DRAWS[seed % 3].values if seed < 3 else (P23, [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, 101))
+    m, B = _unit_model(d[0], d[1], d[2], 0.5 if seed == 3 else d[3])
+    rg = m.rg.astype(np.int64)
+    for _ in range(5):
+        pi = np.exp(rng.uniform(np.log(1e-9), 0.0, m.ne)) * (rng.random(m.ne) < 0.6)
+        pi[rng.integers(m.ne)] = 1.0
+        pi /= pi.sum()
+        val = _law_mi(pi, rg, m.roff.astype(np.int64), m.rp / m.gp[rg], m.gp, m.ny)
+        assert val == pytest.approx(_model_mi(m, pi), rel=1e-12, abs=1e-15)
+    pi = np.full(m.ne, 1e-12)
+    pi[int(np.argmin(m.kappa))] = 1.0
+    pi /= pi.sum()
+    q, mq = _purify(m, pi, _model_mi(m, pi), max(B, 1e-300))
+    assert mq == pytest.approx(_model_mi(m, q), rel=1e-12, abs=1e-15) and float(q @ m.kappa) <= max(B, 1e-300)
