@@ -21,8 +21,9 @@ and :math:`w` and solves the bordered system in :math:`u = d\pi / \pi`,
     \begin{pmatrix} \Pi H \Pi + \operatorname{diag}(\pi z) & \Pi\kappa & \pi \\
     (\Pi\kappa)^\top & -w/\lambda & 0 \\ \pi^\top & 0 & 0 \end{pmatrix},
 
-by a Cholesky factor and the Schur complement of the border
-(:mod:`mi_lib._blind_ipm_ops`); a fraction 0.995 of the step to the
+by a Cholesky factor (dense, or block by block on the components of the
+Hessian's graph, :mod:`mi_lib._blind_ipm_blocks`) and the Schur complement
+of the border (:mod:`mi_lib._blind_ipm_ops`); a fraction 0.995 of the step to the
 boundary, then backtracking on the primal barrier merit. :math:`\mu` is cut
 by a fixed factor 0.05 once the iterate's linearisation gap is below
 :math:`10 (n+1)\mu` (a centred point). The iterates stay on

@@ -20,9 +20,14 @@ call, because at n <= 120 the calls, not the arithmetic, were the cost:
   factorised by LAPACK ``dpotrf`` (SciPy's Cython LAPACK, declared to numba as an
   external symbol, without ``np.linalg.cholesky``'s copy and exception), and the bordered
   solve by the Schur complement with one step of iterative refinement on the
-  whole system (:func:`_bordered_solve`);
+  whole system (:func:`_bordered_solve`); when the Hessian's graph splits into
+  components of at most 40 points (S2: 2-3), :math:`K` itself block by block
+  (:mod:`mi_lib._blind_ipm_blocks`) with refinement until the residual stalls,
+  and the dense factor from the first solve whose residual stays above
+  ``st[RES]`` (:func:`_newton`);
 * the direction, the fraction to the boundary, backtracking on the barrier
-  merit, the dual clipping and the :math:`\mu` update (:func:`_run`).
+  merit (its accepted point's outputs are reused by the next iteration), the
+  dual clipping and the :math:`\mu` update (:func:`_run`).
 
 Near the end (best gap within ``(tol, 100 tol]``) the one-step blind
 certificate is evaluated in the loop too (:func:`_one_step_value`, the value

@@ -13,10 +13,11 @@ by the compiled loops of :mod:`mi_lib._blind_ipm_kernel`:
 * the Hessian diagonals (offsets :math:`k = x - x'`): entry :math:`(e, e+k)` is
   :math:`\sum_{g,i} W_{k,(g,i)} / V_g(O_i + e) - \sum_i W^q_{k,i} / q(O_i + e)`
   with the pair weights of :func:`mi_lib._blind_barrier._plan` summed per
-  diagonal in advance;
+  diagonal in advance (built by :func:`mi_lib._blind_ipm_blocks._ops_arrays`);
 * the scaled block :math:`K = \Pi H \Pi + \operatorname{diag}(\pi z)` is
   symmetric positive definite (:math:`I` is convex, :math:`\pi z > 0`): one
-  Cholesky factorisation of :math:`K + \pi\pi^\top`, and the one or two border
+  Cholesky factorisation of :math:`K + \pi\pi^\top` (or of the blocks of
+  :math:`K`, :mod:`mi_lib._blind_ipm_blocks`), and the one or two border
   rows (:math:`\pi`, :math:`\Pi\kappa`) by their Schur complement.
 
 The law must have full support (the interior-point iterates do); the linear
