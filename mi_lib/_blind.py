@@ -19,9 +19,9 @@ import numpy as np
 
 from . import _scaling as _sc
 from . import _validation as v
-from ._blind_barrier import _blind_barrier, _purify
+from ._blind_barrier import _blind_barrier, _law_mi_of, _purify
 from ._blind_cosets import coset_blind_solve
-from ._blind_ipm import _blind_ipm
+from ._blind_ipm import _blind_ipm, _short_cosets
 from ._blind_lattice import _LATTICE_ULPS, _Blind, _lattice_indices, _model_mi
 from ._discrete_results import BlindAttack
 
@@ -29,7 +29,7 @@ from ._discrete_results import BlindAttack
 # up to this many grid points the interior-point method is tried before the coset split (round 6, with both compiled:
 # on +-1 grids of 81-121 points the split takes 0.5-0.7 ms against 1.2-3.3 ms, on the random suite's blind draws of
 # 81-149 points the total drops 114 -> 102 ms; below 80 points a failing split (the S2 grids of 41-61 points) costs
-# more than the interior-point method saves)
+# more than the interior-point method saves); grids of short cosets go by the budget (_blind_ipm._short_cosets)
 _IPM_FIRST = 80
 
 
@@ -40,10 +40,13 @@ def _blind_search(m: _Blind, B: float, tol: float):
     method (:mod:`mi_lib._blind_ipm`), larger ones first through the coset split
     (:mod:`mi_lib._blind_cosets`, used when its recomputed value meets the
     certified tolerance; faster on big fine grids); then the other one; the
-    barrier path only when neither is certified.
+    barrier path only when neither is certified. On grids with short cosets
+    (:func:`mi_lib._blind_ipm._short_cosets`) the interior-point method goes
+    first exactly when the budget is below the uniform law's cost, whatever
+    the grid size.
     """
     binds = float(m.kappa.max()) > B
-    small = m.ne <= _IPM_FIRST
+    small = B < float(m.kappa.mean()) if _short_cosets(m) else m.ne <= _IPM_FIRST
     if small:
         pi, mi, lb, s, it = _blind_ipm(m, B, tol, budget=binds)
         if mi - lb <= tol:
@@ -52,7 +55,7 @@ def _blind_search(m: _Blind, B: float, tol: float):
     fast = coset_blind_solve(m, B, tol, binds)
     if fast is not None:
         pi, lb, s, steps = fast
-        mi = _model_mi(m, pi)
+        mi = _law_mi_of(m, pi)
         if mi - lb <= tol and float(pi @ m.kappa) <= B * (1.0 + 1e-13):
             return pi, mi, lb, s, steps, 1
     if not small:

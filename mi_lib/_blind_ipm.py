@@ -21,8 +21,9 @@ and :math:`w` and solves the bordered system in :math:`u = d\pi / \pi`,
     \begin{pmatrix} \Pi H \Pi + \operatorname{diag}(\pi z) & \Pi\kappa & \pi \\
     (\Pi\kappa)^\top & -w/\lambda & 0 \\ \pi^\top & 0 & 0 \end{pmatrix},
 
-by a Cholesky factor and the Schur complement of the border
-(:mod:`mi_lib._blind_ipm_ops`); a fraction 0.995 of the step to the
+by a Cholesky factor (dense, or block by block on the components of the
+Hessian's graph, :mod:`mi_lib._blind_ipm_blocks`) and the Schur complement
+of the border (:mod:`mi_lib._blind_ipm_ops`); a fraction 0.995 of the step to the
 boundary, then backtracking on the primal barrier merit. :math:`\mu` is cut
 by a fixed factor 0.05 once the iterate's linearisation gap is below
 :math:`10 (n+1)\mu` (a centred point). The iterates stay on
@@ -51,12 +52,32 @@ module sets up the start and calls the kernel.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._blind_ipm_ops import _Ops
 from ._blind_lattice import _Blind
 
 _MU0 = 0.01
+_BLOCK_MAX = 40  # largest component of the Hessian's graph for the block factorisation (else dense dpotrf)
+_BLOCK_RES = 1e-6  # a block solve whose refined residual stays above this (relative, entrywise) goes dense
+
+
+def _short_cosets(m: _Blind) -> bool:
+    """True when the grid has several cosets of the signal lattice, none with more points than letter offsets.
+
+    On such grids (issue 10's S2: x = -1, 0, 1, cosets of 2-3 points) a binding
+    budget drives the coset optima to the edge of their simplex, where the coset
+    split gives up (round 7: 0.4-0.7 ms lost before the interior-point method at
+    81-109 points), while a budget above the uniform law's cost leaves them interior
+    (the split certifies in 5-21 steps, up to 1.7x faster than the interior-point method).
+    """
+    offs = sorted(set(m.roff.tolist()))  # a few letters: plain Python is cheaper than numpy here
+    g = 0
+    for o in offs[1:]:
+        g = math.gcd(g, o - offs[0])
+    return 0 < g < m.ne and -(-m.ne // g) <= len(offs)  # ceil(ne / g) points in the longest coset
 
 
 def _start(m: _Blind, B: float, budget: bool) -> np.ndarray:
@@ -85,7 +106,8 @@ def _blind_ipm(m: _Blind, B: float, tol: float, budget: bool, maxiter: int = 80,
     ``trace`` (a dict), the iterate at which that bound was met is stored
     under ``"bound_at"`` (tests recompute the bound from it).
     """
-    from . import _blind_ipm_kernel as kn  # numba: loaded on first use only
+    from . import _blind_ipm_blocks as kb  # numba: loaded on first use only
+    from . import _blind_ipm_kernel as kn
 
     ops = _Ops(m)
     pi = _start(m, B, budget)
@@ -98,7 +120,11 @@ def _blind_ipm(m: _Blind, B: float, tol: float, budget: bool, maxiter: int = 80,
     z = _MU0 / pi
     bpi, lbpi = pi.copy(), pi.copy()
     kappa = np.ascontiguousarray(m.kappa, dtype=float)
-    kn._run(ops.arrays, kappa, pi, z, bpi, lbpi, st, ops.workspace())
+    blk = kb._blocks(m.ne, ops.arrays[10])
+    st[kn.DENSE] = float(int(np.max(np.diff(blk[1]))) > _BLOCK_MAX)
+    st[kn.RES] = _BLOCK_RES
+    kn._run(ops.arrays, kappa, pi, z, bpi, lbpi, st, ops.workspace(), blk, np.empty(int(blk[4][-1])))
     if trace is not None:
         trace["bound_at"] = lbpi
+        trace["dense"] = bool(st[kn.DENSE])
     return bpi, float(st[kn.BMI]), float(st[kn.BLB]), float(st[kn.BS]), int(st[kn.IT])

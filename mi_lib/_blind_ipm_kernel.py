@@ -20,9 +20,14 @@ call, because at n <= 120 the calls, not the arithmetic, were the cost:
   factorised by LAPACK ``dpotrf`` (SciPy's Cython LAPACK, declared to numba as an
   external symbol, without ``np.linalg.cholesky``'s copy and exception), and the bordered
   solve by the Schur complement with one step of iterative refinement on the
-  whole system (:func:`_bordered_solve`);
+  whole system (:func:`_bordered_solve`); when the Hessian's graph splits into
+  components of at most 40 points (S2: 2-3), :math:`K` itself block by block
+  (:mod:`mi_lib._blind_ipm_blocks`) with refinement until the residual stalls,
+  and the dense factor from the first solve whose residual stays above
+  ``st[RES]`` (:func:`_newton`);
 * the direction, the fraction to the boundary, backtracking on the barrier
-  merit, the dual clipping and the :math:`\mu` update (:func:`_run`).
+  merit (its accepted point's outputs are reused by the next iteration), the
+  dual clipping and the :math:`\mu` update (:func:`_run`).
 
 Near the end (best gap within ``(tol, 100 tol]``) the one-step blind
 certificate is evaluated in the loop too (:func:`_one_step_value`, the value
@@ -42,6 +47,7 @@ from numba import types
 from numba.extending import get_cython_function_address
 
 from ._blind_coset_kernels import shifted_max
+from ._blind_ipm_blocks import _block_factor, _block_solve
 from ._logdomain import _FLOOR as FLOOR
 
 # LAPACK dpotrf(uplo, n, a, lda, info) of SciPy's Cython LAPACK, every argument by pointer, declared to
@@ -57,8 +63,16 @@ KMU = 0.05  # a fixed factor: a superlinear cut (mu^1.5) lands far off the path,
 RND = 1e-13  # predicted merit decrease below this (relative) is rounding
 
 # scalar state vector of _run (float64 entries)
-W, LAM, NU, MU, BMI, BLB, BS, IT, BUDGET, BVAL, TOL, MAXIT = range(12)
-NSTATE = 12
+W, LAM, NU, MU, BMI, BLB, BS, IT, BUDGET, BVAL, TOL, MAXIT, DENSE, RES = range(14)
+NSTATE = 14
+# block solves (the residual relative to its terms, entrywise): at most NREF refinement steps, stopped at
+# RES_ROUND or when a step no longer halves it; accepted up to st[RES] (set by the caller, 1e-6). After its
+# one refinement step the dense factor ends at 1e-16 ... 4e-10 on S2 iterates (the measure is noisy at
+# 1e-13 ... 1e-10: the products in K u cancel), 4e-7 on a law decaying to 1e-30 (tests/test_blind_ipm.py),
+# with the same direction as the block solve to 1e-13; st[RES] only catches a Schur complement gone wrong
+# (its error ~ eps / mu, contracted by each refinement step)
+NREF = 4
+RES_ROUND = 1e-12
 
 _jit = numba.njit(cache=True, nogil=True)
 
@@ -94,11 +108,12 @@ def _outputs(pi, ops, V, q, L):
             s += gp[g] * V[g, y]
         q[y] = s
     mi = 0.0
-    for g in range(G):
-        for y in range(ny):
+    for y in range(ny):
+        lq = math.log(q[y])
+        for g in range(G):
             v = V[g, y] + pad[g, y]  # exact: V = 0 exactly where pad = 1
             V[g, y] = v
-            lv = math.log(v) - math.log(q[y])
+            lv = math.log(v) - lq
             L[g, y] = lv
             mi += gpw[g, y] * v * lv
     return max(mi, 0.0)
@@ -196,12 +211,22 @@ def _chol_solve(F, b):
 
 
 @_jit
-def _schur_solve(F, C, KC, S, r1, r2, u, y):
-    """One solve of the bordered system through the factor of K + pi pi' and the Schur complement S."""
+def _ksolve(fac, x, tmp):
+    """Solve in place with the dense factor of K + pi pi' (``fac[3]`` true) or the block factors of K."""
+    F, Fb, blk, dense = fac
+    if dense:
+        _chol_solve(F, x)
+    else:
+        _block_solve(Fb, blk, x, tmp)
+
+
+@_jit
+def _schur_solve(fac, C, KC, S, r1, r2, u, y, tmp):
+    """One solve of the bordered system through the factor (of K + pi pi', or of K) and the Schur complement S."""
     nc, n = C.shape
     for e in range(n):
         u[e] = r1[e]
-    _chol_solve(F, u)
+    _ksolve(fac, u, tmp)
     b0 = -r2[0]
     for e in range(n):
         b0 += C[0, e] * u[e]
@@ -218,24 +243,69 @@ def _schur_solve(F, C, KC, S, r1, r2, u, y):
     for i in range(nc):
         for e in range(n):
             u[e] -= KC[i, e] * y[i]
-    y[0] += r2[0]
+    if fac[3]:  # the shift of the sum row's multiplier that + pi pi' introduces
+        y[0] += r2[0]
 
 
 @_jit
-def _bordered_solve(Kd, offs, pz, F, C, wdiag, r1, r2):
-    """(u, y) with K u + C' y = r1, C u - diag(wdiag) y = r2 (one refinement step).
+def _residual(Kd, offs, pz, C, wdiag, r1, r2, u, y, e1, e2):
+    """e = r - M (u, y) for the bordered matrix M; returns its largest entry relative to its terms."""
+    nc, n = C.shape
+    _k_times(Kd, offs, pz, u, e1)
+    rel = 0.0
+    for e in range(n):
+        scale = max(abs(r1[e]), abs(e1[e]))
+        v = r1[e] - e1[e]
+        for i in range(nc):
+            t = C[i, e] * y[i]
+            v -= t
+            scale = max(scale, abs(t))
+        e1[e] = v
+        if v != 0.0:
+            rel = max(rel, abs(v) / scale)
+    for i in range(nc):
+        s, scale = r2[i] + wdiag[i] * y[i], max(abs(r2[i]), abs(wdiag[i] * y[i]))
+        for e in range(n):
+            t = C[i, e] * u[e]
+            s -= t
+            scale = max(scale, abs(t))
+        e2[i] = s
+        if s != 0.0:
+            rel = max(rel, abs(s) / scale)
+    return rel
 
-    With K' = K + pi pi' (factor F) the same u solves K' u + C' y' = r1,
+
+@_jit
+def _correct(fac, C, KC, S, e1, e2, u, y, tmp):
+    """One step of iterative refinement: (u, y) += the solution for the residual (e1, e2)."""
+    nc, n = C.shape
+    du, dy = np.empty(n), np.empty(nc)
+    _schur_solve(fac, C, KC, S, e1, e2, du, dy, tmp)
+    for e in range(n):
+        u[e] += du[e]
+    for i in range(nc):
+        y[i] += dy[i]
+
+
+@_jit
+def _bordered_solve(Kd, offs, pz, fac, C, wdiag, r1, r2, res):
+    """(u, y, ok) with K u + C' y = r1, C u - diag(wdiag) y = r2.
+
+    Dense factor of K' = K + pi pi': the same u solves K' u + C' y' = r1,
     C u - W y = r2 with y' = y - r2[0] e_0, because C[0] = pi, pi' u = r2[0]
-    and W_00 = 0.
+    and W_00 = 0; one step of iterative refinement. Block factors of K: up to
+    ``NREF`` refinement steps, while they contract the residual and it is
+    above rounding; ``ok`` is false when it ends above ``res`` of its terms
+    (the caller then goes dense).
     """
     nc, n = C.shape
+    tmp = np.empty(n)
     KC = np.empty((nc, n))
     S = np.zeros((nc, nc))
     for i in range(nc):
         for e in range(n):
             KC[i, e] = C[i, e]
-        _chol_solve(F, KC[i])
+        _ksolve(fac, KC[i], tmp)
     for i in range(nc):
         for j in range(nc):
             s = 0.0
@@ -244,25 +314,20 @@ def _bordered_solve(Kd, offs, pz, F, C, wdiag, r1, r2):
             S[i, j] = s
         S[i, i] += wdiag[i]
     u, y = np.empty(n), np.empty(nc)
-    _schur_solve(F, C, KC, S, r1, r2, u, y)
+    _schur_solve(fac, C, KC, S, r1, r2, u, y, tmp)
     e1, e2 = np.empty(n), np.empty(nc)
-    _k_times(Kd, offs, pz, u, e1)
-    for e in range(n):
-        e1[e] = r1[e] - e1[e]
-        for i in range(nc):
-            e1[e] -= C[i, e] * y[i]
-    for i in range(nc):
-        s = r2[i] + wdiag[i] * y[i]
-        for e in range(n):
-            s -= C[i, e] * u[e]
-        e2[i] = s
-    du, dy = np.empty(n), np.empty(nc)
-    _schur_solve(F, C, KC, S, e1, e2, du, dy)
-    for e in range(n):
-        u[e] += du[e]
-    for i in range(nc):
-        y[i] += dy[i]
-    return u, y
+    if fac[3]:
+        _residual(Kd, offs, pz, C, wdiag, r1, r2, u, y, e1, e2)
+        _correct(fac, C, KC, S, e1, e2, u, y, tmp)
+        return u, y, True
+    rel = _residual(Kd, offs, pz, C, wdiag, r1, r2, u, y, e1, e2)
+    for _ in range(NREF):
+        _correct(fac, C, KC, S, e1, e2, u, y, tmp)
+        prev, rel = rel, _residual(Kd, offs, pz, C, wdiag, r1, r2, u, y, e1, e2)
+        if rel <= RES_ROUND or rel > 0.5 * prev:  # at rounding level, or no longer contracting
+            break
+    ok = rel <= res
+    return u, y, ok
 
 
 @_jit
@@ -317,8 +382,13 @@ def _record(pi, g, mi, kappa, st, bpi, lbpi):
 
 
 @_jit
-def _direction(Kd, offs, F, pi, z, g, kappa, st):
-    """Newton direction ``(dpi, dz, dw, dlam, dnu)`` for the complementarity targets pi z = w lam = mu."""
+def _direction(Kd, offs, fac, pi, z, g, kappa, st):
+    """Newton direction ``(dpi, dz, dw, dlam, dnu)`` for the complementarity targets pi z = w lam = mu.
+
+    ``fac``: the factor(s) of :func:`_ksolve`; the last entry of the result is
+    false when the block solve did not reach rounding level (see
+    :func:`_bordered_solve`).
+    """
     budget = st[BUDGET] != 0.0
     lam, w, nu, mu, B = st[LAM], st[W], st[NU], st[MU], st[BVAL]
     n = pi.size
@@ -338,14 +408,14 @@ def _direction(Kd, offs, F, pi, z, g, kappa, st):
             r1[e] -= lam * C[1, e]
             r2[1] -= C[1, e]
         wdiag[1] = w / lam
-    u, y = _bordered_solve(Kd, offs, pz, F, C, wdiag, r1, r2)
+    u, y, ok = _bordered_solve(Kd, offs, pz, fac, C, wdiag, r1, r2, st[RES])
     dlam = y[1] if budget else 0.0
     dw = (mu - w * lam - w * dlam) / lam if budget else 0.0
     dpi, dz = np.empty(n), np.empty(n)
     for e in range(n):
         dpi[e] = pi[e] * u[e]
         dz[e] = mu / pi[e] - z[e] - z[e] * u[e]
-    return dpi, dz, dw, dlam, -y[0]
+    return dpi, dz, dw, dlam, -y[0], ok
 
 
 @_jit
@@ -353,9 +423,12 @@ def _step(ops, ws, pi, z, g, mi, dpi, dz, dw, dlam, dnu, st):
     """Fraction to the boundary, backtracking on the primal barrier merit, then the dual step and clipping.
 
     Below the rounding of the merit the Armijo test is noise and the
-    (quadratically convergent) step is taken whole.
+    (quadratically convergent) step is taken whole. Returns I at the new
+    ``pi`` when the accepted trial point left its outputs in V, q, L (the
+    same sums as at the top of the next iteration, bit for bit), else NaN.
     """
     V, q, L = ws[0], ws[1], ws[2]
+    mi_new = math.nan
     budget = st[BUDGET] != 0.0
     mu, w, lam = st[MU], st[W], st[LAM]
     ap, ad = _max_step(pi, dpi), _max_step(z, dz)
@@ -373,8 +446,9 @@ def _step(ops, ws, pi, z, g, mi, dpi, dz, dw, dlam, dnu, st):
         while a > 1e-12:
             for e in range(pi.size):
                 p1[e] = pi[e] + a * dpi[e]
-            f1 = _outputs(p1, ops, V, q, L) - mu * _log_barrier(p1, w + a * dw, budget)
-            if f1 <= f0 + 1e-4 * a * slope:
+            mi1 = _outputs(p1, ops, V, q, L)
+            if mi1 - mu * _log_barrier(p1, w + a * dw, budget) <= f0 + 1e-4 * a * slope:
+                mi_new = mi1
                 break
             a *= 0.5
     for e in range(pi.size):
@@ -385,6 +459,7 @@ def _step(ops, ws, pi, z, g, mi, dpi, dz, dw, dlam, dnu, st):
         w += a * dw
         st[W] = w
         st[LAM] = min(max(lam + ad * dlam, 0.1 * mu / w), 10.0 * mu / w)
+    return mi_new
 
 
 @_jit
@@ -436,16 +511,43 @@ def _one_step_value(pi, L, g, ops, kappa, s):
 
 
 @_jit
-def _run(ops, kappa, pi, z, bpi, lbpi, st, ws):
-    """Iterate until the best gap is within tol or ``st[MAXIT]`` iterations (counted in ``st[IT]``)."""
+def _newton(Kd, offs, pz, pi, z, g, kappa, st, F, Fb, blk):
+    """The direction by the block factors of K while they solve to rounding level, else by the dense factor.
+
+    Returns ``(dpi, dz, dw, dlam, dnu, ok)``; ``ok`` false only if K + pi pi' is
+    not numerically positive definite. Once the blocks fail, ``st[DENSE]`` is
+    set and the rest of the solve goes dense.
+    """
+    if st[DENSE] == 0.0:
+        dense = False
+        if _block_factor(Kd, offs, pz, blk, Fb):
+            d = _direction(Kd, offs, (F, Fb, blk, dense), pi, z, g, kappa, st)
+            if d[5]:
+                return d
+        st[DENSE] = 1.0
+    dense = True
+    ok = _factor(Kd, offs, pz, pi, F)
+    d = _direction(Kd, offs, (F, Fb, blk, dense), pi, z, g, kappa, st)
+    return d[0], d[1], d[2], d[3], d[4], ok
+
+
+@_jit
+def _run(ops, kappa, pi, z, bpi, lbpi, st, ws, blk, Fb):
+    """Iterate until the best gap is within tol or ``st[MAXIT]`` iterations (counted in ``st[IT]``).
+
+    ``blk``, ``Fb``: the components of :func:`mi_lib._blind_ipm_blocks._blocks` and their factor
+    storage (used unless ``st[DENSE]`` is set).
+    """
     V, q, L, g, R, Kd, F = ws
     offs = ops[10]
     n = pi.size
     tol, B = st[TOL], st[BVAL]
     pz = np.empty(n)
+    mi = math.nan
     while st[IT] < st[MAXIT]:
         st[IT] += 1.0
-        mi = _outputs(pi, ops, V, q, L)
+        if math.isnan(mi):  # else the line search left the outputs of this pi in V, q, L
+            mi = _outputs(pi, ops, V, q, L)
         _gradient(L, ops, g)
         lb = _record(pi, g, mi, kappa, st, bpi, lbpi)
         if tol < st[BMI] - st[BLB] <= 100.0 * tol:  # near the end: the one-step certificate too
@@ -459,9 +561,9 @@ def _run(ops, kappa, pi, z, bpi, lbpi, st, ws):
         _k_diagonals(V, q, pi, ops, R, Kd)
         for e in range(n):
             pz[e] = pi[e] * z[e]
-        if not _factor(Kd, offs, pz, pi, F):  # pragma: no cover - positive definite while pi, z > 0
-            return
         if mi - lb <= KEPS * (n + 1) * st[MU]:  # the linearisation gap: about (n + 1) mu at a centred point
             st[MU] = max(KMU * st[MU], 0.01 * tol / (n + 1))
-        dpi, dz, dw, dlam, dnu = _direction(Kd, offs, F, pi, z, g, kappa, st)
-        _step(ops, ws, pi, z, g, mi, dpi, dz, dw, dlam, dnu, st)
+        dpi, dz, dw, dlam, dnu, ok = _newton(Kd, offs, pz, pi, z, g, kappa, st, F, Fb, blk)
+        if not ok:  # pragma: no cover - positive definite while pi, z > 0
+            return
+        mi = _step(ops, ws, pi, z, g, mi, dpi, dz, dw, dlam, dnu, st)

@@ -13,10 +13,11 @@ by the compiled loops of :mod:`mi_lib._blind_ipm_kernel`:
 * the Hessian diagonals (offsets :math:`k = x - x'`): entry :math:`(e, e+k)` is
   :math:`\sum_{g,i} W_{k,(g,i)} / V_g(O_i + e) - \sum_i W^q_{k,i} / q(O_i + e)`
   with the pair weights of :func:`mi_lib._blind_barrier._plan` summed per
-  diagonal in advance;
+  diagonal in advance (built by :func:`mi_lib._blind_ipm_blocks._ops_arrays`);
 * the scaled block :math:`K = \Pi H \Pi + \operatorname{diag}(\pi z)` is
   symmetric positive definite (:math:`I` is convex, :math:`\pi z > 0`): one
-  Cholesky factorisation of :math:`K + \pi\pi^\top`, and the one or two border
+  Cholesky factorisation of :math:`K + \pi\pi^\top` (or of the blocks of
+  :math:`K`, :mod:`mi_lib._blind_ipm_blocks`), and the one or two border
   rows (:math:`\pi`, :math:`\Pi\kappa`) by their Schur complement.
 
 The law must have full support (the interior-point iterates do); the linear
@@ -28,7 +29,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._blind_barrier import _plan
 from ._blind_lattice import _Blind
 
 
@@ -42,32 +42,17 @@ class _Ops:
     """
 
     def __init__(self, m: _Blind):
+        from . import _blind_ipm_blocks as kb  # numba: loaded by the interior-point method's first call anyway
+
         n, G, ny = m.ne, m.gp.size, m.ny
         self.n, self.G, self.ny = n, G, ny
         rg = np.ascontiguousarray(m.rg, dtype=np.int64)
         ro = np.ascontiguousarray(m.roff, dtype=np.int64)
-        reach = np.zeros((G, ny), dtype=bool)
-        for g, o in zip(rg.tolist(), ro.tolist()):
-            reach[g, o : o + n] = True
-        pad = (~reach).astype(float)  # 1 where V_g can never be positive
-        gpw = m.gp[:, None] * reach  # p(u) on the reachable positions, 0 on the pads
-        qpad = (~reach.any(axis=0)).astype(float)  # 1 where no output can be positive
-        W, hbase, offs = self._hessian_plan(m)
-        self.arrays = (rg, ro, m.rp / m.gp[rg], np.ascontiguousarray(m.rp, dtype=float), pad,
-                       np.ascontiguousarray(m.gp, dtype=float), gpw, qpad, W, hbase, offs)
+        rp = np.ascontiguousarray(m.rp, dtype=float)
+        gp = np.ascontiguousarray(m.gp, dtype=float)
+        rc, pad, gpw, qpad, W, hbase, offs = kb._ops_arrays(rg, ro, rp, gp, n, ny)
+        self.arrays = (rg, ro, rc, rp, pad, gp, gpw, qpad, W, hbase, offs)
         self.ndiag = offs.size
-
-    def _hessian_plan(self, m: _Blind):
-        plan = _plan(m)
-        G = self.G
-        nO = plan.WQ.shape[0]
-        sel = plan.sel.reshape(-1, nO, nO)  # (diagonal, i, j)
-        wv = np.einsum("tij,gij->tgi", sel, plan.WV).reshape(sel.shape[0], G * nO)
-        wq = np.einsum("tij,ij->ti", sel, plan.WQ)
-        W = np.ascontiguousarray(np.hstack([wv, -wq]))  # (diagonals, (G + 1) nO)
-        O = plan.gidx[:, 0]
-        hbase = np.concatenate([(g * self.ny + O) for g in range(G + 1)]).astype(np.int64)
-        return W, hbase, plan.offs.astype(np.int64)
 
     def workspace(self):
         """Arrays the kernels fill: V, q, L, g, the stacked reciprocals, the K diagonals, the factor."""

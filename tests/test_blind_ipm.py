@@ -119,6 +119,33 @@ def test_s2_ipm_iterations(n, budget):
     assert s > 0.0
 
 
+@pytest.mark.parametrize("n, budget", [(41, 0.1), (61, 0.2), (101, 0.02), (101, 0.2), (109, 0.35), (109, 0.8)])
+def test_s2_block_factor_matches_dense_factor(n, budget, monkeypatch):
+    """S2: the interior-point method through the block factors of K (components of 2-3 points), through the dense
+    factor of K + pi pi' from the start (_BLOCK_MAX = 0), and with every block solve rejected (_BLOCK_RES = 0: the
+    fallback to dense at the first step) certifies the same optimum within tol, in about the same number of steps.
+    """
+    import mi_lib._blind_ipm as bi
+
+    m, B = _unit_model(P23, [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, n), budget)
+    out = {}
+    for mode, patch in (("block", {}), ("dense", {"_BLOCK_MAX": 0}), ("fallback", {"_BLOCK_RES": 0.0})):
+        with monkeypatch.context() as mp:
+            for k, v in patch.items():
+                mp.setattr(bi, k, v)
+            trace = {}
+            pi, mi, lb, s, it = _blind_ipm(m, B, TOL, budget=True, trace=trace)
+        assert mi - lb <= TOL and mi == pytest.approx(_model_mi(m, pi), rel=1e-11, abs=1e-14)
+        assert float(pi @ m.kappa) <= B * (1.0 + 1e-13)
+        assert trace["dense"] == (mode != "block")
+        out[mode] = (mi, lb, it)
+    # the fallback rejects the first block solve and then runs exactly as dense from the start
+    assert out["fallback"] == out["dense"]
+    (mb, lbb, itb), (md, lbd, itd) = out["block"], out["dense"]
+    assert lbb <= md + 1e-12 and lbd <= mb + 1e-12  # each bound is below the other route's attained value
+    assert abs(itb - itd) <= 3 and itb <= 45
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_linear_bound_is_below_every_feasible_value(seed):
     """min_e (g_e + lam kappa_e) - lam B <= I(pi') for every law pi' within budget, any lam >= 0.
@@ -160,8 +187,10 @@ def test_kernels_match_log_domain_reference(seed):
     """The compiled kernels (linear domain, padded outputs): value, gradient and Pi H Pi + diag(pi z) equal the log-domain versions.
 
     Laws with masses down to 1e-14 (an interior-point iterate near the end); the bordered solve (Cholesky of
-    K + pi pi', Schur complement, one refinement) meets the dense bordered system to 1e-9 relative residual.
+    K + pi pi', Schur complement, one refinement) meets the dense bordered system to 1e-9 relative residual,
+    and so does the solve through the block factors of K (Schur complement, refinement until it stalls).
     """
+    from mi_lib import _blind_ipm_blocks as kb
     from mi_lib import _blind_ipm_kernel as kn
     from mi_lib._blind_barrier import _blind_hessian, _gradient, _plan
     from mi_lib._blind_ipm_ops import _Ops
@@ -209,11 +238,33 @@ def test_kernels_match_log_domain_reference(seed):
     C = np.vstack([pi, m.kappa * pi])
     wd = np.array([0.0, 0.3])
     r1, r2 = rng.normal(size=n), rng.normal(size=2)
-    u, y = kn._bordered_solve(Kd, offs, pi * z, F, C, wd, r1, r2)
+    blk = kb._blocks(n, offs)
+    Fb = np.empty(int(blk[4][-1]))
     M = np.block([[K_ref, C.T], [C, -np.diag(wd)]])
-    sol = np.concatenate([u, y])
     rhs = np.concatenate([r1, r2])
-    assert np.max(np.abs(M @ sol - rhs)) <= 1e-9 * np.max(np.abs(M)) * max(1.0, np.max(np.abs(sol)))
+    u, y, ok = kn._bordered_solve(Kd, offs, pi * z, (F, Fb, blk, True), C, wd, r1, r2, 1e-6)
+    sol = np.concatenate([u, y])
+    assert ok and np.max(np.abs(M @ sol - rhs)) <= 1e-9 * np.max(np.abs(M)) * max(1.0, np.max(np.abs(sol)))
+    # the block factors of K (components of the Hessian's graph): each block's factor reproduces its part of K,
+    # and the refined block solve meets the same bordered system as tightly (S2 grids: blocks of 2 and 3 points)
+    perm, bstart, foff = blk[0], blk[1], blk[4]
+    assert sorted(perm.tolist()) == list(range(n))
+    assert kb._block_factor(Kd, offs, pi * z, blk, Fb)
+    Kp = K[np.ix_(perm, perm)]
+    for b in range(bstart.size - 1):
+        sz = int(bstart[b + 1] - bstart[b])
+        Lb = np.tril(Fb[foff[b] : foff[b + 1]].reshape(sz, sz))
+        blockK = Kp[bstart[b] : bstart[b + 1], bstart[b] : bstart[b + 1]]
+        np.testing.assert_allclose(Lb @ Lb.T, blockK, rtol=0, atol=1e-13 * np.max(np.abs(blockK)))
+    off_block = Kp.copy()
+    for b in range(bstart.size - 1):
+        off_block[bstart[b] : bstart[b + 1], bstart[b] : bstart[b + 1]] = 0.0
+    assert not np.any(off_block)  # K is block diagonal on the components
+    if seed >= 3:
+        assert int(np.max(np.diff(bstart))) <= 3
+    ub, yb, okb = kn._bordered_solve(Kd, offs, pi * z, (F, Fb, blk, False), C, wd, r1, r2, 1e-6)
+    solb = np.concatenate([ub, yb])
+    assert okb and np.max(np.abs(M @ solb - rhs)) <= 1e-9 * np.max(np.abs(M)) * max(1.0, np.max(np.abs(solb)))
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -314,3 +365,102 @@ def test_numba_is_loaded_only_by_the_interior_point_method_and_leaves_the_tree_c
     run = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert status() == before
+
+
+NOISY_REF = {0.2: 0.158085658059329, 0.6: 0.10440005395385227}  # reference_discrete.json, noisy-blind-D0.2 / D0.6
+
+
+@pytest.mark.parametrize("budget", [0.2, 0.6])
+def test_block_factor_against_clarabel_reference(budget):
+    """The stored Clarabel optima of noisy-blind (U != X, e on [-1.5, 1.5], 31 points: blocks of 3-4 points)
+    bracket the interior-point method run through the block factors of K."""
+    ref = NOISY_REF[budget]
+    m, B = _unit_model(P23, [-1.0, 0.0, 1.0], np.linspace(-1.5, 1.5, 31), budget)
+    trace = {}
+    pi, mi, lb, s, it = _blind_ipm(m, B, TOL, budget=float(m.kappa.max()) > B, trace=trace)
+    assert not trace["dense"]
+    assert mi - lb <= TOL and it <= 40
+    assert lb <= ref + AGREE and mi >= ref - AGREE
+    assert mi == pytest.approx(_direct_mi(P23, [-1.0, 0.0, 1.0], np.linspace(-1.5, 1.5, 31), pi), rel=1e-11, abs=1e-14)
+
+
+def test_short_cosets_predicate():
+    """S2 grids (x = -1, 0, 1 on linspace(-1, 1, n), n odd) have cosets of 2-3 points: short; the +-1 signal on
+    161 points (cosets of 4-5 points), noisy-blind on [-1.5, 1.5] (4 points) and a single-point grid are not."""
+    for n in (21, 41, 61, 81, 101, 109):
+        assert bl._short_cosets(_unit_model(P23, [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, n), 0.1)[0])
+    assert not bl._short_cosets(_unit_model([[0.5, 0.0], [0.0, 0.5]], [-1.0, 1.0], np.linspace(-4, 4, 161), 1.0)[0])
+    assert not bl._short_cosets(_unit_model(P23, [-1.0, 0.0, 1.0], np.linspace(-1.5, 1.5, 31), 0.2)[0])
+    assert not bl._short_cosets(_unit_model(P23, [-1.0, 0.0, 1.0], [0.5], 0.25)[0])
+
+
+@pytest.mark.parametrize("budget", [0.02, 0.2, 0.5])
+def test_short_cosets_dispatch_agrees_with_the_other_order(budget, monkeypatch):
+    """S2 on 101 points: the interior-point method first (B below the uniform law's cost, 1/3) or the coset split
+    first (above) give certified results that bracket each other's values; the value is I(U; X + E) written out."""
+    x, e = [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, 101)
+    first = blind_attack(P23, x, e, budget)
+    monkeypatch.setattr(bl, "_short_cosets", lambda m: False)  # the size rule: coset split first above 80 points
+    other = blind_attack(P23, x, e, budget)
+    for a, b in ((first, other), (other, first)):
+        assert a.converged and a.gap <= TOL
+        assert a.lower_bound <= b.mi + 1e-12
+        assert a.cost <= budget * (1.0 + 1e-12)
+    assert first.mi == pytest.approx(_direct_mi(P23, x, e, first.pmf), rel=1e-11, abs=1e-14)
+    # which route went first: the interior-point method reports its (20-45) iterations, the coset split its steps
+    assert (first.iterations >= 20) == (budget < 1.0 / 3.0)
+
+
+@pytest.mark.parametrize("case", ["draw27", "draw77", "draw179", "s2_41", "pm1_161"])
+def test_ops_arrays_match_the_barrier_plan(case):
+    """The compiled set-up (_blind_ipm_blocks._ops_arrays): the Hessian's pair weights per diagonal equal the
+    barrier method's plan (pair-selection matrix times the pair weights, summed per diagonal), the pads mark
+    exactly the outputs a group can never reach."""
+    from mi_lib._blind_barrier import _plan
+    from mi_lib._blind_ipm_ops import _Ops
+
+    if case.startswith("draw"):
+        d = next(p.values for p in DRAWS if p.id == case)
+        m, _ = _unit_model(d[0], d[1], d[2], d[3])
+    elif case == "s2_41":
+        m, _ = _unit_model(P23, [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, 41), 0.1)
+    else:
+        m, _ = _unit_model([[0.5, 0.0], [0.0, 0.5]], [-1.0, 1.0], np.linspace(-4.0, 4.0, 161), 1.0)
+    rg, ro, rc, rp, pad, gp, gpw, qpad, W, hbase, offs = _Ops(m).arrays
+    plan = _plan(m)
+    G, nO = m.gp.size, plan.WQ.shape[0]
+    sel = plan.sel.reshape(-1, nO, nO)
+    ref = np.hstack([np.einsum("tij,gij->tgi", sel, plan.WV).reshape(sel.shape[0], G * nO),
+                     -np.einsum("tij,ij->ti", sel, plan.WQ)])
+    assert np.array_equal(offs, plan.offs) and np.array_equal(W, ref)
+    O = plan.gidx[:, 0]
+    assert np.array_equal(hbase, np.concatenate([g * m.ny + O for g in range(G + 1)]))
+    reach = np.zeros((G, m.ny), dtype=bool)
+    for g, o in zip(m.rg.tolist(), m.roff.tolist()):
+        reach[g, o : o + m.ne] = True
+    assert np.array_equal(pad, (~reach).astype(float)) and np.array_equal(gpw, m.gp[:, None] * reach)
+    assert np.array_equal(qpad, (~reach.any(axis=0)).astype(float)) and np.array_equal(rc, m.rp / m.gp[m.rg])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_law_mi_with_zeros_matches_log_domain(seed):
+    """The linear-domain I of the purification (_blind_ipm_blocks._law_mi) equals the log-domain _model_mi on laws
+    with zeros and masses down to 1e-9 of the largest; _purify returns a law within budget whose value is I."""
+    from mi_lib._blind_barrier import _purify
+    from mi_lib._blind_ipm_blocks import _law_mi
+
+    rng = np.random.default_rng(200 + seed)
+    d = DRAWS[seed % 3].values if seed < 3 else (P23, [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, 101))
+    m, B = _unit_model(d[0], d[1], d[2], 0.5 if seed == 3 else d[3])
+    rg = m.rg.astype(np.int64)
+    for _ in range(5):
+        pi = np.exp(rng.uniform(np.log(1e-9), 0.0, m.ne)) * (rng.random(m.ne) < 0.6)
+        pi[rng.integers(m.ne)] = 1.0
+        pi /= pi.sum()
+        val = _law_mi(pi, rg, m.roff.astype(np.int64), m.rp / m.gp[rg], m.gp, m.ny)
+        assert val == pytest.approx(_model_mi(m, pi), rel=1e-12, abs=1e-15)
+    pi = np.full(m.ne, 1e-12)
+    pi[int(np.argmin(m.kappa))] = 1.0
+    pi /= pi.sum()
+    q, mq = _purify(m, pi, _model_mi(m, pi), max(B, 1e-300))
+    assert mq == pytest.approx(_model_mi(m, q), rel=1e-12, abs=1e-15) and float(q @ m.kappa) <= max(B, 1e-300)
