@@ -19,7 +19,7 @@ import numpy as np
 
 from . import _scaling as _sc
 from . import _validation as v
-from ._blind_barrier import _blind_barrier, _law_mi_of, _purify
+from ._blind_barrier import _blind_barrier, _purify
 from ._blind_cosets import coset_blind_solve
 from ._blind_ipm import _blind_ipm, _short_cosets
 from ._blind_lattice import _LATTICE_ULPS, _Blind, _lattice_indices, _model_mi
@@ -55,7 +55,7 @@ def _blind_search(m: _Blind, B: float, tol: float):
     fast = coset_blind_solve(m, B, tol, binds)
     if fast is not None:
         pi, lb, s, steps = fast
-        mi = _law_mi_of(m, pi)
+        mi = _model_mi(m, pi)
         if mi - lb <= tol and float(pi @ m.kappa) <= B * (1.0 + 1e-13):
             return pi, mi, lb, s, steps, 1
     if not small:

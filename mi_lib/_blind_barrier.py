@@ -24,7 +24,7 @@ from scipy.sparse import csc_matrix
 from scipy.sparse.linalg import splu
 
 from ._blind_coset_budget import _tilt
-from ._blind_lattice import _Blind, _blind_outputs
+from ._blind_lattice import _Blind, _blind_outputs, _model_mi
 from ._certificates import _blind_step
 
 _DENSE_MAX = 600  # bordered systems up to this size are solved densely (faster than a sparse LU there)
@@ -312,7 +312,7 @@ def _blind_barrier(m: _Blind, B: float, tol: float, budget: bool, maxiter: int =
 def _purify(m: _Blind, pi: np.ndarray, mi: float, B: float) -> tuple[np.ndarray, float]:
     """Drop barrier residues (masses below 1e-9 of the largest) if that keeps the budget and lowers I.
 
-    I of the purified law by :func:`_law_mi_of` (all its masses are at least 1e-9 of the largest).
+    I of the purified law by :func:`mi_lib._blind_lattice._model_mi` (all its masses are at least 1e-9 of the largest).
     """
     keep = pi > 1e-9 * pi.max()
     if np.all(keep):
@@ -321,17 +321,5 @@ def _purify(m: _Blind, pi: np.ndarray, mi: float, B: float) -> tuple[np.ndarray,
     q /= q.sum()
     if float(q @ m.kappa) > B * (1.0 + 1e-13):
         return pi, mi
-    mq = _law_mi_of(m, q)
+    mq = _model_mi(m, q)
     return (q, mq) if mq < mi else (pi, mi)
-
-
-def _law_mi_of(m: _Blind, pi: np.ndarray) -> float:
-    """I(U; X + E) of ``pi`` (zeros allowed) by the compiled linear-domain loop
-    :func:`mi_lib._blind_ipm_blocks._law_mi` (numba, imported here on first use): 3-10x cheaper than the
-    log-domain :func:`mi_lib._blind_lattice._model_mi` and equal to it to rounding (every output is a sum of
-    nonnegative terms; masses far below the largest only add terms far below rounding)."""
-    from ._blind_ipm_blocks import _law_mi
-
-    rg = np.ascontiguousarray(m.rg, dtype=np.int64)
-    return _law_mi(np.ascontiguousarray(pi, dtype=float), rg, np.ascontiguousarray(m.roff, dtype=np.int64),
-                   m.rp / m.gp[rg], np.ascontiguousarray(m.gp, dtype=float), m.ny)

@@ -219,9 +219,8 @@ def _ops_arrays(rg, ro, rp, gp, n, ny):
 def _law_mi(pi, rg, ro, rc, gp, ny):
     """I(U; X + E) for a law ``pi`` that may have zeros (linear domain: every term is positive, no cancellation).
 
-    ``rg, ro, rc``: group, output offset and p(x|u) of each letter row; ``gp`` = p(u). For the purification
-    after the interior-point method (masses at least 1e-9 of the largest), where the log-domain
-    :func:`mi_lib._blind_lattice._model_mi` cost 30-40 µs.
+    ``rg, ro, rc``: group, output offset and p(x|u) of each letter row; ``gp`` = p(u). The body of
+    :func:`mi_lib._blind_lattice._model_mi` (the value of every returned law).
     """
     G, n = gp.size, pi.size
     V = np.zeros((G, ny))
