@@ -49,6 +49,8 @@ class _Batch:
     sigma: np.ndarray  # (C, m) current law on each coset: positive on real points, zero on padding
     dsig: np.ndarray  # (C, m) d sigma / d s at the slope ``s``
     s: np.ndarray  # (C,) slope at which each stored law was computed
+    mir: np.ndarray | None = None  # (C,) mirror coset of each coset (see _mirror), None without the symmetry
+    mdelta: float = 0.0  # max |kappa_j - kappa_(n-1-j)| over the grid when ``mir`` is set
 
 
 def _kn():
@@ -124,6 +126,35 @@ def _bound(r: _Rows, b: _Batch, sig: np.ndarray, s: float) -> np.ndarray:
                              float(s))
 
 
+_MIRROR_KAPPA = 1e-12  # largest relative asymmetry of the costs for which the mirror is used
+
+
+def _mirror(rows: _Rows, kappa: np.ndarray, g: int, ncos: int):
+    """The mirror coset of every coset and the cost asymmetry ``(mir, delta)``, or ``(None, 0.0)``.
+
+    The reflection j -> n-1-j of the grid maps coset c onto coset
+    (n-1-c) mod g, point k onto point L-1-k. If the letters are symmetric
+    (the multiset of (dmax - d_a, pi(u_a), p(x_a|u_a)) equals that of
+    (d_a, u_a, p(x_a|u_a)) and p(pi(u)) = p(u), exactly, for pi the identity or
+    the reversal of the groups), then I_c'(reversed sigma) = I_c(sigma), so
+    F_c'(s) >= F_c(s) - |s| delta with delta = max_j |kappa_j - kappa_(n-1-j)|:
+    only one coset of each mirror pair needs solving.
+    """
+    n = kappa.size
+    delta = float(np.max(np.abs(kappa - kappa[::-1])))
+    if not delta <= _MIRROR_KAPPA * float(np.max(np.abs(kappa))):
+        return None, 0.0
+    G = rows.gp.size
+    letters = sorted(zip(rows.d.tolist(), rows.grp.tolist(), rows.cond.tolist()))
+    for perm in (np.arange(G), np.arange(G)[::-1]):
+        if not np.array_equal(rows.gp[perm], rows.gp):
+            continue
+        flipped = sorted(zip((rows.dmax - rows.d).tolist(), perm[rows.grp].tolist(), rows.cond.tolist()))
+        if flipped == letters:
+            return (n - 1 - np.arange(ncos)) % g, delta
+    return None, 0.0
+
+
 def _structure(model):
     """Rows in coset units and the cosets, or None when the split does not apply.
 
@@ -158,7 +189,9 @@ def _structure(model):
     idx = np.where(real, cs[:, None] + g * k[None, :], cs[:, None])
     kap = np.where(real, model.kappa[idx], 0.0)
     sig0 = np.where(real, 1.0, 0.0) / lengths[:, None]
-    batch = _Batch(idx=idx, real=real, kappa=kap, sigma=sig0, dsig=np.zeros_like(sig0), s=np.zeros(ncos))
+    mir, delta = _mirror(rows, np.asarray(model.kappa, dtype=float), g, ncos) if ncos == g else (None, 0.0)
+    batch = _Batch(idx=idx, real=real, kappa=kap, sigma=sig0, dsig=np.zeros_like(sig0), s=np.zeros(ncos), mir=mir,
+                   mdelta=delta)
     return rows, batch
 
 

@@ -203,14 +203,20 @@ def _value(R, sig, kap, s, V, q, lV, lq):
 @_jit
 def _step1(R, real, kap, sig, s, ws, new, dsig):
     """One damped Newton step on one coset; returns (status, f, info, converged)."""
+    info = _outputs1(R, sig, ws[0], ws[1], ws[2], ws[3])
+    _gradient1(R, ws[2], ws[3], real, ws[4])
+    return _step_tail(R, real, kap, sig, s, ws, new, dsig, info)
+
+
+@_jit
+def _step_tail(R, real, kap, sig, s, ws, new, dsig, info):
+    """:func:`_step1` from the outputs (ws[0:4]) and the gradient of I_c (ws[4], overwritten) at ``sig``."""
     V, q, lV, lq, grad, H, idx, D, d, trial, M, rhs = ws
     m = sig.size
-    info = _outputs1(R, sig, V, q, lV, lq)
     ek = 0.0
     for k in range(m):
         ek += sig[k] * kap[k]
     f = info + s * ek
-    _gradient1(R, lV, lq, real, grad)
     for k in range(m):
         grad[k] += s * kap[k]
         D[k] = math.sqrt(sig[k])
@@ -400,37 +406,51 @@ def _lse1(a):
 @_jit
 def bound_batch(R, real, kap, sig, s):
     """One-step Blahut–Arimoto bound L_c(s) per coset; -inf without full support or when NaN."""
-    d, grp, gp = R[0], R[1], R[4]
     C, m = sig.shape
-    G, ny = gp.size, m + d.max()
-    V, q, lV, lq = np.empty((G, ny)), np.empty(ny), np.empty((G, ny)), np.empty(ny)
-    grad, base, lrho, acc, col = np.empty(m), np.empty(m), np.empty(m), np.empty((G, ny)), np.empty(G)
-    lgp = np.log(gp)
+    ws = _workspace(R, m)
+    V, q, lV, lq, grad = ws[0], ws[1], ws[2], ws[3], ws[4]
+    bws = _bound_workspace(R, m)
     out = np.empty(C)
     for c in range(C):
-        sc, rc, kc = sig[c], real[c], kap[c]
-        _outputs1(R, sc, V, q, lV, lq)
-        _gradient1(R, lV, lq, rc, grad)
-        full = True
-        for k in range(m):
-            ell = np.log(sc[k])
-            b = ell - grad[k] - s * kc[k] if rc[k] else -math.inf
-            base[k] = -math.inf if b != b else b
-            full = full and (not rc[k] or sc[k] > 0.0)
-        lZ = _lse1(base)
-        for k in range(m):
-            lrho[k] = base[k] - lZ - np.log(sc[k]) if rc[k] else -math.inf
-        shifted_max(acc, grp, d, lrho)
-        logR = -math.inf
-        for y in range(ny):
-            for g in range(G):
-                t = lgp[g] + lV[g, y] - lq[y] + acc[g, y]
-                col[g] = -math.inf if t != t else t
-            py = _lse1(col) if q[y] > 0.0 else -math.inf
-            logR = _pmax(logR, py)
-        val = -lZ - logR
-        out[c] = val if full and val == val else -math.inf
+        _outputs1(R, sig[c], V, q, lV, lq)
+        _gradient1(R, lV, lq, real[c], grad)
+        out[c] = _bound1(R, real[c], kap[c], sig[c], s, V, q, lV, lq, grad, bws)
     return out
+
+
+@_jit
+def _bound_workspace(R, m):
+    """Scratch arrays of :func:`_bound1` (base, lrho, acc, col) and log p(u)."""
+    G, ny = R[4].size, m + R[0].max()
+    return np.empty(m), np.empty(m), np.empty((G, ny)), np.empty(G), np.log(R[4])
+
+
+@_jit
+def _bound1(R, rc, kc, sc, s, V, q, lV, lq, grad, bws):
+    """L_c(s) of one coset from its outputs and the gradient of I_c at ``sc`` (see :func:`bound_batch`)."""
+    d, grp = R[0], R[1]
+    base, lrho, acc, col, lgp = bws
+    G, ny = acc.shape
+    m = sc.size
+    full = True
+    for k in range(m):
+        ell = np.log(sc[k])
+        b = ell - grad[k] - s * kc[k] if rc[k] else -math.inf
+        base[k] = -math.inf if b != b else b
+        full = full and (not rc[k] or sc[k] > 0.0)
+    lZ = _lse1(base)
+    for k in range(m):
+        lrho[k] = base[k] - lZ - np.log(sc[k]) if rc[k] else -math.inf
+    shifted_max(acc, grp, d, lrho)
+    logR = -math.inf
+    for y in range(ny):
+        for g in range(G):
+            t = lgp[g] + lV[g, y] - lq[y] + acc[g, y]
+            col[g] = -math.inf if t != t else t
+        py = _lse1(col) if q[y] > 0.0 else -math.inf
+        logR = _pmax(logR, py)
+    val = -lZ - logR
+    return val if full and val == val else -math.inf
 
 
 @_jit

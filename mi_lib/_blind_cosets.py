@@ -49,13 +49,30 @@ def _slope_zero(rows: _Rows, full: _Batch):
         same = lengths == mlen
         full.sigma[same] = rep.sigma[j]
         L0[same] = Lrep[j]
-    chk = _step(rows, full, full.sigma, 0.0)
+    # one checking step on each coset (one of each mirror pair: the other is never solved, see _reps)
+    reps = _reps(full)
+    chk = _step(rows, _subset(full, reps), full.sigma[reps], 0.0)
     if chk is None or not np.all(chk[3]):
         return None
-    full.dsig = chk[4]
+    full.dsig[reps] = chk[4]
     full.s[:] = 0.0
+    F0 = np.empty(ncos)
+    F0[reps] = chk[1]
+    if full.mir is not None:
+        F0[full.mir[reps]] = chk[1]
     K0 = np.sum(full.sigma * full.kappa, axis=1)
-    return chk[1], K0, L0, out[4]
+    return F0, K0, L0, out[4]
+
+
+def _reps(full: _Batch) -> np.ndarray:
+    """The cosets that are solved: all, or with the mirror symmetry the first of each mirror pair.
+
+    The other coset c' of a pair has F_c'(s) >= F_c(s) - |s| delta
+    (:func:`~mi_lib._blind_coset_core._mirror`): the certificate takes
+    |s| delta off the bound and the active set never contains it.
+    """
+    c = np.arange(full.idx.shape[0])
+    return c if full.mir is None else c[c <= full.mir]
 
 
 def _embed(model, full: _Batch, A, pi: np.ndarray) -> np.ndarray:
@@ -111,7 +128,9 @@ def _certify(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, s: float,
     sigA = pi / w[:, None]
     full.sigma[A], full.dsig[A], full.s[A] = sigA, 0.0, s
     Lmin = float(_bound(rows, _subset(full, A), sigA, s).min())
-    rest = np.ones(full.idx.shape[0], dtype=bool)
+    Lmin -= abs(s) * full.mdelta  # the mirrors of the active cosets
+    rest = np.zeros(full.idx.shape[0], dtype=bool)
+    rest[_reps(full)] = True
     rest[A] = False
     others = np.nonzero(rest)[0]
     if others.size == 0:
@@ -123,12 +142,13 @@ def _certify(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, s: float,
     if sc is None:
         return None
     Lo, best, Kb, stp = sc
-    return min(Lmin, Lo), best, Kb, stp
+    return min(Lmin, Lo - abs(s) * full.mdelta), best, Kb, stp
 
 
 def _active_set(rows: _Rows, full: _Batch, B: float, tol: float, F0: np.ndarray, K0: np.ndarray, c0: int):
     """The budgeted optimum: ``(A, pi, lower bound, s, steps)`` or None (see :func:`coset_blind_solve`)."""
-    feasible = np.nonzero(np.where(full.real, full.kappa, np.inf).min(axis=1) < B)[0]
+    reps = _reps(full)
+    feasible = reps[np.where(full.real[reps], full.kappa[reps], np.inf).min(axis=1) < B]
     if feasible.size == 0:
         return None
     order = np.lexsort((K0[feasible], F0[feasible]))
@@ -198,7 +218,8 @@ def coset_blind_solve(model, B: float, tol: float, budget: bool):
     if free is None:
         return None
     F0, K0, L0, steps = free
-    best0 = np.nonzero(F0 <= F0.min() + 1e-15 * (1.0 + abs(F0.min())))[0]
+    reps = _reps(full)
+    best0 = reps[F0[reps] <= F0.min() + 1e-15 * (1.0 + abs(F0.min()))]
     c0 = int(best0[np.argmin(K0[best0])])
     if not budget or K0[c0] <= B:
         return _embed(model, full, [c0], full.sigma[[c0]]), float(L0.min()), 0.0, steps
