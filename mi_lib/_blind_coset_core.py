@@ -141,16 +141,14 @@ def _mirror(rows: _Rows, kappa: np.ndarray, g: int, ncos: int):
     only one coset of each mirror pair needs solving.
     """
     n = kappa.size
-    delta = float(np.max(np.abs(kappa - kappa[::-1])))
-    if not delta <= _MIRROR_KAPPA * float(np.max(np.abs(kappa))):
+    delta = float(abs(kappa - kappa[::-1]).max())
+    if not delta <= _MIRROR_KAPPA * float(abs(kappa).max()):
         return None, 0.0
-    G = rows.gp.size
-    letters = sorted(zip(rows.d.tolist(), rows.grp.tolist(), rows.cond.tolist()))
-    for perm in (np.arange(G), np.arange(G)[::-1]):
-        if not np.array_equal(rows.gp[perm], rows.gp):
-            continue
-        flipped = sorted(zip((rows.dmax - rows.d).tolist(), perm[rows.grp].tolist(), rows.cond.tolist()))
-        if flipped == letters:
+    gp, d, grp, cond = rows.gp.tolist(), rows.d.tolist(), rows.grp.tolist(), rows.cond.tolist()
+    letters = sorted(zip(d, grp, cond))
+    G = len(gp)
+    for perm in (list(range(G)), list(range(G - 1, -1, -1))):
+        if [gp[p] for p in perm] == gp and letters == sorted(zip([rows.dmax - t for t in d], [perm[u] for u in grp], cond)):
             return (n - 1 - np.arange(ncos)) % g, delta
     return None, 0.0
 

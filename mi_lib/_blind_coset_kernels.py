@@ -46,6 +46,7 @@ from ._blind_coset_core import _CONVERGED as CONVERGED, _RESID as RESID  # the N
 OK, NONPOSITIVE, SINGULAR, NONFINITE = 0, 1, 2, 3  # status of step_batch / newton_batch
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")  # x / 0 gives inf or NaN, as in numpy
+_jit_inline = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")  # shared bodies
 
 
 @_jit
@@ -208,7 +209,7 @@ def _step1(R, real, kap, sig, s, ws, new, dsig):
     return _step_tail(R, real, kap, sig, s, ws, new, dsig, info)
 
 
-@_jit
+@_jit_inline
 def _step_tail(R, real, kap, sig, s, ws, new, dsig, info):
     """:func:`_step1` from the outputs (ws[0:4]) and the gradient of I_c (ws[4], overwritten) at ``sig``."""
     V, q, lV, lq, grad, H, idx, D, d, trial, M, rhs = ws
@@ -362,6 +363,96 @@ def newton_batch(R, real, kap, sig, dsig, s0, s, maxit):
 
 
 @_jit
+def _slope_dsig(ws, real, kap, out):
+    """d sigma / d s of :func:`_step1` for the costs ``kap`` (rows of cosets with the law of the last step in ``ws``).
+
+    Reuses the Hessian and D = sqrt(sigma) that the step left in ``ws``: the
+    same bordered matrix, one LU for all right-hand sides -D kappa (each
+    column is eliminated exactly as the step's second column). False if singular.
+    """
+    H, idx, D = ws[5], ws[6], ws[7]
+    m = D.size
+    n = 0
+    for k in range(m):
+        if real[k]:
+            idx[n] = k
+            n += 1
+    nr = kap.shape[0]
+    M, rhs = np.empty((n + 1, n + 1)), np.empty((n + 1, nr))
+    for i in range(n):
+        ki = idx[i]
+        for j in range(n):
+            kj = idx[j]
+            M[i, j] = D[ki] * H[ki, kj] * D[kj]
+        M[i, n] = D[ki]
+        M[n, i] = D[ki]
+        for r in range(nr):
+            rhs[i, r] = -D[ki] * kap[r, ki]
+    M[n, n] = 0.0
+    for r in range(nr):
+        rhs[n, r] = 0.0
+    if not _lu_solve(M, rhs, n + 1):
+        return False
+    for r in range(nr):
+        for k in range(m):
+            out[r, k] = 0.0
+        for i in range(n):
+            out[r, idx[i]] = D[idx[i]] * rhs[i, r]
+    return True
+
+
+@_jit
+def zero_slope(R, real, kap, sig, dsig, maxit):
+    """The coset problems at slope 0 (:func:`mi_lib._blind_cosets._slope_zero`): (status, F0, L0, steps).
+
+    Cosets of equal length are the same problem at slope 0: Newton's method
+    (:func:`newton_batch`) on the first coset of each length from ``sig``,
+    its one-step bound, its law copied to the cosets of its length (into
+    ``sig``), then one checking step on it (status 3 unless converged) and
+    d sigma / d s of every coset into ``dsig`` (:func:`_slope_dsig`). F0 and
+    L0 per coset; ``steps`` the Newton steps.
+    """
+    C, m = sig.shape
+    lens = np.zeros(C, np.int64)
+    for c in range(C):
+        for k in range(m):
+            lens[c] += 1 if real[c, k] else 0
+    rep = np.empty(C, np.int64)
+    nrep = 0
+    for c in range(C):
+        if c == 0 or lens[c] != lens[c - 1]:
+            rep[nrep] = c
+            nrep += 1
+    rr, rk, rs = np.empty((nrep, m), np.bool_), np.empty((nrep, m)), np.empty((nrep, m))
+    rd, r0 = np.zeros((nrep, m)), np.zeros(nrep)
+    for j in range(nrep):
+        for k in range(m):
+            rr[j, k], rk[j, k], rs[j, k] = real[rep[j], k], kap[rep[j], k], sig[rep[j], k]
+    F0, L0 = np.empty(C), np.empty(C)
+    st, _f, _i, steps = newton_batch(R, rr, rk, rs, rd, r0, 0.0, maxit)
+    if st != OK:
+        return st, F0, L0, steps
+    Lr = bound_batch(R, rr, rk, rs, 0.0)
+    ws = _workspace(R, m)
+    new, d1 = np.empty(m), np.empty(m)
+    for j in range(nrep):
+        st, f, _info, conv = _step1(R, rr[j], rk[j], rs[j], 0.0, ws, new, d1)
+        if st != OK:
+            return st, F0, L0, steps
+        if not conv:
+            return NONFINITE, F0, L0, steps
+        lo = rep[j]
+        hi = rep[j + 1] if j + 1 < nrep else C
+        for c in range(lo, hi):
+            F0[c], L0[c] = f, Lr[j]
+            for k in range(m):
+                sig[c, k] = rs[j, k]
+        if not _slope_dsig(ws, rr[j], kap[lo:hi], dsig[lo:hi]):
+            return SINGULAR, F0, L0, steps
+    return OK, F0, L0, steps
+
+
+@_jit
 def _pmax(a, b):
     """np.maximum of two floats: NaN if either is NaN."""
     if a != a:
@@ -425,7 +516,7 @@ def _bound_workspace(R, m):
     return np.empty(m), np.empty(m), np.empty((G, ny)), np.empty(G), np.log(R[4])
 
 
-@_jit
+@_jit_inline
 def _bound1(R, rc, kc, sc, s, V, q, lV, lq, grad, bws):
     """L_c(s) of one coset from its outputs and the gradient of I_c at ``sc`` (see :func:`bound_batch`)."""
     d, grp = R[0], R[1]

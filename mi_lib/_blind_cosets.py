@@ -24,7 +24,7 @@ import math
 import numpy as np
 
 from ._blind_coset_budget import _budget_newton, _pair_solve, _screen, _tilt
-from ._blind_coset_core import _Batch, _Rows, _bound, _newton, _step, _structure, _subset
+from ._blind_coset_core import _Batch, _Rows, _bound, _kn, _structure, _subset
 
 
 def _slope_zero(rows: _Rows, full: _Batch):
@@ -32,36 +32,15 @@ def _slope_zero(rows: _Rows, full: _Batch):
 
     Cosets of equal length are the same problem at slope 0 (the costs do not
     enter): one representative per length is solved, its law copied, and one
-    batched step checks convergence and gives d sigma / d s for every coset.
+    checking step on it confirms convergence; d sigma / d s for every coset
+    from the same factorisation (:func:`~mi_lib._blind_coset_kernels.zero_slope`).
     """
-    ncos = full.idx.shape[0]
-    lengths = full.real.sum(axis=1)
-    # coset lengths do not increase with the coset index: the first index of each length, in increasing length
-    first = np.flatnonzero(np.diff(lengths, prepend=-1))[::-1]
-    ulen = lengths[first]
-    rep = _subset(full, first)
-    out = _newton(rows, rep, 0.0, 80)
-    if out is None:
+    st, F0, L0, steps = _kn().zero_slope(rows.k, full.real, full.kappa, full.sigma, full.dsig, 80)
+    if st != 0:
         return None
-    Lrep = _bound(rows, rep, rep.sigma, 0.0)
-    L0 = np.empty(ncos)
-    for j, mlen in enumerate(ulen):
-        same = lengths == mlen
-        full.sigma[same] = rep.sigma[j]
-        L0[same] = Lrep[j]
-    # one checking step on each coset (one of each mirror pair: the other is never solved, see _reps)
-    reps = _reps(full)
-    chk = _step(rows, _subset(full, reps), full.sigma[reps], 0.0)
-    if chk is None or not np.all(chk[3]):
-        return None
-    full.dsig[reps] = chk[4]
     full.s[:] = 0.0
-    F0 = np.empty(ncos)
-    F0[reps] = chk[1]
-    if full.mir is not None:
-        F0[full.mir[reps]] = chk[1]
     K0 = np.sum(full.sigma * full.kappa, axis=1)
-    return F0, K0, L0, out[4]
+    return F0, K0, L0, int(steps)
 
 
 def _reps(full: _Batch) -> np.ndarray:
