@@ -193,7 +193,7 @@ def _gather(src, rows, dst):
 
 @_jit
 def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps):
-    """The screening loop of :func:`mi_lib._blind_coset_budget._screen` from the laws ``sig`` (updated in place).
+    """The screening loop of :func:`mi_lib._blind_coset_budget._certify` from the laws ``sig`` (updated in place).
 
     Each pass takes the live cosets in turn: the one-step bound L_c(t) at the
     current law, from the outputs and gradient the Newton step then reuses;
@@ -378,3 +378,51 @@ def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, 
                 sigma[c, k], dsig[c, k] = sig[i, k], ds[i, k]
         best = others[best] if best >= 0 else -1
     return st, Lmin, best, Kbest, cut, steps
+
+
+@_jit
+def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t, thr, margin, maxsteps):
+    """Store the active laws and screen the other cosets (:func:`mi_lib._blind_cosets._certify`).
+
+    Writes the active laws pi_c / w_c (d sigma / d s = 0, slope t) into the
+    full batch, takes their one-step bounds, and screens (:func:`screen`) the
+    cosets c <= mir[c] not in ``A`` against ``thr``, starting where better
+    from the law of the active coset ``A[jref]`` (log masses ``ref_lsig`` on
+    its real points). Returns (status, L_active, L_screen, best, K_best,
+    steps): L_screen = min(smallest converged bound, final threshold), inf
+    when nothing is screened.
+    """
+    nA, m = pi.shape
+    ra, ka, sa = np.empty((nA, m), np.bool_), np.empty((nA, m)), np.empty((nA, m))
+    for j in range(nA):
+        c = A[j]
+        s0[c] = t
+        for k in range(m):
+            sigma[c, k] = pi[j, k] / w[j]
+            dsig[c, k] = 0.0
+            ra[j, k], ka[j, k], sa[j, k] = real[c, k], kap[c, k], sigma[c, k]
+    La = ck.bound_batch(R, ra, ka, sa, t)
+    Lact = La[0]
+    for j in range(1, nA):
+        Lact = min(Lact, La[j])
+    C = sigma.shape[0]
+    others = np.empty(C, np.int64)
+    n = 0
+    for c in range(C):
+        active = False
+        for j in range(nA):
+            active = active or A[j] == c
+        if c <= mir[c] and not active:
+            others[n] = c
+            n += 1
+    if n == 0:
+        return ck.OK, Lact, math.inf, -1, math.nan, 0
+    ref_idx = np.empty(ref_lsig.size)
+    i = 0
+    for k in range(m):
+        if real[A[jref], k]:
+            ref_idx[i] = float(idx[A[jref], k])
+            i += 1
+    st, Lmin, best, Kbest, cut, steps = screen(R, idx, real, kap, sigma, dsig, s0, others[:n], t, thr, margin, ref_idx,
+                                               ref_lsig, maxsteps)
+    return st, Lact, min(Lmin, cut), best, Kbest, steps

@@ -23,8 +23,8 @@ import math
 
 import numpy as np
 
-from ._blind_coset_budget import _budget_newton, _pair_solve, _screen, _tilt
-from ._blind_coset_core import _Batch, _Rows, _bound, _kn, _structure, _subset
+from ._blind_coset_budget import _budget_newton, _certify, _pair_solve, _tilt
+from ._blind_coset_core import _Batch, _Rows, _kn, _structure
 
 
 def _slope_zero(rows: _Rows, full: _Batch):
@@ -101,29 +101,6 @@ def _solve_active(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, brac
     return ("done",) + out
 
 
-def _certify(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, s: float, lam: float, margin: float):
-    """Store the active laws at slope s, screen the other cosets: ``(Lmin, best, K_best, steps)`` or None."""
-    w = pi.sum(axis=1)
-    sigA = pi / w[:, None]
-    full.sigma[A], full.dsig[A], full.s[A] = sigA, 0.0, s
-    Lmin = float(_bound(rows, _subset(full, A), sigA, s).min())
-    Lmin -= abs(s) * full.mdelta  # the mirrors of the active cosets
-    rest = np.zeros(full.idx.shape[0], dtype=bool)
-    rest[_reps(full)] = True
-    rest[A] = False
-    others = np.nonzero(rest)[0]
-    if others.size == 0:
-        return Lmin, -1, math.nan, 0
-    jbest = int(np.argmax(w))
-    rj = full.real[A[jbest]]
-    ref = (full.idx[A[jbest]][rj], sigA[jbest][rj])
-    sc = _screen(rows, full, others, s, lam, margin, ref)
-    if sc is None:
-        return None
-    Lo, best, Kb, stp = sc
-    return min(Lmin, Lo - abs(s) * full.mdelta), best, Kb, stp
-
-
 def _active_set(rows: _Rows, full: _Batch, B: float, tol: float, F0: np.ndarray, K0: np.ndarray, c0: int):
     """The budgeted optimum: ``(A, pi, lower bound, s, steps)`` or None (see :func:`coset_blind_solve`)."""
     reps = _reps(full)
@@ -185,7 +162,7 @@ def coset_blind_solve(model, B: float, tol: float, budget: bool):
     Steps (``notes/discrete_solvers.md``): the slope-0 problem, one solve per coset length;
     an active set of one or two cosets solved with the budget as an equality
     by :func:`_budget_newton`, which also returns the multiplier s; screening
-    of all other cosets at s by :func:`_screen`; a coset that beats the active
+    of all other cosets at s by :func:`_certify`; a coset that beats the active
     value enters (alone if it can meet the budget, else mixed), and the loop
     repeats until no coset does. The certificate is min_c L_c(s) - sB.
     """
