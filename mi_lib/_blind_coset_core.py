@@ -129,28 +129,27 @@ def _bound(r: _Rows, b: _Batch, sig: np.ndarray, s: float) -> np.ndarray:
 _MIRROR_KAPPA = 1e-12  # largest relative asymmetry of the costs for which the mirror is used
 
 
-def _mirror(rows: _Rows, kappa: np.ndarray, g: int, ncos: int):
-    """The mirror coset of every coset and the cost asymmetry ``(mir, delta)``, or ``(None, 0.0)``.
+def _mirror(rows: _Rows, n: int, g: int, ncos: int, delta: float, kmax: float):
+    """The mirror coset of every coset, or None.
 
     The reflection j -> n-1-j of the grid maps coset c onto coset
     (n-1-c) mod g, point k onto point L-1-k. If the letters are symmetric
     (the multiset of (dmax - d_a, pi(u_a), p(x_a|u_a)) equals that of
     (d_a, u_a, p(x_a|u_a)) and p(pi(u)) = p(u), exactly, for pi the identity or
     the reversal of the groups), then I_c'(reversed sigma) = I_c(sigma), so
-    F_c'(s) >= F_c(s) - |s| delta with delta = max_j |kappa_j - kappa_(n-1-j)|:
-    only one coset of each mirror pair needs solving.
+    F_c'(s) >= F_c(s) - |s| delta with delta = max_j |kappa_j - kappa_(n-1-j)|
+    (used when delta <= ``_MIRROR_KAPPA`` max_j |kappa_j|, ``kmax``): only one
+    coset of each mirror pair needs solving.
     """
-    n = kappa.size
-    delta = float(abs(kappa - kappa[::-1]).max())
-    if not delta <= _MIRROR_KAPPA * float(abs(kappa).max()):
-        return None, 0.0
+    if ncos != g or not delta <= _MIRROR_KAPPA * kmax:
+        return None
     gp, d, grp, cond = rows.gp.tolist(), rows.d.tolist(), rows.grp.tolist(), rows.cond.tolist()
     letters = sorted(zip(d, grp, cond))
     G = len(gp)
     for perm in (list(range(G)), list(range(G - 1, -1, -1))):
         if [gp[p] for p in perm] == gp and letters == sorted(zip([rows.dmax - t for t in d], [perm[u] for u in grp], cond)):
-            return (n - 1 - np.arange(ncos)) % g, delta
-    return None, 0.0
+            return (n - 1 - np.arange(ncos)) % g
+    return None
 
 
 def _structure(model):
@@ -177,19 +176,12 @@ def _structure(model):
     cond = pa / gp[grp]
     # the offset of the coset of grid point j is (j + min roff) mod g, but coset membership
     # only needs j mod g: points j and j + g share outputs, other pairs never do
-    cs = np.arange(ncos)
-    lengths = (n - cs + g - 1) // g  # len(range(c, n, g)) for c < n
-    mlen = int(lengths.max())
     karr = (d.astype(np.int64), grp.astype(np.int64), cond, pa, gp)
     rows = _Rows(d=d, cond=cond, pa=pa, grp=grp, gp=gp, dmax=int(d.max()), k=karr)
-    k = np.arange(mlen)
-    real = k[None, :] < lengths[:, None]
-    idx = np.where(real, cs[:, None] + g * k[None, :], cs[:, None])
-    kap = np.where(real, model.kappa[idx], 0.0)
-    sig0 = np.where(real, 1.0, 0.0) / lengths[:, None]
-    mir, delta = _mirror(rows, np.asarray(model.kappa, dtype=float), g, ncos) if ncos == g else (None, 0.0)
+    idx, real, kap, sig0, delta, kmax = _kn().layout(np.ascontiguousarray(model.kappa, dtype=float), g, ncos)
+    mir = _mirror(rows, n, g, ncos, delta, kmax)
     batch = _Batch(idx=idx, real=real, kappa=kap, sigma=sig0, dsig=np.zeros_like(sig0), s=np.zeros(ncos), mir=mir,
-                   mdelta=delta)
+                   mdelta=delta if mir is not None else 0.0)
     return rows, batch
 
 

@@ -453,6 +453,33 @@ def zero_slope(R, real, kap, sig, dsig, maxit):
 
 
 @_jit
+def layout(kappa, g, ncos):
+    """The padded batch of the cosets j = c mod g of the grid ``kappa`` (:func:`mi_lib._blind_coset_core._structure`).
+
+    Returns (idx, real, kap, sigma, delta, kmax): grid indices (padding
+    repeats c), the real points, their costs (0 on the padding), the uniform
+    law of each coset, max_j |kappa_j - kappa_(n-1-j)| and max_j |kappa_j|.
+    """
+    n = kappa.size
+    m = (n + g - 1) // g  # the length of coset 0, the longest
+    idx, real = np.empty((ncos, m), np.int64), np.empty((ncos, m), np.bool_)
+    kap, sig = np.empty((ncos, m)), np.empty((ncos, m))
+    for c in range(ncos):
+        L = (n - c + g - 1) // g
+        for k in range(m):
+            r = k < L
+            j = c + g * k if r else c
+            idx[c, k], real[c, k] = j, r
+            kap[c, k] = kappa[j] if r else 0.0
+            sig[c, k] = 1.0 / L if r else 0.0
+    delta, kmax = 0.0, 0.0
+    for j in range(n):
+        delta = max(delta, abs(kappa[j] - kappa[n - 1 - j]))
+        kmax = max(kmax, abs(kappa[j]))
+    return idx, real, kap, sig, delta, kmax
+
+
+@_jit
 def _pmax(a, b):
     """np.maximum of two floats: NaN if either is NaN."""
     if a != a:

@@ -269,8 +269,30 @@ def test_mirror_needs_symmetric_letters_and_costs():
     rows, full = _layout(1)  # p(u) = 0.3, 0.7
     assert full.mir is None
     rows, full = _layout(0)
-    assert core._mirror(rows, np.linspace(-1.0, 1.0, 161) ** 2, 40, 40)[0] is not None
-    assert core._mirror(rows, np.linspace(0.0, 1.0, 161), 40, 40) == (None, 0.0)
+    for kappa, mirrored in ((np.linspace(-1.0, 1.0, 161) ** 2, True), (np.linspace(0.0, 1.0, 161), False)):
+        out = core._kn().layout(kappa, 40, 40)
+        assert out[4] == np.abs(kappa - kappa[::-1]).max() and out[5] == np.abs(kappa).max()
+        assert (core._mirror(rows, 161, 40, 40, out[4], out[5]) is not None) == mirrored
+
+
+def _np_layout(kappa, g, ncos):
+    """The padded coset batch as the numpy layout built it before."""
+    n = kappa.size
+    cs = np.arange(ncos)
+    lengths = (n - cs + g - 1) // g
+    k = np.arange(int(lengths.max()))
+    real = k[None, :] < lengths[:, None]
+    idx = np.where(real, cs[:, None] + g * k[None, :], cs[:, None])
+    return idx, real, np.where(real, kappa[idx], 0.0), np.where(real, 1.0, 0.0) / lengths[:, None]
+
+
+@pytest.mark.parametrize("n, g", [(161, 40), (31, 10), (30, 10), (7, 10), (1601, 400)])
+def test_layout_kernel_is_the_numpy_layout(n, g):
+    kappa = np.random.default_rng(n).random(n)
+    out = core._kn().layout(kappa, g, min(g, n))
+    for got, want in zip(out[:4], _np_layout(kappa, g, min(g, n))):
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
 
 
 @pytest.mark.parametrize("above", [False, True])
