@@ -17,7 +17,9 @@ round 6 "compiled coset split"):
   (Newton steps while a coset's one-step bound is below the running
   threshold);
 * :func:`tilt`: :math:`\sigma e^{-\tau\kappa}` with mean cost :math:`B`
-  (safeguarded Newton in :math:`\tau`).
+  (safeguarded Newton in :math:`\tau`);
+* :func:`certify`: the active laws stored, their bounds, and the screening of
+  the other cosets (one of each mirror pair) in one call.
 """
 
 from __future__ import annotations

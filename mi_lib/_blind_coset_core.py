@@ -12,7 +12,9 @@ the bordered, :math:`\sqrt{\sigma}`-scaled system (:func:`_step`,
 slope :math:`s_0` (it keeps every mass positive and follows the nearly
 exponential dependence of the optimal masses on the slope). Bound:
 :func:`_bound` is the one-step Blahut–Arimoto certificate :math:`L_c(s) \le
-F_c(s)` of each coset, valid at any full-support law. The loops are compiled
+F_c(s)` of each coset, valid at any full-support law. When the letters and costs are
+symmetric under the reflection of the grid, coset c and its mirror have the same
+problem (:func:`_mirror`): only one of each pair is solved. The loops are compiled
 (:mod:`mi_lib._blind_coset_kernels`, numba, imported on first use). Derivation: ``notes/discrete_solvers.md``, "The coset
 split of the blind problem".
 """
@@ -147,7 +149,8 @@ def _mirror(rows: _Rows, n: int, g: int, ncos: int, delta: float, kmax: float):
     letters = sorted(zip(d, grp, cond))
     G = len(gp)
     for perm in (list(range(G)), list(range(G - 1, -1, -1))):
-        if [gp[p] for p in perm] == gp and letters == sorted(zip([rows.dmax - t for t in d], [perm[u] for u in grp], cond)):
+        flipped = zip([rows.dmax - t for t in d], [perm[u] for u in grp], cond)
+        if [gp[p] for p in perm] == gp and letters == sorted(flipped):
             return (n - 1 - np.arange(ncos)) % g
     return None
 

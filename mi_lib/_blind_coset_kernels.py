@@ -27,7 +27,10 @@ offset :math:`d_a` in coset units, group (the value of :math:`U`),
   system solved by LU with partial pivoting, the decrement, the
   stationarity residual, :math:`d\sigma/ds`, the fraction to the boundary and
   the Armijo search), and the Newton loop (:func:`newton_batch`);
-* the one-step Blahut–Arimoto bound :math:`L_c(s)` (:func:`bound_batch`).
+* the one-step Blahut–Arimoto bound :math:`L_c(s)` (:func:`bound_batch`);
+* the padded layout of the cosets (:func:`layout`) and the slope-0 stage
+  (:func:`zero_slope`: one Newton solve per coset length, d sigma / d s of
+  every coset from one factorisation).
 
 The formulas, the stopping tests and the handling of ``-inf`` and NaN are
 those of the numpy code they replace (``np.maximum`` propagates NaN, NaN

@@ -219,7 +219,7 @@ def _old_slope_zero(rows, full):
 
 @pytest.mark.parametrize("which", [0, 1, 2])
 def test_zero_slope_kernel_is_the_batched_slope_zero_stage(which):
-    """zero_slope (one LU per coset length, one column per coset) gives F0, L0, the laws and d sigma / d s bit for bit."""
+    """zero_slope (one LU per coset length, one column per coset): F0, L0, the laws and d sigma / d s bit for bit."""
     from mi_lib._blind_cosets import _slope_zero
 
     rows, full = _layout(which)
