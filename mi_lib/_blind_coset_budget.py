@@ -124,7 +124,7 @@ def _certify(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, s: float,
     w = pi.sum(axis=1)
     j = int(w.argmax())
     ref_lsig = np.log(pi[j][full.real[A[j]]] / w[j])
-    mir = full.mir if full.mir is not None else np.arange(full.idx.shape[0])
+    mir = full.mir if full.mir is not None else np.arange(full.idx.shape[0])  # c <= mir[c]: screened
     st, La, Lo, best, Kb, stp = bk.certify(rows.k, full.idx, full.real, full.kappa, full.sigma, full.dsig, full.s, mir,
                                            np.asarray(A, dtype=np.int64), np.ascontiguousarray(pi, dtype=float), w, j,
                                            ref_lsig, float(s), float(lam), float(margin), _SCREEN_STEPS)

@@ -53,6 +53,8 @@ class _Batch:
     s: np.ndarray  # (C,) slope at which each stored law was computed
     mir: np.ndarray | None = None  # (C,) mirror coset of each coset (see _mirror), None without the symmetry
     mdelta: float = 0.0  # max |kappa_j - kappa_(n-1-j)| over the grid when ``mir`` is set
+    reps: np.ndarray | None = None  # (K,) the cosets that are solved (c <= mir[c]; all without the mirror)
+    kmin: np.ndarray | None = None  # (C,) smallest cost of each coset
 
 
 def _kn():
@@ -181,10 +183,11 @@ def _structure(model):
     # only needs j mod g: points j and j + g share outputs, other pairs never do
     karr = (d.astype(np.int64), grp.astype(np.int64), cond, pa, gp)
     rows = _Rows(d=d, cond=cond, pa=pa, grp=grp, gp=gp, dmax=int(d.max()), k=karr)
-    idx, real, kap, sig0, delta, kmax = _kn().layout(np.ascontiguousarray(model.kappa, dtype=float), g, ncos)
+    idx, real, kap, sig0, delta, kmax, kmin = _kn().layout(np.ascontiguousarray(model.kappa, dtype=float), g, ncos)
     mir = _mirror(rows, n, g, ncos, delta, kmax)
+    cs = np.arange(ncos)
     batch = _Batch(idx=idx, real=real, kappa=kap, sigma=sig0, dsig=np.zeros_like(sig0), s=np.zeros(ncos), mir=mir,
-                   mdelta=delta if mir is not None else 0.0)
+                   mdelta=delta if mir is not None else 0.0, reps=cs if mir is None else cs[cs <= mir], kmin=kmin)
     return rows, batch
 
 

@@ -459,27 +459,31 @@ def zero_slope(R, real, kap, sig, dsig, maxit):
 def layout(kappa, g, ncos):
     """The padded batch of the cosets j = c mod g of the grid ``kappa`` (:func:`mi_lib._blind_coset_core._structure`).
 
-    Returns (idx, real, kap, sigma, delta, kmax): grid indices (padding
+    Returns (idx, real, kap, sigma, delta, kmax, kmin): grid indices (padding
     repeats c), the real points, their costs (0 on the padding), the uniform
-    law of each coset, max_j |kappa_j - kappa_(n-1-j)| and max_j |kappa_j|.
+    law of each coset, max_j |kappa_j - kappa_(n-1-j)|, max_j |kappa_j| and
+    the smallest cost of each coset.
     """
     n = kappa.size
     m = (n + g - 1) // g  # the length of coset 0, the longest
     idx, real = np.empty((ncos, m), np.int64), np.empty((ncos, m), np.bool_)
-    kap, sig = np.empty((ncos, m)), np.empty((ncos, m))
+    kap, sig, kmin = np.empty((ncos, m)), np.empty((ncos, m)), np.empty(ncos)
     for c in range(ncos):
         L = (n - c + g - 1) // g
+        kmin[c] = math.inf
         for k in range(m):
             r = k < L
             j = c + g * k if r else c
             idx[c, k], real[c, k] = j, r
             kap[c, k] = kappa[j] if r else 0.0
             sig[c, k] = 1.0 / L if r else 0.0
+            if r:
+                kmin[c] = min(kmin[c], kappa[j])
     delta, kmax = 0.0, 0.0
     for j in range(n):
         delta = max(delta, abs(kappa[j] - kappa[n - 1 - j]))
         kmax = max(kmax, abs(kappa[j]))
-    return idx, real, kap, sig, delta, kmax
+    return idx, real, kap, sig, delta, kmax, kmin
 
 
 @_jit

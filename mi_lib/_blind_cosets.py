@@ -50,6 +50,8 @@ def _reps(full: _Batch) -> np.ndarray:
     (:func:`~mi_lib._blind_coset_core._mirror`): the certificate takes
     |s| delta off the bound and the active set never contains it.
     """
+    if full.reps is not None:  # laid out by _structure
+        return full.reps
     c = np.arange(full.idx.shape[0])
     return c if full.mir is None else c[c <= full.mir]
 
@@ -104,7 +106,7 @@ def _solve_active(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, brac
 def _active_set(rows: _Rows, full: _Batch, B: float, tol: float, F0: np.ndarray, K0: np.ndarray, c0: int):
     """The budgeted optimum: ``(A, pi, lower bound, s, steps)`` or None (see :func:`coset_blind_solve`)."""
     reps = _reps(full)
-    feasible = reps[np.where(full.real[reps], full.kappa[reps], np.inf).min(axis=1) < B]
+    feasible = reps[full.kmin[reps] < B]
     if feasible.size == 0:
         return None
     order = np.lexsort((K0[feasible], F0[feasible]))
@@ -175,7 +177,8 @@ def coset_blind_solve(model, B: float, tol: float, budget: bool):
         return None
     F0, K0, L0, steps = free
     reps = _reps(full)
-    best0 = reps[F0[reps] <= F0.min() + 1e-15 * (1.0 + abs(F0.min()))]
+    fmin = F0.min()
+    best0 = reps[F0[reps] <= fmin + 1e-15 * (1.0 + abs(fmin))]
     c0 = int(best0[np.argmin(K0[best0])])
     if not budget or K0[c0] <= B:
         return _embed(model, full, [c0], full.sigma[[c0]]), float(L0.min()), 0.0, steps
