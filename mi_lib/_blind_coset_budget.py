@@ -6,8 +6,9 @@ one coset with the budget as an equality (Newton on the bordered system,
 which also yields the multiplier :math:`s`), :func:`_pair_solve` finds the
 slope where two cosets' values :math:`F_a(s) = F_b(s)` cross (Newton on
 :math:`F_a - F_b`, derivative :math:`K_a - K_b`) and the weights meeting the
-budget, :func:`_screen` certifies every other coset at that slope (it stops
-a coset as soon as its one-step bound exceeds the active value).
+budget, :func:`_certify` stores the active laws and screens every other
+coset at that slope (it stops a coset as soon as its one-step bound exceeds
+the active value).
 :func:`_tilt` is an exponential tilt meeting a mean cost, the feasible start.
 Bound: :math:`\min_c L_c(s) - sB`.
 """
@@ -57,8 +58,7 @@ def _budget_newton(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, B: 
     """
     from . import _blind_coset_budget_kernels as bk  # numba: loaded on first use only
 
-    sub = _subset(full, A)
-    st, pi, s, lam, info, steps = bk.budget_newton(rows.k, sub.real, sub.kappa,
+    st, pi, s, lam, info, steps = bk.budget_newton(rows.k, full.real[A], full.kappa[A],
                                                    np.ascontiguousarray(pi, dtype=float), float(B), int(maxit))
     if st != 0:
         return None
@@ -101,28 +101,33 @@ def _pair_solve(rows: _Rows, full: _Batch, pair: np.ndarray, lo: float, hi: floa
     return pi, t, float(0.5 * (F[0] + F[1])), steps
 
 
-def _screen(rows: _Rows, full: _Batch, others: np.ndarray, t: float, thr: float, margin: float, ref=None):
-    """Certify the cosets ``others`` at slope t against the value ``thr`` of the active cosets.
+def _certify(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, s: float, lam: float, margin: float):
+    """Store the active laws at slope s, screen the other cosets: ``(Lmin, best, K_best, steps)`` or None.
 
-    Every coset starts from the better of its log-linear prediction and the
-    law ``ref`` (the active law, interpolated to its grid points); while its
-    one-step bound L_c(t) is below the current threshold it gets Newton steps,
-    until it converges; the threshold drops to any converged value below it.
-    Returns ``(Lmin, best, K_best, steps)``: Lmin is the smaller of the
-    smallest bound among the cosets solved to convergence and the final
-    threshold (every other coset was dropped with a bound above the threshold
-    at that time), hence below every coset's bound; ``best``
-    the coset with the smallest value if it beats ``thr`` by more than
-    ``margin`` (else -1) and ``K_best`` its cost. None on a numerical failure.
+    The active laws are ``pi`` normalised; Lmin is the smallest one-step bound
+    of the active cosets and of the screening, less |s| delta for the
+    mirrors (:func:`~mi_lib._blind_coset_core._mirror`); ``best`` is -1 when
+    no coset beats ``lam`` by more than ``margin``. One compiled call
+    (:func:`~mi_lib._blind_coset_budget_kernels.certify`).
+
+    Screening: every coset starts from the better of its log-linear
+    prediction and the law of the heaviest active coset (interpolated to its
+    grid points); while its one-step bound L_c(s) is below the current
+    threshold it gets Newton steps, until it converges; the threshold drops
+    to any converged value below it. Every coset not solved to convergence
+    was dropped with L_c >= the threshold at that time, and the threshold
+    only decreases: min(smallest converged bound, final threshold) is below
+    every screened coset's bound.
     """
     from . import _blind_coset_budget_kernels as bk  # numba: loaded on first use only
 
-    ref_idx, ref_lsig = (np.asarray(ref[0], dtype=float), np.log(ref[1])) if ref is not None else (np.empty(0),) * 2
-    st, Lmin, best, Kbest, cut, steps = bk.screen(rows.k, full.idx, full.real, full.kappa, full.sigma, full.dsig,
-                                                  full.s, np.asarray(others, dtype=np.int64), float(t), float(thr),
-                                                  float(margin), ref_idx, ref_lsig, _SCREEN_STEPS)
+    w = pi.sum(axis=1)
+    j = int(w.argmax())
+    ref_lsig = np.log(pi[j][full.real[A[j]]] / w[j])
+    mir = full.mir if full.mir is not None else np.arange(full.idx.shape[0])  # c <= mir[c]: screened
+    st, La, Lo, best, Kb, stp = bk.certify(rows.k, full.idx, full.real, full.kappa, full.sigma, full.dsig, full.s, mir,
+                                           np.asarray(A, dtype=np.int64), np.ascontiguousarray(pi, dtype=float), w, j,
+                                           ref_lsig, float(s), float(lam), float(margin), _SCREEN_STEPS)
     if st != 0:
         return None
-    # every coset not solved to convergence was dropped with L_c >= cut at that time, and the cut
-    # only decreases: min(Lmin, final cut) is below every coset's bound
-    return min(Lmin, cut), int(best), Kbest, int(steps)
+    return min(La, Lo) - abs(s) * full.mdelta, int(best), Kb, int(stp)

@@ -17,7 +17,9 @@ round 6 "compiled coset split"):
   (Newton steps while a coset's one-step bound is below the running
   threshold);
 * :func:`tilt`: :math:`\sigma e^{-\tau\kappa}` with mean cost :math:`B`
-  (safeguarded Newton in :math:`\tau`).
+  (safeguarded Newton in :math:`\tau`);
+* :func:`certify`: the active laws stored, their bounds, and the screening of
+  the other cosets (one of each mirror pair) in one call.
 """
 
 from __future__ import annotations
@@ -192,79 +194,64 @@ def _gather(src, rows, dst):
 
 
 @_jit
-def _live_below(R, real, kap, sig, t, rows, cut):
-    """The entries of ``rows`` whose one-step bound at ``sig`` is below ``cut``."""
-    m = sig.shape[1]
-    r2, k2, s2 = np.empty((rows.size, m), np.bool_), np.empty((rows.size, m)), np.empty((rows.size, m))
-    _gather(real, rows, r2)
-    _gather(kap, rows, k2)
-    _gather(sig, rows, s2)
-    L = ck.bound_batch(R, r2, k2, s2, t)
-    keep = 0
-    out = np.empty(rows.size, np.int64)
-    for i in range(rows.size):
-        if L[i] < cut:
-            out[keep] = rows[i]
-            keep += 1
-    return out[:keep]
-
-
-@_jit
 def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps):
-    """The screening loop of :func:`mi_lib._blind_coset_budget._screen` from the laws ``sig`` (updated in place).
+    """The screening loop of :func:`mi_lib._blind_coset_budget._certify` from the laws ``sig`` (updated in place).
 
-    Returns (status, Lmin, best, K_best, cut, steps): ``best`` the index of
-    the coset with the smallest converged value below thr - margin (else
-    -1); status 3 when a coset is still live after ``maxsteps`` steps.
+    Each pass takes the live cosets in turn: the one-step bound L_c(t) at the
+    current law, from the outputs and gradient the Newton step then reuses;
+    a coset whose bound is not below the threshold of the previous pass is
+    dropped, the others get a Newton step (a converged coset keeps its law
+    and offers its value and bound). After the pass the threshold drops to
+    the smallest converged value. Returns (status, Lmin, best, K_best, cut,
+    steps): ``best`` the index of the coset with the smallest converged
+    value below thr - margin (else -1); status 3 when a coset is still live
+    after ``maxsteps`` passes.
     """
     C, m = sig.shape
     ws = ck._workspace(R, m)
+    V, q, lV, lq, grad = ws[0], ws[1], ws[2], ws[3], ws[4]
+    bws = ck._bound_workspace(R, m)
+    new = np.empty(m)
     Lmin, best, Kbest, fbest, cut = math.inf, -1, math.nan, thr - margin, thr
-    live = _live_below(R, real, kap, sig, t, np.arange(C), cut)
+    live, nl = np.arange(C), C
     steps = 0
     for _ in range(maxsteps):
-        if live.size == 0:
-            return ck.OK, Lmin, best, Kbest, cut, steps
-        nl = live.size
-        pr, pk, ps = np.empty((nl, m), np.bool_), np.empty((nl, m)), np.empty((nl, m))
-        _gather(real, live, pr)
-        _gather(kap, live, pk)
-        _gather(sig, live, ps)
-        new, ds = np.empty((nl, m)), np.empty((nl, m))
-        f, info, conv = np.empty(nl), np.empty(nl), np.zeros(nl, np.bool_)
-        st = ck._step_into(R, pr, pk, ps, t, ws, new, f, info, conv, ds)
-        if st != ck.OK:
-            return st, Lmin, best, Kbest, cut, steps
-        steps += 1
+        nrest, kbest, fmin, stepped = 0, -1, math.inf, False
         for i in range(nl):
+            c = live[i]
+            info = ck._outputs1(R, sig[c], V, q, lV, lq)
+            ck._gradient1(R, lV, lq, real[c], grad)
+            Lc = ck._bound1(R, real[c], kap[c], sig[c], t, V, q, lV, lq, grad, bws)
+            if not Lc < cut:
+                continue
             for k in range(m):
-                dsig[live[i], k] = ds[i, k]
-        kbest, fmin = -1, math.inf
-        for i in range(nl):
-            if conv[i] and (kbest < 0 or f[i] < fmin):
-                kbest, fmin = i, f[i]
+                if real[c, k] and not sig[c, k] > 0.0:
+                    return ck.NONPOSITIVE, Lmin, best, Kbest, cut, steps
+            st, f, _info, conv = ck._step_tail(R, real[c], kap[c], sig[c], t, ws, new, dsig[c], info)
+            if st != ck.OK:
+                return st, Lmin, best, Kbest, cut, steps
+            stepped = True
+            if conv:
+                Lmin = min(Lmin, Lc)
+                if kbest < 0 or f < fmin:
+                    kbest, fmin = c, f
+            else:
+                for k in range(m):
+                    sig[c, k] = new[k]
+                live[nrest] = c
+                nrest += 1
+        if not stepped:
+            return ck.OK, Lmin, best, Kbest, cut, steps
+        steps += 1
         if kbest >= 0:
-            Lc = ck.bound_batch(R, pr, pk, ps, t)
-            for i in range(nl):
-                if conv[i]:
-                    Lmin = min(Lmin, Lc[i])
             if fmin < fbest:
-                c = live[kbest]
-                best, fbest = c, fmin
+                best, fbest = kbest, fmin
                 Kbest = 0.0
                 for k in range(m):
-                    Kbest += sig[c, k] * kap[c, k]
+                    Kbest += sig[kbest, k] * kap[kbest, k]
             cut = min(cut, fmin)
-        nrest = 0
-        rest = np.empty(nl, np.int64)
-        for i in range(nl):
-            if not conv[i]:
-                for k in range(m):
-                    sig[live[i], k] = new[i, k]
-                rest[nrest] = live[i]
-                nrest += 1
-        live = _live_below(R, real, kap, sig, t, rest[:nrest], cut) if nrest else rest[:0]
-    # still live at the start of step maxsteps + 1 (even if the last step emptied the set, as before)
+        nl = nrest
+    # still live at the start of pass maxsteps + 1 (even if the last pass emptied the set, as before)
     return ck.NONFINITE, Lmin, best, Kbest, cut, steps
 
 
@@ -393,3 +380,51 @@ def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, 
                 sigma[c, k], dsig[c, k] = sig[i, k], ds[i, k]
         best = others[best] if best >= 0 else -1
     return st, Lmin, best, Kbest, cut, steps
+
+
+@_jit
+def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t, thr, margin, maxsteps):
+    """Store the active laws and screen the other cosets (:func:`mi_lib._blind_cosets._certify`).
+
+    Writes the active laws pi_c / w_c (d sigma / d s = 0, slope t) into the
+    full batch, takes their one-step bounds, and screens (:func:`screen`) the
+    cosets c <= mir[c] not in ``A`` against ``thr``, starting where better
+    from the law of the active coset ``A[jref]`` (log masses ``ref_lsig`` on
+    its real points). Returns (status, L_active, L_screen, best, K_best,
+    steps): L_screen = min(smallest converged bound, final threshold), inf
+    when nothing is screened.
+    """
+    nA, m = pi.shape
+    ra, ka, sa = np.empty((nA, m), np.bool_), np.empty((nA, m)), np.empty((nA, m))
+    for j in range(nA):
+        c = A[j]
+        s0[c] = t
+        for k in range(m):
+            sigma[c, k] = pi[j, k] / w[j]
+            dsig[c, k] = 0.0
+            ra[j, k], ka[j, k], sa[j, k] = real[c, k], kap[c, k], sigma[c, k]
+    La = ck.bound_batch(R, ra, ka, sa, t)
+    Lact = La[0]
+    for j in range(1, nA):
+        Lact = min(Lact, La[j])
+    C = sigma.shape[0]
+    others = np.empty(C, np.int64)
+    n = 0
+    for c in range(C):
+        active = False
+        for j in range(nA):
+            active = active or A[j] == c
+        if c <= mir[c] and not active:
+            others[n] = c
+            n += 1
+    if n == 0:
+        return ck.OK, Lact, math.inf, -1, math.nan, 0
+    ref_idx = np.empty(ref_lsig.size)
+    i = 0
+    for k in range(m):
+        if real[A[jref], k]:
+            ref_idx[i] = float(idx[A[jref], k])
+            i += 1
+    st, Lmin, best, Kbest, cut, steps = screen(R, idx, real, kap, sigma, dsig, s0, others[:n], t, thr, margin, ref_idx,
+                                               ref_lsig, maxsteps)
+    return st, Lact, min(Lmin, cut), best, Kbest, steps

@@ -12,7 +12,9 @@ the bordered, :math:`\sqrt{\sigma}`-scaled system (:func:`_step`,
 slope :math:`s_0` (it keeps every mass positive and follows the nearly
 exponential dependence of the optimal masses on the slope). Bound:
 :func:`_bound` is the one-step Blahut–Arimoto certificate :math:`L_c(s) \le
-F_c(s)` of each coset, valid at any full-support law. The loops are compiled
+F_c(s)` of each coset, valid at any full-support law. When the letters and costs are
+symmetric under the reflection of the grid, coset c and its mirror have the same
+problem (:func:`_mirror`): only one of each pair is solved. The loops are compiled
 (:mod:`mi_lib._blind_coset_kernels`, numba, imported on first use). Derivation: ``notes/discrete_solvers.md``, "The coset
 split of the blind problem".
 """
@@ -49,6 +51,10 @@ class _Batch:
     sigma: np.ndarray  # (C, m) current law on each coset: positive on real points, zero on padding
     dsig: np.ndarray  # (C, m) d sigma / d s at the slope ``s``
     s: np.ndarray  # (C,) slope at which each stored law was computed
+    mir: np.ndarray | None = None  # (C,) mirror coset of each coset (see _mirror), None without the symmetry
+    mdelta: float = 0.0  # max |kappa_j - kappa_(n-1-j)| over the grid when ``mir`` is set
+    reps: np.ndarray | None = None  # (K,) the cosets that are solved (c <= mir[c]; all without the mirror)
+    kmin: np.ndarray | None = None  # (C,) smallest cost of each coset
 
 
 def _kn():
@@ -124,6 +130,33 @@ def _bound(r: _Rows, b: _Batch, sig: np.ndarray, s: float) -> np.ndarray:
                              float(s))
 
 
+_MIRROR_KAPPA = 1e-12  # largest relative asymmetry of the costs for which the mirror is used
+
+
+def _mirror(rows: _Rows, n: int, g: int, ncos: int, delta: float, kmax: float):
+    """The mirror coset of every coset, or None.
+
+    The reflection j -> n-1-j of the grid maps coset c onto coset
+    (n-1-c) mod g, point k onto point L-1-k. If the letters are symmetric
+    (the multiset of (dmax - d_a, pi(u_a), p(x_a|u_a)) equals that of
+    (d_a, u_a, p(x_a|u_a)) and p(pi(u)) = p(u), exactly, for pi the identity or
+    the reversal of the groups), then I_c'(reversed sigma) = I_c(sigma), so
+    F_c'(s) >= F_c(s) - |s| delta with delta = max_j |kappa_j - kappa_(n-1-j)|
+    (used when delta <= ``_MIRROR_KAPPA`` max_j |kappa_j|, ``kmax``): only one
+    coset of each mirror pair needs solving.
+    """
+    if ncos != g or not delta <= _MIRROR_KAPPA * kmax:
+        return None
+    gp, d, grp, cond = rows.gp.tolist(), rows.d.tolist(), rows.grp.tolist(), rows.cond.tolist()
+    letters = sorted(zip(d, grp, cond))
+    G = len(gp)
+    for perm in (list(range(G)), list(range(G - 1, -1, -1))):
+        flipped = zip([rows.dmax - t for t in d], [perm[u] for u in grp], cond)
+        if [gp[p] for p in perm] == gp and letters == sorted(flipped):
+            return (n - 1 - np.arange(ncos)) % g
+    return None
+
+
 def _structure(model):
     """Rows in coset units and the cosets, or None when the split does not apply.
 
@@ -148,17 +181,13 @@ def _structure(model):
     cond = pa / gp[grp]
     # the offset of the coset of grid point j is (j + min roff) mod g, but coset membership
     # only needs j mod g: points j and j + g share outputs, other pairs never do
-    cs = np.arange(ncos)
-    lengths = (n - cs + g - 1) // g  # len(range(c, n, g)) for c < n
-    mlen = int(lengths.max())
     karr = (d.astype(np.int64), grp.astype(np.int64), cond, pa, gp)
     rows = _Rows(d=d, cond=cond, pa=pa, grp=grp, gp=gp, dmax=int(d.max()), k=karr)
-    k = np.arange(mlen)
-    real = k[None, :] < lengths[:, None]
-    idx = np.where(real, cs[:, None] + g * k[None, :], cs[:, None])
-    kap = np.where(real, model.kappa[idx], 0.0)
-    sig0 = np.where(real, 1.0, 0.0) / lengths[:, None]
-    batch = _Batch(idx=idx, real=real, kappa=kap, sigma=sig0, dsig=np.zeros_like(sig0), s=np.zeros(ncos))
+    idx, real, kap, sig0, delta, kmax, kmin = _kn().layout(np.ascontiguousarray(model.kappa, dtype=float), g, ncos)
+    mir = _mirror(rows, n, g, ncos, delta, kmax)
+    cs = np.arange(ncos)
+    batch = _Batch(idx=idx, real=real, kappa=kap, sigma=sig0, dsig=np.zeros_like(sig0), s=np.zeros(ncos), mir=mir,
+                   mdelta=delta if mir is not None else 0.0, reps=cs if mir is None else cs[cs <= mir], kmin=kmin)
     return rows, batch
 
 

@@ -27,7 +27,10 @@ offset :math:`d_a` in coset units, group (the value of :math:`U`),
   system solved by LU with partial pivoting, the decrement, the
   stationarity residual, :math:`d\sigma/ds`, the fraction to the boundary and
   the Armijo search), and the Newton loop (:func:`newton_batch`);
-* the one-step Blahut–Arimoto bound :math:`L_c(s)` (:func:`bound_batch`).
+* the one-step Blahut–Arimoto bound :math:`L_c(s)` (:func:`bound_batch`);
+* the padded layout of the cosets (:func:`layout`) and the slope-0 stage
+  (:func:`zero_slope`: one Newton solve per coset length, d sigma / d s of
+  every coset from one factorisation).
 
 The formulas, the stopping tests and the handling of ``-inf`` and NaN are
 those of the numpy code they replace (``np.maximum`` propagates NaN, NaN
@@ -46,6 +49,7 @@ from ._blind_coset_core import _CONVERGED as CONVERGED, _RESID as RESID  # the N
 OK, NONPOSITIVE, SINGULAR, NONFINITE = 0, 1, 2, 3  # status of step_batch / newton_batch
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")  # x / 0 gives inf or NaN, as in numpy
+_jit_inline = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")  # shared bodies
 
 
 @_jit
@@ -203,14 +207,20 @@ def _value(R, sig, kap, s, V, q, lV, lq):
 @_jit
 def _step1(R, real, kap, sig, s, ws, new, dsig):
     """One damped Newton step on one coset; returns (status, f, info, converged)."""
+    info = _outputs1(R, sig, ws[0], ws[1], ws[2], ws[3])
+    _gradient1(R, ws[2], ws[3], real, ws[4])
+    return _step_tail(R, real, kap, sig, s, ws, new, dsig, info)
+
+
+@_jit_inline
+def _step_tail(R, real, kap, sig, s, ws, new, dsig, info):
+    """:func:`_step1` from the outputs (ws[0:4]) and the gradient of I_c (ws[4], overwritten) at ``sig``."""
     V, q, lV, lq, grad, H, idx, D, d, trial, M, rhs = ws
     m = sig.size
-    info = _outputs1(R, sig, V, q, lV, lq)
     ek = 0.0
     for k in range(m):
         ek += sig[k] * kap[k]
     f = info + s * ek
-    _gradient1(R, lV, lq, real, grad)
     for k in range(m):
         grad[k] += s * kap[k]
         D[k] = math.sqrt(sig[k])
@@ -356,6 +366,127 @@ def newton_batch(R, real, kap, sig, dsig, s0, s, maxit):
 
 
 @_jit
+def _slope_dsig(ws, real, kap, out):
+    """d sigma / d s of :func:`_step1` for the costs ``kap`` (rows of cosets with the law of the last step in ``ws``).
+
+    Reuses the Hessian and D = sqrt(sigma) that the step left in ``ws``: the
+    same bordered matrix, one LU for all right-hand sides -D kappa (each
+    column is eliminated exactly as the step's second column). False if singular.
+    """
+    H, idx, D = ws[5], ws[6], ws[7]
+    m = D.size
+    n = 0
+    for k in range(m):
+        if real[k]:
+            idx[n] = k
+            n += 1
+    nr = kap.shape[0]
+    M, rhs = np.empty((n + 1, n + 1)), np.empty((n + 1, nr))
+    for i in range(n):
+        ki = idx[i]
+        for j in range(n):
+            kj = idx[j]
+            M[i, j] = D[ki] * H[ki, kj] * D[kj]
+        M[i, n] = D[ki]
+        M[n, i] = D[ki]
+        for r in range(nr):
+            rhs[i, r] = -D[ki] * kap[r, ki]
+    M[n, n] = 0.0
+    for r in range(nr):
+        rhs[n, r] = 0.0
+    if not _lu_solve(M, rhs, n + 1):
+        return False
+    for r in range(nr):
+        for k in range(m):
+            out[r, k] = 0.0
+        for i in range(n):
+            out[r, idx[i]] = D[idx[i]] * rhs[i, r]
+    return True
+
+
+@_jit
+def zero_slope(R, real, kap, sig, dsig, maxit):
+    """The coset problems at slope 0 (:func:`mi_lib._blind_cosets._slope_zero`): (status, F0, L0, steps).
+
+    Cosets of equal length are the same problem at slope 0: Newton's method
+    (:func:`newton_batch`) on the first coset of each length from ``sig``,
+    its one-step bound, its law copied to the cosets of its length (into
+    ``sig``), then one checking step on it (status 3 unless converged) and
+    d sigma / d s of every coset into ``dsig`` (:func:`_slope_dsig`). F0 and
+    L0 per coset; ``steps`` the Newton steps.
+    """
+    C, m = sig.shape
+    lens = np.zeros(C, np.int64)
+    for c in range(C):
+        for k in range(m):
+            lens[c] += 1 if real[c, k] else 0
+    rep = np.empty(C, np.int64)
+    nrep = 0
+    for c in range(C):
+        if c == 0 or lens[c] != lens[c - 1]:
+            rep[nrep] = c
+            nrep += 1
+    rr, rk, rs = np.empty((nrep, m), np.bool_), np.empty((nrep, m)), np.empty((nrep, m))
+    rd, r0 = np.zeros((nrep, m)), np.zeros(nrep)
+    for j in range(nrep):
+        for k in range(m):
+            rr[j, k], rk[j, k], rs[j, k] = real[rep[j], k], kap[rep[j], k], sig[rep[j], k]
+    F0, L0 = np.empty(C), np.empty(C)
+    st, _f, _i, steps = newton_batch(R, rr, rk, rs, rd, r0, 0.0, maxit)
+    if st != OK:
+        return st, F0, L0, steps
+    Lr = bound_batch(R, rr, rk, rs, 0.0)
+    ws = _workspace(R, m)
+    new, d1 = np.empty(m), np.empty(m)
+    for j in range(nrep):
+        st, f, _info, conv = _step1(R, rr[j], rk[j], rs[j], 0.0, ws, new, d1)
+        if st != OK:
+            return st, F0, L0, steps
+        if not conv:
+            return NONFINITE, F0, L0, steps
+        lo = rep[j]
+        hi = rep[j + 1] if j + 1 < nrep else C
+        for c in range(lo, hi):
+            F0[c], L0[c] = f, Lr[j]
+            for k in range(m):
+                sig[c, k] = rs[j, k]
+        if not _slope_dsig(ws, rr[j], kap[lo:hi], dsig[lo:hi]):
+            return SINGULAR, F0, L0, steps
+    return OK, F0, L0, steps
+
+
+@_jit
+def layout(kappa, g, ncos):
+    """The padded batch of the cosets j = c mod g of the grid ``kappa`` (:func:`mi_lib._blind_coset_core._structure`).
+
+    Returns (idx, real, kap, sigma, delta, kmax, kmin): grid indices (padding
+    repeats c), the real points, their costs (0 on the padding), the uniform
+    law of each coset, max_j |kappa_j - kappa_(n-1-j)|, max_j |kappa_j| and
+    the smallest cost of each coset.
+    """
+    n = kappa.size
+    m = (n + g - 1) // g  # the length of coset 0, the longest
+    idx, real = np.empty((ncos, m), np.int64), np.empty((ncos, m), np.bool_)
+    kap, sig, kmin = np.empty((ncos, m)), np.empty((ncos, m)), np.empty(ncos)
+    for c in range(ncos):
+        L = (n - c + g - 1) // g
+        kmin[c] = math.inf
+        for k in range(m):
+            r = k < L
+            j = c + g * k if r else c
+            idx[c, k], real[c, k] = j, r
+            kap[c, k] = kappa[j] if r else 0.0
+            sig[c, k] = 1.0 / L if r else 0.0
+            if r:
+                kmin[c] = min(kmin[c], kappa[j])
+    delta, kmax = 0.0, 0.0
+    for j in range(n):
+        delta = max(delta, abs(kappa[j] - kappa[n - 1 - j]))
+        kmax = max(kmax, abs(kappa[j]))
+    return idx, real, kap, sig, delta, kmax, kmin
+
+
+@_jit
 def _pmax(a, b):
     """np.maximum of two floats: NaN if either is NaN."""
     if a != a:
@@ -400,37 +531,51 @@ def _lse1(a):
 @_jit
 def bound_batch(R, real, kap, sig, s):
     """One-step Blahut–Arimoto bound L_c(s) per coset; -inf without full support or when NaN."""
-    d, grp, gp = R[0], R[1], R[4]
     C, m = sig.shape
-    G, ny = gp.size, m + d.max()
-    V, q, lV, lq = np.empty((G, ny)), np.empty(ny), np.empty((G, ny)), np.empty(ny)
-    grad, base, lrho, acc, col = np.empty(m), np.empty(m), np.empty(m), np.empty((G, ny)), np.empty(G)
-    lgp = np.log(gp)
+    ws = _workspace(R, m)
+    V, q, lV, lq, grad = ws[0], ws[1], ws[2], ws[3], ws[4]
+    bws = _bound_workspace(R, m)
     out = np.empty(C)
     for c in range(C):
-        sc, rc, kc = sig[c], real[c], kap[c]
-        _outputs1(R, sc, V, q, lV, lq)
-        _gradient1(R, lV, lq, rc, grad)
-        full = True
-        for k in range(m):
-            ell = np.log(sc[k])
-            b = ell - grad[k] - s * kc[k] if rc[k] else -math.inf
-            base[k] = -math.inf if b != b else b
-            full = full and (not rc[k] or sc[k] > 0.0)
-        lZ = _lse1(base)
-        for k in range(m):
-            lrho[k] = base[k] - lZ - np.log(sc[k]) if rc[k] else -math.inf
-        shifted_max(acc, grp, d, lrho)
-        logR = -math.inf
-        for y in range(ny):
-            for g in range(G):
-                t = lgp[g] + lV[g, y] - lq[y] + acc[g, y]
-                col[g] = -math.inf if t != t else t
-            py = _lse1(col) if q[y] > 0.0 else -math.inf
-            logR = _pmax(logR, py)
-        val = -lZ - logR
-        out[c] = val if full and val == val else -math.inf
+        _outputs1(R, sig[c], V, q, lV, lq)
+        _gradient1(R, lV, lq, real[c], grad)
+        out[c] = _bound1(R, real[c], kap[c], sig[c], s, V, q, lV, lq, grad, bws)
     return out
+
+
+@_jit
+def _bound_workspace(R, m):
+    """Scratch arrays of :func:`_bound1` (base, lrho, acc, col) and log p(u)."""
+    G, ny = R[4].size, m + R[0].max()
+    return np.empty(m), np.empty(m), np.empty((G, ny)), np.empty(G), np.log(R[4])
+
+
+@_jit_inline
+def _bound1(R, rc, kc, sc, s, V, q, lV, lq, grad, bws):
+    """L_c(s) of one coset from its outputs and the gradient of I_c at ``sc`` (see :func:`bound_batch`)."""
+    d, grp = R[0], R[1]
+    base, lrho, acc, col, lgp = bws
+    G, ny = acc.shape
+    m = sc.size
+    full = True
+    for k in range(m):
+        ell = np.log(sc[k])
+        b = ell - grad[k] - s * kc[k] if rc[k] else -math.inf
+        base[k] = -math.inf if b != b else b
+        full = full and (not rc[k] or sc[k] > 0.0)
+    lZ = _lse1(base)
+    for k in range(m):
+        lrho[k] = base[k] - lZ - np.log(sc[k]) if rc[k] else -math.inf
+    shifted_max(acc, grp, d, lrho)
+    logR = -math.inf
+    for y in range(ny):
+        for g in range(G):
+            t = lgp[g] + lV[g, y] - lq[y] + acc[g, y]
+            col[g] = -math.inf if t != t else t
+        py = _lse1(col) if q[y] > 0.0 else -math.inf
+        logR = _pmax(logR, py)
+    val = -lZ - logR
+    return val if full and val == val else -math.inf
 
 
 @_jit

@@ -23,8 +23,8 @@ import math
 
 import numpy as np
 
-from ._blind_coset_budget import _budget_newton, _pair_solve, _screen, _tilt
-from ._blind_coset_core import _Batch, _Rows, _bound, _newton, _step, _structure, _subset
+from ._blind_coset_budget import _budget_newton, _certify, _pair_solve, _tilt
+from ._blind_coset_core import _Batch, _Rows, _kn, _structure
 
 
 def _slope_zero(rows: _Rows, full: _Batch):
@@ -32,30 +32,28 @@ def _slope_zero(rows: _Rows, full: _Batch):
 
     Cosets of equal length are the same problem at slope 0 (the costs do not
     enter): one representative per length is solved, its law copied, and one
-    batched step checks convergence and gives d sigma / d s for every coset.
+    checking step on it confirms convergence; d sigma / d s for every coset
+    from the same factorisation (:func:`~mi_lib._blind_coset_kernels.zero_slope`).
     """
-    ncos = full.idx.shape[0]
-    lengths = full.real.sum(axis=1)
-    # coset lengths do not increase with the coset index: the first index of each length, in increasing length
-    first = np.flatnonzero(np.diff(lengths, prepend=-1))[::-1]
-    ulen = lengths[first]
-    rep = _subset(full, first)
-    out = _newton(rows, rep, 0.0, 80)
-    if out is None:
+    st, F0, L0, steps = _kn().zero_slope(rows.k, full.real, full.kappa, full.sigma, full.dsig, 80)
+    if st != 0:
         return None
-    Lrep = _bound(rows, rep, rep.sigma, 0.0)
-    L0 = np.empty(ncos)
-    for j, mlen in enumerate(ulen):
-        same = lengths == mlen
-        full.sigma[same] = rep.sigma[j]
-        L0[same] = Lrep[j]
-    chk = _step(rows, full, full.sigma, 0.0)
-    if chk is None or not np.all(chk[3]):
-        return None
-    full.dsig = chk[4]
     full.s[:] = 0.0
     K0 = np.sum(full.sigma * full.kappa, axis=1)
-    return chk[1], K0, L0, out[4]
+    return F0, K0, L0, int(steps)
+
+
+def _reps(full: _Batch) -> np.ndarray:
+    """The cosets that are solved: all, or with the mirror symmetry the first of each mirror pair.
+
+    The other coset c' of a pair has F_c'(s) >= F_c(s) - |s| delta
+    (:func:`~mi_lib._blind_coset_core._mirror`): the certificate takes
+    |s| delta off the bound and the active set never contains it.
+    """
+    if full.reps is not None:  # laid out by _structure
+        return full.reps
+    c = np.arange(full.idx.shape[0])
+    return c if full.mir is None else c[c <= full.mir]
 
 
 def _embed(model, full: _Batch, A, pi: np.ndarray) -> np.ndarray:
@@ -105,30 +103,10 @@ def _solve_active(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, brac
     return ("done",) + out
 
 
-def _certify(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, s: float, lam: float, margin: float):
-    """Store the active laws at slope s, screen the other cosets: ``(Lmin, best, K_best, steps)`` or None."""
-    w = pi.sum(axis=1)
-    sigA = pi / w[:, None]
-    full.sigma[A], full.dsig[A], full.s[A] = sigA, 0.0, s
-    Lmin = float(_bound(rows, _subset(full, A), sigA, s).min())
-    rest = np.ones(full.idx.shape[0], dtype=bool)
-    rest[A] = False
-    others = np.nonzero(rest)[0]
-    if others.size == 0:
-        return Lmin, -1, math.nan, 0
-    jbest = int(np.argmax(w))
-    rj = full.real[A[jbest]]
-    ref = (full.idx[A[jbest]][rj], sigA[jbest][rj])
-    sc = _screen(rows, full, others, s, lam, margin, ref)
-    if sc is None:
-        return None
-    Lo, best, Kb, stp = sc
-    return min(Lmin, Lo), best, Kb, stp
-
-
 def _active_set(rows: _Rows, full: _Batch, B: float, tol: float, F0: np.ndarray, K0: np.ndarray, c0: int):
     """The budgeted optimum: ``(A, pi, lower bound, s, steps)`` or None (see :func:`coset_blind_solve`)."""
-    feasible = np.nonzero(np.where(full.real, full.kappa, np.inf).min(axis=1) < B)[0]
+    reps = _reps(full)
+    feasible = reps[full.kmin[reps] < B]
     if feasible.size == 0:
         return None
     order = np.lexsort((K0[feasible], F0[feasible]))
@@ -186,7 +164,7 @@ def coset_blind_solve(model, B: float, tol: float, budget: bool):
     Steps (``notes/discrete_solvers.md``): the slope-0 problem, one solve per coset length;
     an active set of one or two cosets solved with the budget as an equality
     by :func:`_budget_newton`, which also returns the multiplier s; screening
-    of all other cosets at s by :func:`_screen`; a coset that beats the active
+    of all other cosets at s by :func:`_certify`; a coset that beats the active
     value enters (alone if it can meet the budget, else mixed), and the loop
     repeats until no coset does. The certificate is min_c L_c(s) - sB.
     """
@@ -198,7 +176,9 @@ def coset_blind_solve(model, B: float, tol: float, budget: bool):
     if free is None:
         return None
     F0, K0, L0, steps = free
-    best0 = np.nonzero(F0 <= F0.min() + 1e-15 * (1.0 + abs(F0.min())))[0]
+    reps = _reps(full)
+    fmin = F0.min()
+    best0 = reps[F0[reps] <= fmin + 1e-15 * (1.0 + abs(fmin))]
     c0 = int(best0[np.argmin(K0[best0])])
     if not budget or K0[c0] <= B:
         return _embed(model, full, [c0], full.sigma[[c0]]), float(L0.min()), 0.0, steps

@@ -200,3 +200,124 @@ def test_tilt_meets_the_mean_cost():
         tau = (np.log(sig / w) - np.log(sig[0] / w[0]))[1:] / (kap[1:] - kap[0])
         assert np.allclose(tau, tau[0], rtol=1e-9, atol=1e-12)
     assert _tilt(sig, kap, real, float(kap[-1])) is None and _tilt(sig, kap, real, float(kap[0])) is None
+
+
+def _old_slope_zero(rows, full):
+    """The slope-0 stage as the numpy driver ran it before (Newton on one coset per length, a step on every coset)."""
+    lengths = full.real.sum(axis=1)
+    rep = core._subset(full, np.flatnonzero(np.diff(lengths, prepend=-1))[::-1])
+    assert core._newton(rows, rep, 0.0, 80) is not None
+    Lrep = core._bound(rows, rep, rep.sigma, 0.0)
+    L0 = np.empty(lengths.size)
+    for j, mlen in enumerate(rep.real.sum(axis=1)):
+        full.sigma[lengths == mlen] = rep.sigma[j]
+        L0[lengths == mlen] = Lrep[j]
+    chk = core._step(rows, full, full.sigma, 0.0)
+    assert chk is not None and np.all(chk[3])
+    return chk[1], chk[4], L0, full.sigma
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_zero_slope_kernel_is_the_batched_slope_zero_stage(which):
+    """zero_slope (one LU per coset length, one column per coset): F0, L0, the laws and d sigma / d s bit for bit."""
+    from mi_lib._blind_cosets import _slope_zero
+
+    rows, full = _layout(which)
+    F0, _K0, L0, _steps = _slope_zero(rows, full)
+    rows2, full2 = _layout(which)
+    F0r, dsr, L0r, sigr = _old_slope_zero(rows2, full2)
+    for got, want in ((F0, F0r), (L0, L0r), (full.sigma, sigr), (full.dsig, dsr)):
+        np.testing.assert_array_equal(got, want)
+
+
+def _solve_all(rows, full, s):
+    """F_c(s) of every coset by Newton from the uniform law (no mirror, no screening)."""
+    out = core._newton(rows, full, s, 200)
+    assert out is not None and out[4] < 200
+    return out[0]
+
+
+@pytest.mark.parametrize("which", [0, 2])
+def test_mirror_cosets_have_equal_values(which):
+    """The mirror map is an involution between cosets of equal length; the reversed law on the mirror coset has
+    the same I_c + s E kappa (numpy outputs), and the coset optima agree (Newton on every coset, no mirror)."""
+    rows, full = _layout(which)
+    if full.mir is None:  # p(u) = 0.4 + 0.08 + 0.02 summed in two orders may differ in the last bit
+        assert which == 2 and rows.gp[0] != rows.gp[1]
+        return
+    mir, real = full.mir, full.real
+    assert full.mdelta <= 1e-12
+    np.testing.assert_array_equal(mir[mir], np.arange(mir.size))
+    lengths = real.sum(axis=1)
+    np.testing.assert_array_equal(lengths[mir], lengths)
+    sig = _laws(full, np.random.default_rng(5))
+    rev = np.zeros_like(sig)
+    for c in range(sig.shape[0]):
+        rev[mir[c], : lengths[c]] = sig[c, : lengths[c]][::-1]
+    for s in (0.0, 0.4, 2.0):
+        f = _np_outputs(rows, sig)[4] + s * np.sum(sig * full.kappa, axis=1)
+        fr = _np_outputs(rows, rev)[4] + s * np.sum(rev * full.kappa, axis=1)
+        assert np.allclose(fr[mir], f, rtol=0, atol=1e-14)
+        if which == 0:  # interior optima (on model 2 some coset optimum lies on the boundary of its simplex)
+            out = core._newton(rows, _layout(which)[1], s, 200)
+            assert out is not None and out[4] < 200  # converged on every coset
+            assert np.allclose(out[0][mir], out[0], rtol=0, atol=1e-13)
+
+
+def test_mirror_needs_symmetric_letters_and_costs():
+    """Unequal p(u), or costs not symmetric on the grid, leave every coset to be solved."""
+    rows, full = _layout(1)  # p(u) = 0.3, 0.7
+    assert full.mir is None
+    rows, full = _layout(0)
+    for kappa, mirrored in ((np.linspace(-1.0, 1.0, 161) ** 2, True), (np.linspace(0.0, 1.0, 161), False)):
+        out = core._kn().layout(kappa, 40, 40)
+        assert out[4] == np.abs(kappa - kappa[::-1]).max() and out[5] == np.abs(kappa).max()
+        assert (core._mirror(rows, 161, 40, 40, out[4], out[5]) is not None) == mirrored
+
+
+def _np_layout(kappa, g, ncos):
+    """The padded coset batch as the numpy layout built it before."""
+    n = kappa.size
+    cs = np.arange(ncos)
+    lengths = (n - cs + g - 1) // g
+    k = np.arange(int(lengths.max()))
+    real = k[None, :] < lengths[:, None]
+    idx = np.where(real, cs[:, None] + g * k[None, :], cs[:, None])
+    return idx, real, np.where(real, kappa[idx], 0.0), np.where(real, 1.0, 0.0) / lengths[:, None]
+
+
+@pytest.mark.parametrize("n, g", [(161, 40), (31, 10), (30, 10), (7, 10), (1601, 400)])
+def test_layout_kernel_is_the_numpy_layout(n, g):
+    kappa = np.random.default_rng(n).random(n)
+    out = core._kn().layout(kappa, g, min(g, n))
+    want = _np_layout(kappa, g, min(g, n))
+    for got, ref in zip(out[:4], want):
+        assert got.dtype == ref.dtype
+        np.testing.assert_array_equal(got, ref)
+    np.testing.assert_array_equal(out[6], np.where(want[1], want[2], np.inf).min(axis=1))
+
+
+@pytest.mark.parametrize("above", [False, True])
+def test_certify_bound_is_below_every_coset_optimum(above):
+    """The compiled certify: its bound is below min_c F_c(s) (every coset solved independently, no mirror), and
+    it names the best coset when the threshold lies above some coset's value, none when below all."""
+    from mi_lib._blind_coset_budget import _certify
+    from mi_lib._blind_cosets import _slope_zero
+
+    s, c0 = 0.6, 3
+    rows, full = _layout(0)
+    F = _solve_all(rows, _layout(0)[1], s)
+    _slope_zero(rows, full)
+    law = core._subset(_layout(0)[1], [c0])
+    assert core._newton(rows, law, s, 200) is not None  # the active coset's law at s
+    lam = float(F.max()) if above else float(F.min()) - 1e-3
+    Lmin, best, Kb, _ = _certify(rows, full, np.array([c0]), law.sigma * 0.5, s, lam, 1e-13)
+    assert Lmin <= F.min() + 1e-13
+    screened = np.setdiff1d(np.arange(F.size), [c0, full.mir[c0]])
+    below = screened[F[screened] < lam - 1e-13]
+    assert (below.size > 0) == above
+    if not above:
+        assert best == -1
+    else:
+        assert F[best] == pytest.approx(F[below].min(), abs=1e-12)
+        assert Kb == pytest.approx(float(full.sigma[best] @ full.kappa[best]), rel=1e-12)

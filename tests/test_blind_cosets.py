@@ -207,7 +207,7 @@ def test_s2_failing_split_gives_up_after_few_steps(monkeypatch):
     import mi_lib._blind_coset_budget_kernels as bk
 
     calls = {"n": 0}
-    real = bk.screen
+    real = bk.certify  # the compiled call that stores the active laws and screens the others
 
     def counting(*args):
         out = real(*args)
@@ -217,7 +217,7 @@ def test_s2_failing_split_gives_up_after_few_steps(monkeypatch):
     m, B, res = _model(P23, [-1.0, 0.0, 1.0], np.linspace(-1.0, 1.0, 41), 0.02, monkeypatch)
     assert res.converged and res.iterations <= 120
     # blind_attack now tries the interior-point method first on grids this small: the split is run directly
-    monkeypatch.setattr(bk, "screen", counting)
+    monkeypatch.setattr(bk, "certify", counting)
     bc.coset_blind_solve(m, B, TOL, True)
     assert 0 < calls["n"] <= 35
 
