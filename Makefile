@@ -15,6 +15,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+KSTAMP := $(VENV)/.kernels
 
 # One BLAS/OpenMP thread: results (and the stored notebook outputs) must not
 # depend on how many cores the machine has.
@@ -29,7 +30,7 @@ NBVAL_FLAGS := --nbval --nbval-current-env \
 
 all: test
 
-env: $(STAMP)
+env: $(KSTAMP)
 
 $(STAMP): requirements-lock.txt pyproject.toml
 	@echo "== creating $(VENV) from requirements-lock.txt"
@@ -37,28 +38,34 @@ $(STAMP): requirements-lock.txt pyproject.toml
 	@$(PY) -m pip install --quiet --disable-pip-version-check "$$(grep '^pip==' requirements-lock.txt)"
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-lock.txt
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	@echo "== compiling mi_lib's solver kernels once (numba caches them; about half a minute)"
+	@touch $@
+
+# numba's cache does not notice a change in a kernel called from another file: whenever a
+# module of mi_lib changed, tools/warm_kernels.py drops the cache if the kernel sources differ
+# from the last compiled ones, and compiles (about half a minute) or loads the kernels.
+$(KSTAMP): $(STAMP) $(wildcard mi_lib/*.py)
+	@echo "== compiling mi_lib's solver kernels (numba caches them; about half a minute the first time)"
 	@$(THREADS) $(PY) tools/warm_kernels.py
 	@touch $@
 
 # Notebooks under test write figures and result records into a scratch directory
 # ($$MI_LIB_OUTPUT_DIR, read by mi_lib.paths), which is removed afterwards.
-test: $(STAMP)
+test: $(KSTAMP)
 	@scratch=$$(mktemp -d); \
 	$(THREADS) MI_LIB_OUTPUT_DIR=$$scratch $(PY) -m pytest -p no:cacheprovider tests notebooks $(NBVAL_FLAGS); \
 	status=$$?; rm -rf "$$scratch"; exit $$status
 
-test-kernels: $(STAMP)
+test-kernels: $(KSTAMP)
 	$(THREADS) $(PY) tools/nbval_kernels.py --count 2 -- notebooks $(NBVAL_FLAGS)
 
 # Every notebook executed with the kernel started in the repository root (writes nothing tracked).
-check-root: $(STAMP)
+check-root: $(KSTAMP)
 	$(THREADS) $(PY) tools/reproduce.py --check --kernel-cwd root --timeout 300
 
-unit: $(STAMP)
+unit: $(KSTAMP)
 	$(THREADS) $(PY) -m pytest -p no:cacheprovider tests
 
-reproduce: $(STAMP)
+reproduce: $(KSTAMP)
 	$(THREADS) $(PY) tools/make_spectra.py
 	$(THREADS) $(PY) tools/reproduce.py
 
@@ -70,7 +77,7 @@ check-extraction: $(STAMP)
 
 # The student edition: solutions replaced by prompts, outputs removed, into build/student/
 # (not tracked); each student notebook is then run top to bottom.
-student: $(STAMP)
+student: $(KSTAMP)
 	$(THREADS) $(PY) tools/make_student.py --timeout 300
 
 # The book: a static HTML site from the stored outputs (no execution), built with the pinned
@@ -89,7 +96,7 @@ book: $(BOOK_STAMP)
 book-check: $(BOOK_STAMP)
 	$(PY) tools/check_book.py
 
-lab: $(STAMP)
+lab: $(KSTAMP)
 	$(VENV)/bin/jupyter lab --allow-root notebooks/
 
 # The benchmark extra (cvxpy, Clarabel, SCS, dit; pinned in requirements-bench.txt), installed
@@ -100,7 +107,7 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	@touch $@
 
-bench: $(BENCH_STAMP)
+bench: $(BENCH_STAMP) $(KSTAMP)
 	$(THREADS) $(PY) benchmarks/run_all.py
 
 clean:
