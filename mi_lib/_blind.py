@@ -218,9 +218,15 @@ def _unit_layout(x: np.ndarray, e: np.ndarray, B: float, order: np.ndarray, es: 
                    sub=sub, ny=ny, y_values=y_values)
 
 
+def _row_sums(p: np.ndarray) -> np.ndarray:
+    """p(u) = sum_x p(u, x), each correctly rounded (math.fsum): rows that are permutations of each other get
+    equal sums, so an exact symmetry of the letters (used by the coset split) survives the rounding."""
+    return np.array([math.fsum(row) for row in p.tolist()])
+
+
 def _model(p: np.ndarray, lay: _Layout) -> _Blind | None:
     """The lattice model on the searched sub-grid; None when U or X is constant (I = 0 for every law)."""
-    pu = p.sum(axis=1)
+    pu = _row_sums(p)
     groups = np.flatnonzero(pu > 0)
     if groups.size <= 1 or np.count_nonzero(p.sum(axis=0) > 0) <= 1:
         return None
@@ -260,7 +266,7 @@ def _result(p, lay: _Layout, B: float, tol: float, pi_sub, mi, lb, s, iters) -> 
     pi_s[lay.sub] = pi_sub
     pmf = np.zeros(n)
     pmf[lay.order] = pi_s
-    pu = p.sum(axis=1)
+    pu = _row_sums(p)
     out = np.zeros((p.shape[0], lay.ny))
     rows_u, rows_x = np.nonzero(p > 0)  # row-major: u by u, letters in order
     for u, xx, o in zip(rows_u.tolist(), rows_x.tolist(), lay.ixr[rows_x].tolist()):

@@ -84,3 +84,9 @@ def test_model_groups_rows_in_order():
     assert m.glp[0] == pytest.approx(np.log([0.2 / 0.3, 0.1 / 0.3]))
     assert m.glp[1] == pytest.approx(np.log([0.3 / 0.7, 0.4 / 0.7]))
     assert m.rg.tolist() == [0, 0, 1, 1] and m.roff.tolist() == [0, 4, 0, 2]
+
+
+def test_row_sums_are_correctly_rounded_and_order_free():
+    p = np.array([[0.30, 0.15, 0.05], [0.05, 0.15, 0.30]])
+    pu = bl._row_sums(p)
+    assert pu[0] == pu[1] == float(sum(Fraction(v) for v in p[0]))  # the pairwise sums differ in the last bit
