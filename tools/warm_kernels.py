@@ -2,8 +2,9 @@
 
 numba keys a cached kernel by its own source file only: when a kernel calls a
 kernel of another file (most of mi_lib's do) and only that other file
-changes, the stale machine code would still be loaded. So this tool first
-compares a digest of every mi_lib module that uses numba with the digest
+changes (or a constant it imports from a plain module), the stale machine
+code would still be loaded. So this tool first compares a digest of every
+top-level mi_lib module with the digest
 stored beside the cache at the last run; if they differ, it removes mi_lib's
 cached kernels (``*.nbi``, ``*.nbc``) so that everything is compiled afresh.
 Then it runs the warm-up solves and stores the digest.
@@ -19,13 +20,14 @@ import os
 import time
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "mi_lib"
+PACKAGE = Path(os.path.abspath(__file__)).parent.parent / "mi_lib"  # unresolved, as numba takes it
 DIGEST_NAME = "mi_lib-kernels.sha256"
 
 
 def kernel_sources(package: Path = PACKAGE) -> list[Path]:
-    """The modules of ``package`` that use numba (their kernels, and the callers that load them)."""
-    return sorted(p for p in package.glob("*.py") if "numba" in p.read_text(encoding="utf-8"))
+    """Every module of ``package``: a kernel also freezes the constants it imports from modules without
+    numba (``_logdomain._FLOOR``, the coset core's thresholds), so any change may make the cache stale."""
+    return sorted(package.glob("*.py"))
 
 
 def digest(paths: list[Path]) -> str:
