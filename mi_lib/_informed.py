@@ -142,7 +142,7 @@ def _check_cost(cost, nx: int) -> np.ndarray:
         raise ValueError(f"shape mismatch: p_ux has {nx} columns (|X|) but cost has {c.shape[0]} rows")
     if c.shape[1] == 0:
         raise ValueError("cost has no columns (empty output alphabet)")
-    if np.all(c >= 0):  # one pass when the costs are valid (NaN, -inf and negatives all fail it)
+    if (c >= 0).all():  # one pass when the costs are valid (NaN, -inf and negatives all fail it)
         return c
     if np.any(np.isnan(c)):
         raise ValueError("cost contains NaN")
@@ -259,7 +259,7 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
     return _finish(pr, tol, Wr, mi, max(lb, 0.0), s, iters, evals)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Reduced:
     """The problem with the cheapest cost removed exactly and the costs at unit scale (2^k)."""
 
@@ -280,7 +280,7 @@ def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
     isfin = np.isfinite(c)
     allfin = bool(isfin.all())  # no forbidden pair: the masks below are all true (same values, fewer passes)
     if allfin:
-        cmin = np.min(c, axis=1)
+        cmin = c.min(axis=1)
     else:
         px = p.sum(axis=0)
         finite_row = np.any(isfin, axis=1)
@@ -290,15 +290,17 @@ def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
         cmin = np.where(finite_row, np.min(c, axis=1), 0.0)
     # the reduced budget B - sum p(u,x) cmin(x) in exact arithmetic (a budget a few ulps above the
     # cheapest cost is not it)
-    offset = _sc.exact_offset(p, cmin)
-    Bmin = float(offset)
-    Bt = _sc.reduced_budget(B, offset)
+    Bmin, Bt = _sc.offset_and_budget(B, _sc.exact_offset_int(p, cmin))
     if allfin:
         ctil_raw = c - cmin[:, None]
+        # unit of cost: a power of two (exact): every threshold is scale-free (unit_exponent's masks
+        # without the finite one)
+        vmax = float(ctil_raw.max())
+        k = _sc.unit_exponent_of(vmax, float(ctil_raw[ctil_raw > 0.0].min())) if vmax > 0.0 else 0
     else:
         with np.errstate(invalid="ignore"):
             ctil_raw = np.where(isfin, c - cmin[:, None], np.inf)
-    k = _sc.unit_exponent(ctil_raw)  # unit of cost: a power of two (exact): every threshold is scale-free
+        k = _sc.unit_exponent(ctil_raw)
     # a budget below the cheapest cost by no more than rounding (of a floating-point sum of the
     # cheapest costs, or of costs meant to be 0 computed as, say, (y - x)^2) is read as the cheapest
     # cost (the edge); anything lower is infeasible
@@ -307,15 +309,15 @@ def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
             f"budget {B:.17g} is infeasible: the cheapest achievable expected cost is {Bmin:.17g}"
         )
     ctil = _sc.scaled(ctil_raw, k)
-    return _Reduced(p=p, c=c, B=B, Bmin=Bmin, Bt=float(_sc.scaled(max(Bt, 0.0), k)), k=k, ctil=ctil,
-                    cfin=ctil if allfin else np.where(np.isfinite(ctil), ctil, 0.0), cheapest=np.argmin(c, axis=1),
+    return _Reduced(p=p, c=c, B=B, Bmin=Bmin, Bt=_sc.unscaled(max(Bt, 0.0), -k), k=k, ctil=ctil,
+                    cfin=ctil if allfin else np.where(np.isfinite(ctil), ctil, 0.0), cheapest=c.argmin(axis=1),
                     rows=_rows_of(p))
 
 
 def _finish(pr: _Reduced, tol: float, Wr, mi, lb, s, iters, evals) -> DiscreteAttack:
     """The result in the data's units, with the gap reported (and a warning when it exceeds tol)."""
     rows = pr.rows
-    cst = pr.Bmin + _sc.unscaled(_rows_cost(rows, Wr, pr.cfin), pr.k)
+    cst = pr.Bmin + _sc.unscaled(float((rows.p[:, None] * Wr * pr.cfin[rows.x]).sum()), pr.k)  # _rows_cost
     lb = min(lb, mi) if lb > mi and lb - mi < 1e-13 else lb
     gap = float(mi - lb)
     converged, message = _sc.report(gap, tol, "discrete_attack", stacklevel=5)
@@ -339,7 +341,7 @@ def _cheapest_constant(pr: _Reduced):
     else:
         const = np.where(np.isfinite(pr.ctil), px[:, None] * pr.cfin, np.inf)
         const = np.where(px[:, None] > 0, const, 0.0).sum(axis=0)
-    y0 = int(np.argmin(const))
+    y0 = int(const.argmin())
     return y0 if const[y0] <= pr.Bt else None
 
 
