@@ -321,10 +321,13 @@ def _finish(pr: _Reduced, tol: float, Wr, mi, lb, s, iters, evals) -> DiscreteAt
     lb = min(lb, mi) if lb > mi and lb - mi < 1e-13 else lb
     gap = float(mi - lb)
     converged, message = _sc.report(gap, tol, "discrete_attack", stacklevel=5)
-    nX = pr.p.shape[1]
-    channel = np.zeros(pr.p.shape + (pr.c.shape[1],))
-    channel[:, np.arange(nX), pr.cheapest] = 1.0
-    channel[rows.u, rows.x] = Wr
+    shape = pr.p.shape + (pr.c.shape[1],)
+    if rows.p.size == pr.p.size:  # every (u, x) is a row, in row-major order: the rows are the channel
+        channel = np.array(Wr, dtype=float).reshape(shape)
+    else:
+        channel = np.zeros(shape)
+        channel[:, np.arange(shape[1]), pr.cheapest] = 1.0
+        channel[rows.u, rows.x] = Wr
     channel.setflags(write=False)
     return DiscreteAttack(
         mi=float(mi), lower_bound=float(lb), gap=gap, channel=channel,
@@ -392,7 +395,7 @@ class _InformedOracle:
                  tails: bool = True, zero: tuple | None = None):
         self.rows, self.ctil, self.cfin, self.Bt, self.tol_in = rows, ctil, cfin, Bt, tol_in
         self.core = _informed_core(rows) if tails else np.ones(rows.p.size, dtype=bool)
-        self.tails = None if np.all(self.core) else ~self.core
+        self.tails = None if self.core.all() else ~self.core
         self._dcost: dict = {}
         self.states: dict = {}  # slope -> mixture of the last full solve there
         self._zero = zero  # (the quantile coupling's atoms or None,) when the caller has them
@@ -542,7 +545,7 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
     """
     slack = _slack(rows, Bt)
     oracle = _InformedOracle(rows, ctil, cfin, Bt, tol_in, zero=zero)
-    s0 = 1.0 / _median(ctil[np.isfinite(ctil) & (ctil > 0)])
+    s0 = 1.0 / _median(ctil[ctil > 0] if cfin is ctil else ctil[np.isfinite(ctil) & (ctil > 0)])
     possible: list[bool] = []  # _zero_mi_possible, evaluated when first needed (most solves never ask)
 
     def lp_allowed() -> bool:

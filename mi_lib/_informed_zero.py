@@ -105,8 +105,8 @@ def _quantile_zero(rows: _Rows, cfin: np.ndarray, cells, cap: float, tol: float)
 
 
 def _logsumexp(a: np.ndarray) -> float:
-    m = float(np.max(a))
-    return m + math.log(float(np.sum(np.exp(a - m))))
+    m = float(a.max())
+    return m + math.log(float(np.exp(a - m).sum()))
 
 
 def _joined(m: _Mix, atoms, frac: float) -> _Mix:
