@@ -252,9 +252,10 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
         W0[:, y0] = 1.0
         return _finish(pr, tol, W0, 0.0, 0.0, 0.0, 0, 0)
     cells = _quantile_cells(rows, pr.ctil, pr.cheapest, math.inf)
-    W0 = _quantile_zero(rows, pr.cfin, cells, pr.Bt + _slack(rows, pr.Bt), tol)
-    if W0 is not None:  # the quantile coupling's zero-information channel fits: optimal (the bound 0 is valid)
-        return _finish(pr, tol, W0, _rows_mi(rows, W0), 0.0, 0.0, 0, 0)
+    zero = _quantile_zero(rows, pr.cfin, cells, pr.Bt + _slack(rows, pr.Bt), tol)
+    if zero is not None:  # the quantile coupling's zero-information channel fits: optimal (the bound 0 is valid)
+        W0, mi0, cost0 = zero
+        return _finish(pr, tol, W0, mi0, 0.0, 0.0, 0, 0, cost0)
     Wr, mi, lb, s, iters, evals = _informed_search(rows, pr.ctil, pr.cfin, pr.Bt, tol, tol_in, (_cells_atoms(cells),))
     return _finish(pr, tol, Wr, mi, max(lb, 0.0), s, iters, evals)
 
@@ -314,10 +315,15 @@ def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
                     rows=_rows_of(p))
 
 
-def _finish(pr: _Reduced, tol: float, Wr, mi, lb, s, iters, evals) -> DiscreteAttack:
-    """The result in the data's units, with the gap reported (and a warning when it exceeds tol)."""
+def _finish(pr: _Reduced, tol: float, Wr, mi, lb, s, iters, evals, cost_r: float | None = None) -> DiscreteAttack:
+    """The result in the data's units, with the gap reported (and a warning when it exceeds tol).
+
+    ``cost_r``: the reduced cost of ``Wr`` at unit scale (:func:`mi_lib._mixing._rows_cost`) if known.
+    """
     rows = pr.rows
-    cst = pr.Bmin + _sc.unscaled(float((rows.p[:, None] * Wr * pr.cfin[rows.x]).sum()), pr.k)  # _rows_cost
+    if cost_r is None:
+        cost_r = float((rows.p[:, None] * Wr * pr.cfin[rows.x]).sum())  # _rows_cost
+    cst = pr.Bmin + _sc.unscaled(cost_r, pr.k)
     lb = min(lb, mi) if lb > mi and lb - mi < 1e-13 else lb
     gap = float(mi - lb)
     converged, message = _sc.report(gap, tol, "discrete_attack", stacklevel=5)

@@ -84,3 +84,28 @@ def test_full_support_channel_layout(B):
     res0 = discrete_attack(p0, c0, B)
     assert np.allclose(res0.channel[:, :3], W, rtol=0.0, atol=1e-7)  # the same optimum, another rounding
     assert np.all(res0.channel[:, 3].argmax(axis=1) == np.argmin((y - 0.5) ** 2))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cells_channel_sums_as_add_at(seed):
+    """The quantile coupling's channel (bincount of the cells) is np.add.at's accumulation, bit for bit,
+    and _quantile_zero's returned information and cost are the channel's."""
+    import mi_lib._informed as inf
+    from mi_lib._informed_zero import _cells_channel, _quantile_cells, _quantile_zero
+
+    rng = np.random.default_rng(seed)
+    for _ in range(10):
+        nU, nX, ny = int(rng.integers(2, 5)), int(rng.integers(2, 6)), int(rng.integers(3, 41))
+        p = rng.dirichlet(np.full(nU * nX, 0.8)).reshape(nU, nX)
+        x = np.sort(rng.uniform(-1.0, 1.0, nX))
+        c = (np.linspace(-1.5, 1.5, ny)[None, :] - x[:, None]) ** 2
+        pr = inf._reduce(p, c, float(p.sum(axis=0) @ c.max(axis=1)))
+        cells = _quantile_cells(pr.rows, pr.ctil, pr.cheapest, math.inf)
+        _, lengths, cell_rows, ybest = cells
+        W = np.zeros((pr.rows.p.size, ny))
+        np.add.at(W, (cell_rows.ravel(), np.repeat(ybest, cell_rows.shape[1])), np.repeat(lengths, cell_rows.shape[1]))
+        W = W / W.sum(axis=1, keepdims=True)
+        assert np.array_equal(_cells_channel(pr.rows, ny, cells), W)
+        got = _quantile_zero(pr.rows, pr.cfin, cells, math.inf, 1.0)
+        assert np.array_equal(got[0], W)
+        assert got[1] == inf._rows_mi(pr.rows, W) and got[2] == inf._rows_cost(pr.rows, W, pr.cfin)
