@@ -10,6 +10,7 @@ by a safeguarded Newton iteration to rounding. Certificate: the informed dual
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 
@@ -28,30 +29,38 @@ def _h1(t: float) -> float:
 
 
 def _flip_gradient(j: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """dI/dp_i of (15) at flip probabilities p: eqs. (17)-(20), i.e. (27) without lambda."""
+    """dI/dp_i of (15) at flip probabilities p: eqs. (17)-(20), i.e. (27) without lambda.
+
+    The six logarithms are one ``np.log`` call (numpy's log, as before, under one error state); the
+    brackets combine them in Python floats (the same IEEE operations as numpy's scalars); NaN becomes 0
+    and +-inf the largest double, as ``np.nan_to_num`` does.
+    """
     a, b, c, d = (float(t) for t in j)
-    P0 = a * (1 - p[0]) + b * p[1] + c * (1 - p[2]) + d * p[3]
+    p1, p2, p3, p4 = (float(t) for t in p)
+    P0 = a * (1 - p1) + b * p2 + c * (1 - p3) + d * p4
     P1 = 1.0 - P0
     pu0, pu1 = a + b, c + d
+    A0 = (a * (1 - p1) + b * p2) / pu0 if pu0 > 0 else 1.0
+    A1 = (c * (1 - p3) + d * p4) / pu1 if pu1 > 0 else 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lP0, lP1, lA0, lB0, lA1, lB1 = np.log(np.array([P0, P1, A0, 1.0 - A0, A1, 1.0 - A1])).tolist()
 
-    def bracket(P0u: float, P1u: float) -> float:
+    def bracket(lP0u: float, lP1u: float) -> float:
         # log(P(Y=0) P(Y=1|u) / (P(Y=1) P(Y=0|u)))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            val = float(np.log(P0) + np.log(P1u) - np.log(P1) - np.log(P0u))
+        val = lP0 + lP1u - lP1 - lP0u
         return val if math.isfinite(val) or not math.isnan(val) else 0.0
 
-    g = np.zeros(4)
+    g = [0.0, 0.0, 0.0, 0.0]
     if pu0 > 0:
-        A0 = (a * (1 - p[0]) + b * p[1]) / pu0
-        br = bracket(A0, 1.0 - A0)
+        br = bracket(lA0, lB0)
         g[0] = a * br if a > 0 else 0.0
         g[1] = -b * br if b > 0 else 0.0
     if pu1 > 0:
-        A1 = (c * (1 - p[2]) + d * p[3]) / pu1
-        br = bracket(A1, 1.0 - A1)
+        br = bracket(lA1, lB1)
         g[2] = c * br if c > 0 else 0.0
         g[3] = -d * br if d > 0 else 0.0
-    return np.nan_to_num(g, nan=0.0)
+    big = sys.float_info.max
+    return np.array([0.0 if math.isnan(t) else (t if math.isfinite(t) else math.copysign(big, t)) for t in g])
 
 
 @_sc.quiet_range

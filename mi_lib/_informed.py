@@ -142,7 +142,7 @@ def _check_cost(cost, nx: int) -> np.ndarray:
         raise ValueError(f"shape mismatch: p_ux has {nx} columns (|X|) but cost has {c.shape[0]} rows")
     if c.shape[1] == 0:
         raise ValueError("cost has no columns (empty output alphabet)")
-    if np.all(c >= 0):  # one pass when the costs are valid (NaN, -inf and negatives all fail it)
+    if (c >= 0).all():  # one pass when the costs are valid (NaN, -inf and negatives all fail it)
         return c
     if np.any(np.isnan(c)):
         raise ValueError("cost contains NaN")
@@ -252,14 +252,15 @@ def discrete_attack(p_ux, cost, budget, *, tol: float = 1e-10) -> DiscreteAttack
         W0[:, y0] = 1.0
         return _finish(pr, tol, W0, 0.0, 0.0, 0.0, 0, 0)
     cells = _quantile_cells(rows, pr.ctil, pr.cheapest, math.inf)
-    W0 = _quantile_zero(rows, pr.cfin, cells, pr.Bt + _slack(rows, pr.Bt), tol)
-    if W0 is not None:  # the quantile coupling's zero-information channel fits: optimal (the bound 0 is valid)
-        return _finish(pr, tol, W0, _rows_mi(rows, W0), 0.0, 0.0, 0, 0)
+    zero = _quantile_zero(rows, pr.cfin, cells, pr.Bt + _slack(rows, pr.Bt), tol)
+    if zero is not None:  # the quantile coupling's zero-information channel fits: optimal (the bound 0 is valid)
+        W0, mi0, cost0 = zero
+        return _finish(pr, tol, W0, mi0, 0.0, 0.0, 0, 0, cost0)
     Wr, mi, lb, s, iters, evals = _informed_search(rows, pr.ctil, pr.cfin, pr.Bt, tol, tol_in, (_cells_atoms(cells),))
     return _finish(pr, tol, Wr, mi, max(lb, 0.0), s, iters, evals)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Reduced:
     """The problem with the cheapest cost removed exactly and the costs at unit scale (2^k)."""
 
@@ -280,7 +281,7 @@ def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
     isfin = np.isfinite(c)
     allfin = bool(isfin.all())  # no forbidden pair: the masks below are all true (same values, fewer passes)
     if allfin:
-        cmin = np.min(c, axis=1)
+        cmin = c.min(axis=1)
     else:
         px = p.sum(axis=0)
         finite_row = np.any(isfin, axis=1)
@@ -290,15 +291,17 @@ def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
         cmin = np.where(finite_row, np.min(c, axis=1), 0.0)
     # the reduced budget B - sum p(u,x) cmin(x) in exact arithmetic (a budget a few ulps above the
     # cheapest cost is not it)
-    offset = _sc.exact_offset(p, cmin)
-    Bmin = float(offset)
-    Bt = _sc.reduced_budget(B, offset)
+    Bmin, Bt = _sc.offset_and_budget(B, _sc.exact_offset_int(p, cmin))
     if allfin:
         ctil_raw = c - cmin[:, None]
+        # unit of cost: a power of two (exact): every threshold is scale-free (unit_exponent's masks
+        # without the finite one)
+        vmax = float(ctil_raw.max())
+        k = _sc.unit_exponent_of(vmax, float(ctil_raw[ctil_raw > 0.0].min())) if vmax > 0.0 else 0
     else:
         with np.errstate(invalid="ignore"):
             ctil_raw = np.where(isfin, c - cmin[:, None], np.inf)
-    k = _sc.unit_exponent(ctil_raw)  # unit of cost: a power of two (exact): every threshold is scale-free
+        k = _sc.unit_exponent(ctil_raw)
     # a budget below the cheapest cost by no more than rounding (of a floating-point sum of the
     # cheapest costs, or of costs meant to be 0 computed as, say, (y - x)^2) is read as the cheapest
     # cost (the edge); anything lower is infeasible
@@ -307,22 +310,30 @@ def _reduce(p: np.ndarray, c: np.ndarray, B: float) -> _Reduced:
             f"budget {B:.17g} is infeasible: the cheapest achievable expected cost is {Bmin:.17g}"
         )
     ctil = _sc.scaled(ctil_raw, k)
-    return _Reduced(p=p, c=c, B=B, Bmin=Bmin, Bt=float(_sc.scaled(max(Bt, 0.0), k)), k=k, ctil=ctil,
-                    cfin=ctil if allfin else np.where(np.isfinite(ctil), ctil, 0.0), cheapest=np.argmin(c, axis=1),
+    return _Reduced(p=p, c=c, B=B, Bmin=Bmin, Bt=_sc.unscaled(max(Bt, 0.0), -k), k=k, ctil=ctil,
+                    cfin=ctil if allfin else np.where(np.isfinite(ctil), ctil, 0.0), cheapest=c.argmin(axis=1),
                     rows=_rows_of(p))
 
 
-def _finish(pr: _Reduced, tol: float, Wr, mi, lb, s, iters, evals) -> DiscreteAttack:
-    """The result in the data's units, with the gap reported (and a warning when it exceeds tol)."""
+def _finish(pr: _Reduced, tol: float, Wr, mi, lb, s, iters, evals, cost_r: float | None = None) -> DiscreteAttack:
+    """The result in the data's units, with the gap reported (and a warning when it exceeds tol).
+
+    ``cost_r``: the reduced cost of ``Wr`` at unit scale (:func:`mi_lib._mixing._rows_cost`) if known.
+    """
     rows = pr.rows
-    cst = pr.Bmin + _sc.unscaled(_rows_cost(rows, Wr, pr.cfin), pr.k)
+    if cost_r is None:
+        cost_r = float((rows.p[:, None] * Wr * pr.cfin[rows.x]).sum())  # _rows_cost
+    cst = pr.Bmin + _sc.unscaled(cost_r, pr.k)
     lb = min(lb, mi) if lb > mi and lb - mi < 1e-13 else lb
     gap = float(mi - lb)
     converged, message = _sc.report(gap, tol, "discrete_attack", stacklevel=5)
-    nX = pr.p.shape[1]
-    channel = np.zeros(pr.p.shape + (pr.c.shape[1],))
-    channel[:, np.arange(nX), pr.cheapest] = 1.0
-    channel[rows.u, rows.x] = Wr
+    shape = pr.p.shape + (pr.c.shape[1],)
+    if rows.p.size == pr.p.size:  # every (u, x) is a row, in row-major order: the rows are the channel
+        channel = np.array(Wr, dtype=float).reshape(shape)
+    else:
+        channel = np.zeros(shape)
+        channel[:, np.arange(shape[1]), pr.cheapest] = 1.0
+        channel[rows.u, rows.x] = Wr
     channel.setflags(write=False)
     return DiscreteAttack(
         mi=float(mi), lower_bound=float(lb), gap=gap, channel=channel,
@@ -339,7 +350,7 @@ def _cheapest_constant(pr: _Reduced):
     else:
         const = np.where(np.isfinite(pr.ctil), px[:, None] * pr.cfin, np.inf)
         const = np.where(px[:, None] > 0, const, 0.0).sum(axis=0)
-    y0 = int(np.argmin(const))
+    y0 = int(const.argmin())
     return y0 if const[y0] <= pr.Bt else None
 
 
@@ -390,7 +401,7 @@ class _InformedOracle:
                  tails: bool = True, zero: tuple | None = None):
         self.rows, self.ctil, self.cfin, self.Bt, self.tol_in = rows, ctil, cfin, Bt, tol_in
         self.core = _informed_core(rows) if tails else np.ones(rows.p.size, dtype=bool)
-        self.tails = None if np.all(self.core) else ~self.core
+        self.tails = None if self.core.all() else ~self.core
         self._dcost: dict = {}
         self.states: dict = {}  # slope -> mixture of the last full solve there
         self._zero = zero  # (the quantile coupling's atoms or None,) when the caller has them
@@ -540,7 +551,7 @@ def _informed_search(rows: _Rows, ctil, cfin, Bt: float, tol: float, tol_in: flo
     """
     slack = _slack(rows, Bt)
     oracle = _InformedOracle(rows, ctil, cfin, Bt, tol_in, zero=zero)
-    s0 = 1.0 / _median(ctil[np.isfinite(ctil) & (ctil > 0)])
+    s0 = 1.0 / _median(ctil[ctil > 0] if cfin is ctil else ctil[np.isfinite(ctil) & (ctil > 0)])
     possible: list[bool] = []  # _zero_mi_possible, evaluated when first needed (most solves never ask)
 
     def lp_allowed() -> bool:

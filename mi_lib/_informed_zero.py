@@ -71,10 +71,12 @@ def _cells_channel(rows: _Rows, ny: int, cells):
     """The channel rows of the cells (see :func:`_quantile_zero_channel`), None if a row has no cell."""
     _, lengths, cell_rows, ybest = cells
     G = cell_rows.shape[1]
-    W = np.zeros((rows.p.size, ny))
-    np.add.at(W, (cell_rows.ravel(), np.repeat(ybest, G)), np.repeat(lengths, G))
+    n = rows.p.size
+    # the sums of np.add.at, in the same order (bincount adds its weights in input order from 0)
+    W = np.bincount((cell_rows * ny + ybest[:, None]).ravel(), weights=np.repeat(lengths, G),
+                    minlength=n * ny).reshape(n, ny)
     tot = W.sum(axis=1, keepdims=True)
-    if not np.all(tot > 0.0):
+    if not (tot > 0.0).all():
         return None
     return W / tot
 
@@ -94,19 +96,24 @@ def _cells_atoms(cells):
 
 
 def _quantile_zero(rows: _Rows, cfin: np.ndarray, cells, cap: float, tol: float):
-    """The channel of the quantile coupling's ``cells`` if their cost and its computed cost are at most
-    ``cap`` and its computed information is below 0.1 tol (then the bound 0 certifies it), else None."""
+    """(channel, its information, its cost) of the quantile coupling's ``cells`` if their cost and the
+    channel's computed cost are at most ``cap`` and its computed information is below 0.1 tol (then the
+    bound 0 certifies it), else None."""
     if cells is None or not cells[0] <= cap:
         return None
     W0 = _cells_channel(rows, cfin.shape[1], cells)
-    if W0 is None or not _rows_cost(rows, W0, cfin) <= cap or not _rows_mi(rows, W0) <= 0.1 * tol:
+    if W0 is None:
         return None
-    return W0
+    cost = _rows_cost(rows, W0, cfin)
+    if not cost <= cap:
+        return None
+    mi = _rows_mi(rows, W0)
+    return (W0, mi, cost) if mi <= 0.1 * tol else None
 
 
 def _logsumexp(a: np.ndarray) -> float:
-    m = float(np.max(a))
-    return m + math.log(float(np.sum(np.exp(a - m))))
+    m = float(a.max())
+    return m + math.log(float(np.exp(a - m).sum()))
 
 
 def _joined(m: _Mix, atoms, frac: float) -> _Mix:

@@ -43,12 +43,14 @@ def _rows_of(p_ux: np.ndarray) -> _Rows:
     p = p_ux[uu, xx]
     pu_all = p_ux.sum(axis=1)
     counts = np.bincount(uu, minlength=p_ux.shape[0])
-    gu = np.flatnonzero(counts)  # the u with p(u) > 0
-    goff = np.zeros(gu.size + 1, dtype=np.intp)
-    np.cumsum(counts[gu], out=goff[1:])
+    gu = counts.nonzero()[0]  # the u with p(u) > 0
+    bounds = [0]
+    for n in counts[gu].tolist():
+        bounds.append(bounds[-1] + n)
+    goff = np.array(bounds, dtype=np.intp)
     gidx = np.arange(uu.size, dtype=np.intp)  # nonzero lists (u, x) in row-major order: grouped by u
-    groups = tuple(gidx[a:b] for a, b in zip(goff[:-1].tolist(), goff[1:].tolist()))
-    grp = np.searchsorted(gu, uu)
+    groups = tuple(gidx[a:b] for a, b in zip(bounds[:-1], bounds[1:]))
+    grp = uu if gu.size == counts.size else np.searchsorted(gu, uu)  # every u present: group g is u = g
     logp = np.log(p)
     return _Rows(
         u=uu,

@@ -64,31 +64,60 @@ def scaled(x, k: int):
 
 
 def unscaled(x: float, k: int) -> float:
-    """float(x * 2^k) with overflow to +-inf and no warning or exception."""
+    """float(x * 2^k) with overflow to +-inf and no warning or exception.
+
+    ``math.ldexp`` is the C ``ldexp`` that ``np.ldexp`` calls (the same
+    double, subnormals included) without numpy's scalar overhead and error
+    state; it raises on overflow, where the result is the signed infinity.
+    """
+    x = float(x)
     if not math.isfinite(x) or x == 0.0:
-        return float(x)
-    with np.errstate(over="ignore", under="ignore"):
-        return float(np.ldexp(x, k))
+        return x
+    try:
+        return math.ldexp(x, k)
+    except OverflowError:
+        return math.copysign(math.inf, x)
 
 
-def exact_offset(p: np.ndarray, cmin: np.ndarray) -> Fraction:
-    """sum_{u,x} p(u, x) cmin(x), exactly (p of shape (|U|, |X|), cmin of shape (|X|,) finite)."""
+OFFSET_SHIFT = 2148
+"""Every product of two doubles is an integer multiple of 2^-2148 (each is n / 2^m with m <= 1074)."""
+
+
+def exact_offset_int(p: np.ndarray, cmin: np.ndarray) -> int:
+    """sum_{u,x} p(u, x) cmin(x) * 2^OFFSET_SHIFT, an exact integer (p (|U|, |X|), cmin (|X|,) finite, >= 0)."""
+    if not cmin.any():  # every cheapest cost is 0 (cmin >= 0): no product to sum
+        return 0
     uu, xx = np.nonzero((p > 0) & (cmin[None, :] > 0))
-    if uu.size == 0:
-        return Fraction(0)
-    # every double is n / 2^m with m <= 1074: sum the products over the common denominator 2^2148
-    shift = 2148
     total = 0
     for a, b in zip(p[uu, xx].tolist(), cmin[xx].tolist()):
         na, da = a.as_integer_ratio()
         nb, db = b.as_integer_ratio()
-        total += (na * nb) << (shift - (da * db).bit_length() + 1)
-    return Fraction(total, 1 << shift)
+        total += (na * nb) << (OFFSET_SHIFT - (da * db).bit_length() + 1)
+    return total
+
+
+def exact_offset(p: np.ndarray, cmin: np.ndarray) -> Fraction:
+    """sum_{u,x} p(u, x) cmin(x), exactly (p of shape (|U|, |X|), cmin of shape (|X|,) finite, >= 0)."""
+    return Fraction(exact_offset_int(p, cmin), 1 << OFFSET_SHIFT)
 
 
 def reduced_budget(budget: float, offset: Fraction) -> float:
     """budget - offset, correctly rounded (offset exact)."""
     return float(Fraction(budget) - offset)
+
+
+def offset_and_budget(budget: float, total: int) -> tuple[float, float]:
+    """(offset, budget - offset), each correctly rounded, for the exact offset ``total`` / 2^OFFSET_SHIFT.
+
+    The same doubles as ``float(exact_offset(...))`` and :func:`reduced_budget`
+    without Fractions: the budget is an integer over 2^OFFSET_SHIFT too, and
+    Python's true division of integers is correctly rounded.
+    """
+    if total == 0:
+        return 0.0, float(budget)
+    nb, db = float(budget).as_integer_ratio()
+    den = 1 << OFFSET_SHIFT
+    return total / den, ((nb << (OFFSET_SHIFT - db.bit_length() + 1)) - total) / den
 
 
 def quiet_range(func):

@@ -99,6 +99,12 @@ def pmf(p: Any, name: str = "p", *, ndim: int | tuple[int, ...] | None = None) -
     within ``PMF_ATOL``. The array is returned unnormalised (the caller's
     numbers are used as given).
     """
+    if type(p) is np.ndarray and p.dtype == np.float64 and p.size and (ndim is None or p.ndim == ndim):
+        # fast path, the same verdict and array when it passes: min >= 0 rules out NaN and -inf (before
+        # the sum, which would warn on inf - inf), and a sum within PMF_ATOL of 1 rules out +inf; anything
+        # else takes the checks below
+        if p.min() >= 0.0 and abs(float(p.sum()) - 1.0) <= PMF_ATOL:
+            return p
     arr = finite_array(p, name, ndim=ndim)
     if arr.size == 0:
         raise ValueError(f"{name} is empty")

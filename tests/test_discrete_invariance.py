@@ -440,6 +440,45 @@ def test_blind_small_budgets_certified_without_warning(budget):
     assert loose.lower_bound <= res.mi + 1e-12  # more budget, less information
 
 
+def test_offset_and_budget_match_fractions():
+    """The integer route (exact offset over 2^2148, true division) gives the doubles of Fraction arithmetic."""
+    from mi_lib import _scaling as sc
+
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        p = rng.dirichlet(np.ones(6)).reshape(2, 3)
+        p[0, rng.integers(3)] = float(rng.choice([0.0, 5e-324, 1e-300, 0.3]))
+        c = 10.0 ** rng.uniform(-320, 308, 3)
+        c[rng.integers(3)] = float(rng.choice([0.0, 1.0]))
+        if rng.random() < 0.2:
+            c[:] = 0.0
+        exact = sum(Fraction(float(p[u, x])) * Fraction(float(c[x])) for u in range(2) for x in range(3))
+        # budgets at, a few ulps around, and far from the offset, and unrelated ones
+        B0 = float(exact)
+        for B in (B0, np.nextafter(B0, np.inf), np.nextafter(np.nextafter(B0, np.inf), np.inf), 3.0 * B0,
+                  float(10.0 ** rng.uniform(-320, 308)), 0.0):
+            off, Bt = sc.offset_and_budget(float(B), sc.exact_offset_int(p, c))
+            assert off == float(exact)
+            assert Bt == float(Fraction(float(B)) - exact)
+            assert Bt == sc.reduced_budget(float(B), sc.exact_offset(p, c))
+
+
+def test_unscaled_matches_numpy_ldexp():
+    """unscaled (math.ldexp, overflow caught) is np.ldexp's double, with signed infinities on overflow."""
+    from mi_lib import _scaling as sc
+
+    rng = np.random.default_rng(2)
+    xs = np.concatenate([10.0 ** rng.uniform(-320, 308, 200) * rng.choice([-1.0, 1.0], 200),
+                         [0.0, -0.0, 5e-324, np.inf, -np.inf, 1.7e308]])
+    for x in xs.tolist():
+        for k in (-1100, -1074, -60, -1, 0, 1, 60, 1023, 1100):
+            with np.errstate(over="ignore", under="ignore"):
+                want = float(np.ldexp(x, k))
+            got = sc.unscaled(x, k)
+            assert got == want and math.copysign(1.0, got) == math.copysign(1.0, want)
+    assert math.isnan(sc.unscaled(math.nan, 3))
+
+
 def test_exact_offset_and_unit_scale_helpers():
     """The reduced budget is exact for any magnitudes; the unit keeps the cost range representable."""
     from mi_lib import _scaling as sc
