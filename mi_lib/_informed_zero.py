@@ -5,17 +5,21 @@ for every :math:`u`; the cheapest of them (cost :math:`B_0`) is a
 multi-marginal transport problem, solved exactly by a linear program in
 :mod:`mi_lib._informed`. Any one of them within budget is optimal, though
 (the bound 0 is always valid), and a good one is found in closed form: order
-the letters (by their cheapest output), couple the laws :math:`p(x|u)` of all
+the letters (by their cheapest output, ties broken as below), couple the laws :math:`p(x|u)` of all
 groups by their quantiles (one uniform :math:`t \in (0, 1]` picks the letter
 :math:`x_u(t)` of every group), and send each cell of :math:`t` on which the
 letters are constant to the output cheapest for them together,
 :math:`\arg\min_y \sum_u p(u)\, c(x_u(t), y)`. The output then depends on
-:math:`t` only, so :math:`q` is common and :math:`I(U;Y) = 0`. For costs
-:math:`c(x, y) = h(y - x)` with :math:`h` convex on the line (squared
-distance) and letters on the line, this coupling is the optimal one (the
-barycentre of the :math:`p(x|u)` is their quantile average), so the
-candidate's cost is :math:`B_0` up to the output grid; otherwise it is an
-upper bound. The caller keeps it only if its computed cost fits the budget
+:math:`t` only, so :math:`q` is common and :math:`I(U;Y) = 0`. For letters
+and outputs on the line (outputs listed in increasing order) and costs
+:math:`c(x, y) = h(y - x)` with :math:`h` convex, the cheapest output and,
+between letters that share it, :math:`c(x, y_{\rm first}) - c(x, y_{\rm last})`
+increase with :math:`x`, so this order is the order on the line, and the
+comonotone coupling is then the cheapest one (for squared distance the
+barycentre of the :math:`p(x|u)` is their quantile average); the candidate's
+cost is :math:`B_0` up to the output grid. Tested against the LP for
+:math:`|d|`, :math:`d^2` and :math:`d^4` with the letters in any order;
+otherwise the candidate's cost is an upper bound on :math:`B_0`. The caller keeps it only if its computed cost fits the budget
 and its computed information is negligible. Derivation:
 ``notes/discrete_solvers.md``, round 7.
 """
@@ -30,7 +34,9 @@ from ._mixing import _c, _flat_groups, _Mix, _Rows, _rows_cost, _rows_mi
 
 
 def _quantile_cells(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray, cap: float):
-    """The cells of the quantile coupling (letters by their cheapest output ``cheapest``, ties by index).
+    """The cells of the quantile coupling (letters by their cheapest output ``cheapest``; ties by
+    c(x, y_first) - c(x, y_last), which increases with x for c = h(y - x), h convex, outputs in increasing
+    order, then by index).
 
     Returns (cost, lengths (m,), row of every group (m, G), output (m,)), or
     None if the cost passes ``cap`` or a cell has no output that every group
@@ -39,7 +45,10 @@ def _quantile_cells(rows: _Rows, ctil: np.ndarray, cheapest: np.ndarray, cap: fl
     from . import _informed_zero_kernels as zk
 
     rank = np.empty(cheapest.size, dtype=np.intp)
-    rank[np.argsort(cheapest, kind="stable")] = np.arange(cheapest.size)
+    with np.errstate(invalid="ignore"):
+        tie = ctil[:, 0] - ctil[:, -1]  # reduced costs: the same difference as of the costs
+    tie = np.where(np.isfinite(tie), tie, 0.0)
+    rank[np.lexsort((tie, cheapest))] = np.arange(cheapest.size)
     gidx, goff = _flat_groups(rows)
     n = rows.p.size
     lengths, ybest = np.empty(n), np.empty(n, dtype=np.intp)
