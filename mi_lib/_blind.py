@@ -13,7 +13,7 @@ Z - \log R - sB` at the returned slope. Derivations:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -115,6 +115,7 @@ class _Layout:
     sub: slice  # the searched part of the sorted grid
     ny: int
     y_values: np.ndarray
+    slack: float = 0.0  # taken off the bound when a budget a hair above min e^2 is solved as the edge (_near_edge)
 
 
 def _check_inputs(p_ux, x_values, e_values, budget, tol):
@@ -176,15 +177,19 @@ def _reduced_budget(B: float, emin: float, k: int) -> tuple[float, float]:
 
 
 def _grid_unit(x: np.ndarray, es: np.ndarray, h: float) -> tuple[int, float]:
-    """(k, min |e|): k is :func:`mi_lib._scaling.unit_exponent` of the values |e|, |x| and h (es sorted)."""
-    ae, ax = np.abs(es), np.abs(x)
-    hi = [float(ae[0]), float(ae[-1]), float(ax.max())]  # es sorted: its largest |e| is an end
-    lo = [float(a.min()) for a in (ae[ae > 0], ax[ax > 0]) if a.size]
-    if 0.0 < h < math.inf:
-        hi.append(h)
-        lo.append(h)
-    k = _sc.unit_exponent_of(max(hi), min(lo)) if lo else 0
-    return k, float(ae.min())
+    """(k, min |e|): the unit 2^k brings the largest of |e|, |x| and h into [1, 2) (es sorted).
+
+    The costs are squares of the grid values, so the largest must stay near 1
+    (a unit lowered to keep a tiny value representable, as
+    :func:`mi_lib._scaling.unit_exponent` does for informed costs, would let
+    the squares overflow). Nothing meaningful is lost: the grid's values that
+    matter are at least the spacing h, and a lattice of more than 10^7 points
+    is rejected; a value far below h (a grid point meant to be 0 and computed
+    as a subnormal) is rounding noise of 0.
+    """
+    ae = np.abs(es)
+    vmax = max(float(ae[0]), float(ae[-1]), float(np.abs(x).max()), h if h < math.inf else 0.0)
+    return (_sc.pow2_exponent(vmax) if vmax > 0.0 else 0), float(ae.min())
 
 
 def _unit_layout(x: np.ndarray, e: np.ndarray, B: float, order: np.ndarray, es: np.ndarray) -> _Layout:
@@ -222,6 +227,47 @@ def _row_sums(p: np.ndarray) -> np.ndarray:
     """p(u) = sum_x p(u, x), each correctly rounded (math.fsum): rows that are permutations of each other get
     equal sums, so an exact symmetry of the letters (used by the coset split) survives the rounding."""
     return np.array([math.fsum(row) for row in p.tolist()])
+
+
+def _continuity(delta: float, ny: int) -> float:
+    r"""2 (delta log(ny - 1) + h(delta)): how far I(U; X + E) can move when at most ``delta`` of the mass of
+    the law of E moves (inf for delta > 1/2).
+
+    Moving mass delta changes every output law (of Y, and of Y given U) by at
+    most delta in total variation, and by the sharp continuity bound of the
+    entropy (Fannes–Audenaert), :math:`|H(P) - H(Q)| \le T\log(d - 1) +
+    h(T)` for :math:`T \le 1 - 1/d`, increasing in T; I = H(Y) - H(Y|U)
+    adds two such terms.
+    """
+    if not 0.0 <= delta <= 0.5:
+        return math.inf
+    if delta == 0.0:
+        return 0.0
+    h = -delta * math.log(delta) - (1.0 - delta) * math.log1p(-delta)
+    return 2.0 * (delta * math.log(max(ny - 1, 1)) + h)
+
+
+def _near_edge(lay: _Layout, tol: float) -> _Layout:
+    """The layout of the edge B = min e^2 when the budget is so little above it that the edge is within tol/100.
+
+    Every law within the budget has at most delta = B / (least positive
+    reduced cost) of its mass off the cheapest points, so its value is at
+    least that of a law on them minus :func:`_continuity` (delta): the
+    problem on the cheapest points is solved and that amount taken off its
+    bound (``slack``). Budgets a few ulps above the edge are otherwise out of
+    the interior-point method's reach (a law a hair inside such a budget has
+    masses of 1e-200).
+    """
+    if lay.edge:
+        return lay
+    pos = lay.kap_all[lay.kap_all > 0.0]
+    if pos.size == 0:
+        return lay
+    slack = _continuity(lay.budget / float(pos.min()) * (1.0 + 4.0 * _sc.EPS), lay.ny)
+    if not slack <= 0.01 * tol:
+        return lay
+    cheap = np.flatnonzero(lay.kap_all <= 0.0)
+    return replace(lay, edge=True, sub=slice(int(cheap[0]), int(cheap[-1]) + 1), slack=slack)
 
 
 def _model(p: np.ndarray, lay: _Layout) -> _Blind | None:
@@ -344,7 +390,11 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
     every grid point (``notes/discrete_solvers.md``). It is tight at the fixed point, including
     the general case :math:`U \ne X`. At the infeasibility edge
     :math:`B = \min_e e^2` the law is confined to the cheapest points and the
-    problem without budget on them is solved. The grid is brought to unit
+    problem without budget on them is solved; so is a budget so little above
+    it that a law within budget can move at most :math:`\delta` of its mass
+    off those points, with :math:`2(\delta\log(|Y|-1) + h(\delta)) \le`
+    ``tol``/100 (the continuity bound of the entropy), which is then taken off
+    the bound. The grid is brought to unit
     scale by a power of two and :math:`\min e^2` is removed from the costs and
     (exactly) from the budget before any tolerance is applied, so the result
     is the same for ``x * g, e * g, budget * g**2`` up to rounding.
@@ -357,7 +407,7 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
     True
     """
     p, x, e, B, tol, order, es = _check_inputs(p_ux, x_values, e_values, budget, tol)
-    lay = _unit_layout(x, e, B, order, es)
+    lay = _near_edge(_unit_layout(x, e, B, order, es), tol)
     model = _model(p, lay)
     if model is None:
         pi = np.zeros(lay.sub.stop - lay.sub.start)
@@ -367,4 +417,4 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
     pi, mi, lb, s, iters, _ = _blind_search(model, B_in, tol)
     pi, mi = _onto_budget(model, pi, mi, B_in)
     s_out = math.inf if lay.edge else _sc.unscaled(s, -2 * lay.k)
-    return _result(p, lay, B, tol, pi, mi, max(lb, 0.0), s_out, iters)
+    return _result(p, lay, B, tol, pi, mi, max(lb - lay.slack, 0.0), s_out, iters)

@@ -17,6 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mi_lib._blind as bl
+from mi_lib import blind_attack
+from mi_lib.measures import mutual_information
 from mi_lib import _scaling as sc
 from mi_lib._blind_lattice import _blind_outputs, _model_mi
 
@@ -26,11 +28,13 @@ finite = st.floats(min_value=-1e300, max_value=1e300, allow_nan=False, allow_inf
 @settings(max_examples=300, deadline=None)
 @given(st.lists(finite, min_size=1, max_size=6, unique=True), st.lists(finite, min_size=1, max_size=4),
        st.floats(min_value=1e-300, max_value=1e300))
-def test_grid_unit_is_unit_exponent_of_the_values(e, x, h):
+def test_grid_unit_brings_the_largest_value_into_one_two(e, x, h):
     es = np.sort(np.array(e))
     xa = np.array(x)
     k, emin = bl._grid_unit(xa, es, h)
-    assert k == sc.unit_exponent(np.abs(np.concatenate([es, xa, [h]])))
+    vmax = float(np.max(np.abs(np.concatenate([es, xa, [h]]))))
+    assert 1.0 <= vmax * 2.0 ** -k < 2.0
+    assert k == sc.pow2_exponent(vmax)
     assert emin == float(np.min(np.abs(es)))
 
 
@@ -90,3 +94,46 @@ def test_row_sums_are_correctly_rounded_and_order_free():
     p = np.array([[0.30, 0.15, 0.05], [0.05, 0.15, 0.30]])
     pu = bl._row_sums(p)
     assert pu[0] == pu[1] == float(sum(Fraction(v) for v in p[0]))  # the pairwise sums differ in the last bit
+
+
+def test_subnormal_grid_point_at_a_large_scale_keeps_the_costs_finite():
+    """A grid point meant to be 0 computed as -5e-324 on a grid of scale 1e150 (audit): the unit follows the
+    largest value, so the squared costs do not overflow; the result is the unit-scale problem's."""
+    e = np.linspace(-1.0, 1.0, 21) * 1e150
+    e[10] = -5e-324
+    p = np.array([[0.3, 0.2], [0.2, 0.3]])
+    x = np.array([-0.8, 0.8])
+    big = blind_attack(p, x * 1e150, e, 0.07e300)
+    unit = blind_attack(p, x, np.linspace(-1.0, 1.0, 21), 0.07)
+    assert big.converged and np.all(np.isfinite(big.pmf)) and big.cost <= 0.07e300 * (1 + 1e-12)
+    assert big.mi == pytest.approx(unit.mi, rel=1e-9) and big.lower_bound <= unit.mi + 1e-12
+
+
+@pytest.mark.parametrize("budget", [1e-14, 1e-200, 1e-300])
+def test_budget_a_hair_above_the_edge(budget):
+    """Budgets far below the least positive cost (audit: the interior-point method divided by zero at 1e-200):
+    the cheapest point alone, E = 0, gives I(U; X); the bound is lowered by the continuity term only."""
+    p = np.array([[0.33644, 0.46334], [0.18304, 0.01718]])
+    res = blind_attack(p, [-1.0, 2.0], np.arange(-3.0, 5.0), budget)
+    assert res.converged and res.cost == 0.0 and res.pmf[3] == 1.0 and math.isinf(res.multiplier)
+    assert res.mi == pytest.approx(mutual_information(p), rel=1e-13)
+    assert 0.0 <= res.mi - res.lower_bound <= 0.01 * 1e-10
+
+
+def test_continuity_bound_holds_for_moved_mass():
+    """|I(pi) - I(pi0)| <= _continuity(delta) when pi moves mass delta off a law pi0 (random draws)."""
+    rng = np.random.default_rng(5)
+    m = _model(np.array([[0.3, 0.1, 0.1], [0.05, 0.15, 0.3]]), np.array([-0.5, 0.0, 0.5]),
+               0.25 * np.arange(-8, 9), 1.0)
+    worst = 0.0
+    for delta in (1e-12, 1e-6, 1e-3, 0.05, 0.3):
+        for _ in range(40):
+            pi0 = rng.dirichlet(np.full(m.ne, 0.2)) if rng.random() < 0.5 else np.eye(m.ne)[rng.integers(m.ne)]
+            move = rng.dirichlet(np.full(m.ne, 0.3))
+            pi = (1.0 - delta) * pi0 + delta * move  # total variation at most delta
+            gap = abs(_model_mi(m, pi) - _model_mi(m, pi0))
+            bound = bl._continuity(delta, m.ny)
+            assert gap <= bound * (1.0 + 1e-12) + 1e-15
+            worst = max(worst, gap / bound)
+    assert worst > 1e-3  # the draws come within a few orders of the bound
+    assert bl._continuity(0.6, 10) == math.inf and bl._continuity(0.0, 10) == 0.0
