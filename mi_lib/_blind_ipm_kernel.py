@@ -335,7 +335,11 @@ def _linear_bound(g, kappa, lam, B):
     """min_e (g_e + lam kappa_e) - lam B: a lower bound on I*(B) for lam >= 0 (``g`` at a full-support law)."""
     lo = math.inf
     for e in range(g.size):
-        lo = min(lo, g[e] + lam * kappa[e])
+        v = g[e] + lam * kappa[e]
+        if v != v:  # a NaN gradient gives no bound (min would skip it)
+            return -math.inf
+        if v < lo:
+            lo = v
     return lo - lam * B
 
 

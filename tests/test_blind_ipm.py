@@ -143,7 +143,7 @@ def test_s2_block_factor_matches_dense_factor(n, budget, monkeypatch):
     assert out["fallback"] == out["dense"]
     (mb, lbb, itb), (md, lbd, itd) = out["block"], out["dense"]
     assert lbb <= md + 1e-12 and lbd <= mb + 1e-12  # each bound is below the other route's attained value
-    assert abs(itb - itd) <= 3 and itb <= 45
+    assert abs(itb - itd) <= 6 and itb <= 45  # same steps up to rounding; margin for other CPUs
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -468,3 +468,11 @@ def test_law_mi_with_zeros_matches_log_domain(seed):
     pi /= pi.sum()
     q, mq = _purify(m, pi, _model_mi(m, pi), max(B, 1e-300))
     assert mq == pytest.approx(_model_mi(m, q), rel=1e-12, abs=1e-15) and float(q @ m.kappa) <= max(B, 1e-300)
+
+
+def test_linear_bound_gives_no_bound_on_a_nan_gradient():
+    from mi_lib._blind_ipm_kernel import _linear_bound
+
+    kappa = np.array([0.0, 1.0, 4.0])
+    assert _linear_bound(np.array([np.nan, 1.0, 2.0]), kappa, 0.5, 1.0) == -np.inf
+    assert _linear_bound(np.array([0.3, 1.0, 2.0]), kappa, 0.5, 1.0) == pytest.approx(0.3 - 0.5)
