@@ -158,6 +158,25 @@ def hessian_batch(R, V, q, real):
     return H
 
 
+@_jit_inline
+def _bordered(H, D, real, idx, M):
+    """idx <- the real points; the leading block of M <- [D H D, D; D', 0] on them; returns their number n."""
+    n = 0
+    for k in range(real.size):
+        if real[k]:
+            idx[n] = k
+            n += 1
+    for i in range(n):
+        ki = idx[i]
+        for j in range(n):
+            kj = idx[j]
+            M[i, j] = D[ki] * H[ki, kj] * D[kj]
+        M[i, n] = D[ki]
+        M[n, i] = D[ki]
+    M[n, n] = 0.0
+    return n
+
+
 @_jit
 def _lu_solve(M, rhs, n):
     """Solve M X = rhs on the leading n rows in place (rhs holds X): LU with partial pivoting.
@@ -225,22 +244,13 @@ def _step_tail(R, real, kap, sig, s, ws, new, dsig, info):
         grad[k] += s * kap[k]
         D[k] = math.sqrt(sig[k])
     _hessian1(R, V, q, real, H)
-    n = 0
-    for k in range(m):
-        if real[k]:
-            idx[n] = k
-            n += 1
     # bordered system on the real points: [D H D, D; D', 0] [z, .] = [-D grad, -D kappa; 0, 0]
+    n = _bordered(H, D, real, idx, M)
     for i in range(n):
         ki = idx[i]
-        for j in range(n):
-            kj = idx[j]
-            M[i, j] = D[ki] * H[ki, kj] * D[kj]
-        M[i, n] = D[ki]
-        M[n, i] = D[ki]
         rhs[i, 0] = -D[ki] * grad[ki]
         rhs[i, 1] = -D[ki] * kap[ki]
-    M[n, n], rhs[n, 0], rhs[n, 1] = 0.0, 0.0, 0.0
+    rhs[n, 0], rhs[n, 1] = 0.0, 0.0
     if not _lu_solve(M, rhs, n + 1):
         return SINGULAR, f, info, False
     # Newton decrement z'Hz (no cancellation when grad is nearly constant on the coset)
@@ -375,23 +385,13 @@ def _slope_dsig(ws, real, kap, out):
     """
     H, idx, D = ws[5], ws[6], ws[7]
     m = D.size
-    n = 0
-    for k in range(m):
-        if real[k]:
-            idx[n] = k
-            n += 1
     nr = kap.shape[0]
-    M, rhs = np.empty((n + 1, n + 1)), np.empty((n + 1, nr))
+    M, rhs = np.empty((m + 1, m + 1)), np.empty((m + 1, nr))
+    n = _bordered(H, D, real, idx, M)
     for i in range(n):
         ki = idx[i]
-        for j in range(n):
-            kj = idx[j]
-            M[i, j] = D[ki] * H[ki, kj] * D[kj]
-        M[i, n] = D[ki]
-        M[n, i] = D[ki]
         for r in range(nr):
             rhs[i, r] = -D[ki] * kap[r, ki]
-    M[n, n] = 0.0
     for r in range(nr):
         rhs[n, r] = 0.0
     if not _lu_solve(M, rhs, n + 1):

@@ -181,20 +181,18 @@ class _SlopeSearch:
         rb, _ = self.oracle.at_budget(mix, s, _DIRECT_TOL * self.tol, self.slack, _DIRECT_MAXITER, partial=True)
         if rb is None:
             return
-        self.iters += rb.iterations
-        self.cache.append(rb)
-        self.pool.append((rb.cost, rb.mi, rb.X))
-        mi, X, lb, sb = self.assess()
-        if mi - lb <= self.tol:
-            raise _Done((X, mi, lb, sb))
+        self._keep(rb)
         self.cache.pop()
         self.pool.pop()
 
     def _budget_done(self, rb, ran: bool) -> None:
         """Record a bordered run (tried once it ran); done if its solve certifies."""
         self.budget_tried = ran
-        if rb is None:
-            return
+        if rb is not None:
+            self._keep(rb)
+
+    def _keep(self, rb) -> None:
+        """Count a bordered run's steps and add its solve to the pool; done if the pool then certifies."""
         self.iters += rb.iterations
         self.cache.append(rb)
         self.pool.append((rb.cost, rb.mi, rb.X))
