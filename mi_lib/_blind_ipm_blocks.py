@@ -213,29 +213,3 @@ def _ops_arrays(rg, ro, rp, gp, n, ny):
         for i in range(nO):
             hbase[g * nO + i] = g * ny + O[i]
     return rc, pad, gpw, qpad, W, hbase, offs
-
-
-@_jit
-def _law_mi(pi, rg, ro, rc, gp, ny):
-    """I(U; X + E) for a law ``pi`` that may have zeros (linear domain: every term is positive, no cancellation).
-
-    ``rg, ro, rc``: group, output offset and p(x|u) of each letter row; ``gp`` = p(u). The body of
-    :func:`mi_lib._blind_lattice._model_mi` (the value of every returned law).
-    """
-    G, n = gp.size, pi.size
-    V = np.zeros((G, ny))
-    for r in range(rg.size):
-        g, o, c = rg[r], ro[r], rc[r]
-        for e in range(n):
-            V[g, o + e] += c * pi[e]
-    mi = 0.0
-    for y in range(ny):
-        q = 0.0
-        for g in range(G):
-            q += gp[g] * V[g, y]
-        if q > 0.0:
-            lq = math.log(q)
-            for g in range(G):
-                if V[g, y] > 0.0:
-                    mi += gp[g] * V[g, y] * (math.log(V[g, y]) - lq)
-    return max(mi, 0.0)

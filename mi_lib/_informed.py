@@ -322,7 +322,7 @@ def _finish(pr: _Reduced, tol: float, Wr, mi, lb, s, iters, evals, cost_r: float
     """
     rows = pr.rows
     if cost_r is None:
-        cost_r = float((rows.p[:, None] * Wr * pr.cfin[rows.x]).sum())  # _rows_cost
+        cost_r = _rows_cost(rows, Wr, pr.cfin)
     cst = pr.Bmin + _sc.unscaled(cost_r, pr.k)
     lb = min(lb, mi) if lb > mi and lb - mi < 1e-13 else lb
     gap = float(mi - lb)

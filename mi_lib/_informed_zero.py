@@ -30,6 +30,7 @@ import math
 
 import numpy as np
 
+from ._logdomain import _lse_1
 from ._mixing import _c, _flat_groups, _Mix, _Rows, _rows_cost, _rows_mi
 
 
@@ -120,11 +121,6 @@ def _quantile_zero(rows: _Rows, cfin: np.ndarray, cells, cap: float, tol: float)
     return (W0, mi, cost) if mi <= 0.1 * tol else None
 
 
-def _logsumexp(a: np.ndarray) -> float:
-    m = float(a.max())
-    return m + math.log(float(np.exp(a - m).sum()))
-
-
 def _joined(m: _Mix, atoms, frac: float) -> _Mix:
     """The mixture ``m`` (normalised) at weight ``frac`` and the coupling's ``atoms`` (cost, y, sel, log w)
     at ``1 - frac``; atoms already in ``m`` are not repeated."""
@@ -132,7 +128,7 @@ def _joined(m: _Mix, atoms, frac: float) -> _Mix:
     _, y, sel, lw = atoms
     new = np.array([t not in have for t in zip(y.tolist(), map(tuple, sel.tolist()))], dtype=bool)
     return _Mix(np.concatenate([m.y, y[new]]), np.vstack([m.sel, sel[new]]),
-                np.concatenate([m.lw - _logsumexp(m.lw) + math.log(frac), lw[new] + math.log1p(-frac)]))
+                np.concatenate([m.lw - _lse_1(m.lw) + math.log(frac), lw[new] + math.log1p(-frac)]))
 
 
 def _with_cheapest_outputs(init: _Mix, atoms, Bt: float) -> _Mix:
@@ -144,7 +140,7 @@ def _with_cheapest_outputs(init: _Mix, atoms, Bt: float) -> _Mix:
     r = Bt / B0
     frac = min(2.0 * r, 0.5 + 0.5 * r)
     return _Mix(np.concatenate([init.y, y]), np.vstack([init.sel, sel]),
-                np.concatenate([init.lw - _logsumexp(init.lw) + math.log1p(-frac), lw + math.log(frac)]))
+                np.concatenate([init.lw - _lse_1(init.lw) + math.log1p(-frac), lw + math.log(frac)]))
 
 
 def _zero_mi_possible(rows: _Rows, ctil: np.ndarray) -> bool:
