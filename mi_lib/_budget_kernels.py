@@ -8,8 +8,8 @@ the Newton step on :math:`w` with the Hessian :math:`H + b b^\top / V`
 :mod:`mi_lib._mixing_kernels`, and an Armijo search on :math:`\psi` in which
 every trial point re-solves its slope (:func:`psi_search`). Derivation:
 ``notes/discrete_solvers.md`` ("The budget inside the Newton system"; the
-compilation: "Round 6 (issue 10): compiled inner loops"). Same algorithm,
-tolerances and stopping tests as the numpy version it replaces.
+compilation: "Round 6 (issue 10): compiled inner loops", which also records
+what the earlier NumPy implementation cost).
 
 The channel of fixed weights as a function of the slope is kept sparse:
 ``cj[j, g]`` is the reduced cost of the row ``sel[j, g]`` in atom ``j``

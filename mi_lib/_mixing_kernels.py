@@ -4,12 +4,10 @@ These are the inner loops of :func:`mi_lib._mixing._informed_san_body` and its
 helpers, compiled with ``numba.njit(cache=True)``: the scaled active-set Newton
 method for :math:`\min_{w \ge 0} -\sum_k p_k \log f_k + \sum_j w_j`,
 :math:`f = L w`, on atoms (one output letter ``y_j`` and one row ``sel[j, g]``
-per group ``g``), with :math:`\log L_{kj} = \log K(x_k, y_j)`. The numpy code
-they replace spent its time in the number of small-array calls per step
-(1--5 µs each), not in arithmetic (``notes/discrete_solvers.md``, "Round 6
-(issue 10): compiled inner loops"). Algorithm, tolerances, iteration limits and
-stopping tests are those of the numpy version; only the summation order of a
-few reductions differs (rounding).
+per group ``g``), with :math:`\log L_{kj} = \log K(x_k, y_j)`. Why these loops
+are compiled (a NumPy version spent its time in the number of small-array
+calls per step, not in arithmetic): ``notes/discrete_solvers.md``, "Round 6
+(issue 10): compiled inner loops".
 
 Conventions shared with the callers in :mod:`mi_lib._mixing`:
 
