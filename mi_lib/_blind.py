@@ -128,6 +128,8 @@ def _check_inputs(p_ux, x_values, e_values, budget, tol):
         raise ValueError(f"shape mismatch: p_ux has {p.shape[1]} columns but x_values has {x.size} entries")
     if e.size == 0:
         raise ValueError("e_values is empty")
+    # the compiled set-up takes C-contiguous, writable arrays (another layout would compile anew on first use)
+    p, x = (a if a.flags.c_contiguous and a.flags.writeable else np.array(a) for a in (p, x))
     xs = np.sort(x)
     if (xs[1:] == xs[:-1]).any():
         raise ValueError("x_values contains repeated values")
@@ -197,13 +199,12 @@ def _unit_layout(x: np.ndarray, e: np.ndarray, B: float, order: np.ndarray, es: 
 
     ``order`` sorts ``e`` (``es = e[order]``), from :func:`_check_inputs`.
     """
-    ix, h, e0 = _lattice_indices(x, np.sort(x), es)
+    ixr, h, e0 = _lattice_indices(x, np.sort(x), es)
     k, emin = _grid_unit(x, es, h)
     kmin, Bn = _reduced_budget(B, emin, k)
     en = np.ldexp(es, -k)  # exact barring underflow (the caller runs with under/overflow reports off)
     en_min = _ldexp(emin, -k)
     kap_all = en * en - en_min * en_min  # exactly 0 at the cheapest points
-    ixr = ix - ix.min()
     ny = int(ixr.max()) + e.size
     if e.size == 1 and not np.allclose(x.min() + h * ixr, x, rtol=0,
                                        atol=_LATTICE_ULPS * _sc.EPS * float(np.abs(x).max())):
@@ -260,7 +261,10 @@ def _near_edge(lay: _Layout, tol: float) -> _Layout:
     """
     if lay.edge:
         return lay
-    pos = lay.kap_all[lay.kap_all > 0.0]
+    kap = lay.kap_all  # sorted grid: the largest cost sits at an end
+    if lay.budget >= 0.01 * tol * max(float(kap[0]), float(kap[-1])):
+        return lay  # delta >= 0.01 tol, so slack >= 2 h(delta) >= 1.38 delta > 0.01 tol: not near the edge
+    pos = kap[kap > 0.0]
     if pos.size == 0:
         return lay
     slack = _continuity(lay.budget / float(pos.min()) * (1.0 + 4.0 * _sc.EPS), lay.ny)
@@ -270,20 +274,22 @@ def _near_edge(lay: _Layout, tol: float) -> _Layout:
     return replace(lay, edge=True, sub=slice(int(cheap[0]), int(cheap[-1]) + 1), slack=slack)
 
 
-def _model(p: np.ndarray, lay: _Layout) -> _Blind | None:
-    """The lattice model on the searched sub-grid; None when U or X is constant (I = 0 for every law)."""
-    pu = _row_sums(p)
-    groups = np.flatnonzero(pu > 0)
-    if groups.size <= 1 or np.count_nonzero(p.sum(axis=0) > 0) <= 1:
+def _model(p: np.ndarray, lay: _Layout, pu: np.ndarray | None = None) -> _Blind | None:
+    """The lattice model on the searched sub-grid; None when U or X is constant (I = 0 for every law).
+
+    ``pu`` is :func:`_row_sums` of ``p`` (computed when not given). The rows
+    come from one compiled pass (:func:`mi_lib._blind_grid_kernels.rows`).
+    """
+    from ._blind_grid_kernels import rows  # numba: loaded on first use only
+
+    pu = _row_sums(p) if pu is None else pu
+    groups, ends, rows_u, _rows_x, roff, rp, ncols = rows(p, pu, lay.ixr, lay.sub.start)
+    if groups.size <= 1 or ncols <= 1:
         return None
-    first = lay.sub.start
-    nsub = lay.sub.stop - first
-    rows_u, rows_x = np.nonzero(p[groups] > 0)  # rows (group, letter), group by group
-    roff = lay.ixr[rows_x] + first
-    rp = p[groups[rows_u], rows_x]
+    nsub = lay.sub.stop - lay.sub.start
     gp = pu[groups]
     glp = np.log(rp) - np.array([math.log(w) for w in gp.tolist()])[rows_u]
-    ends = np.cumsum(np.bincount(rows_u)).tolist()  # rows of group g: ends[g-1] .. ends[g]
+    ends = ends.tolist()  # rows of group g: ends[g-1] .. ends[g]
     cuts = list(zip([0] + ends[:-1], ends))
     kap = np.zeros(nsub) if lay.edge else lay.kap_all[lay.sub]
     return _Blind(ne=nsub, ny=lay.ny, kappa=kap, gp=gp, loggp=np.log(gp), goff=tuple(roff[a:b] for a, b in cuts),
@@ -305,18 +311,20 @@ def _onto_budget(model: _Blind, pi: np.ndarray, mi: float, B: float) -> tuple[np
     return pi, _model_mi(model, pi)
 
 
-def _result(p, lay: _Layout, B: float, tol: float, pi_sub, mi, lb, s, iters) -> BlindAttack:
-    """The BlindAttack for the law ``pi_sub`` on the searched sub-grid (output laws, caller's order and unit)."""
+def _result(p, lay: _Layout, B: float, tol: float, pi_sub, mi, lb, s, iters, pu=None) -> BlindAttack:
+    """The BlindAttack for the law ``pi_sub`` on the searched sub-grid (output laws, caller's order and unit).
+
+    ``pu`` is :func:`_row_sums` of ``p`` (computed when not given); the output
+    laws come from one compiled pass (:func:`mi_lib._blind_grid_kernels.spread`).
+    """
+    from ._blind_grid_kernels import spread  # numba: loaded on first use only
+
     n = lay.kap_all.size
     pi_s = np.zeros(n)
     pi_s[lay.sub] = pi_sub
     pmf = np.zeros(n)
     pmf[lay.order] = pi_s
-    pu = _row_sums(p)
-    out = np.zeros((p.shape[0], lay.ny))
-    rows_u, rows_x = np.nonzero(p > 0)  # row-major: u by u, letters in order
-    for u, xx, o in zip(rows_u.tolist(), rows_x.tolist(), lay.ixr[rows_x].tolist()):
-        out[u, o : o + n] += (p[u, xx] / pu[u]) * pi_s
+    out = spread(p, _row_sums(p) if pu is None else pu, lay.ixr, pi_s, lay.ny)
     yv = lay.y_values.copy()
     for a in (pmf, out, yv):
         a.setflags(write=False)
@@ -408,13 +416,14 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
     """
     p, x, e, B, tol, order, es = _check_inputs(p_ux, x_values, e_values, budget, tol)
     lay = _near_edge(_unit_layout(x, e, B, order, es), tol)
-    model = _model(p, lay)
+    pu = _row_sums(p)
+    model = _model(p, lay, pu)
     if model is None:
         pi = np.zeros(lay.sub.stop - lay.sub.start)
         pi[int(np.argmin(lay.kap_all[lay.sub]))] = 1.0
-        return _result(p, lay, B, tol, pi, 0.0, 0.0, 0.0, 0)
+        return _result(p, lay, B, tol, pi, 0.0, 0.0, 0.0, 0, pu)
     B_in = 0.0 if lay.edge else lay.budget
     pi, mi, lb, s, iters, _ = _blind_search(model, B_in, tol)
     pi, mi = _onto_budget(model, pi, mi, B_in)
     s_out = math.inf if lay.edge else _sc.unscaled(s, -2 * lay.k)
-    return _result(p, lay, B, tol, pi, mi, max(lb - lay.slack, 0.0), s_out, iters)
+    return _result(p, lay, B, tol, pi, mi, max(lb - lay.slack, 0.0), s_out, iters, pu)

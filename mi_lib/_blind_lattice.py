@@ -82,7 +82,7 @@ _LATTICE_ULPS = 64.0
 
 
 def _lattice_indices(x: np.ndarray, xs: np.ndarray, es: np.ndarray) -> tuple[np.ndarray, float, float]:
-    """Integer lattice coordinates of x, the spacing h and the origin min(e).
+    """Integer lattice coordinates of x (the smallest at 0), the spacing h and the origin min(e).
 
     ``xs`` is ``x`` sorted and ``es`` the grid sorted. The grid must be
     equally spaced; every x must differ from min(e) by an integer multiple of
@@ -90,41 +90,39 @@ def _lattice_indices(x: np.ndarray, xs: np.ndarray, es: np.ndarray) -> tuple[np.
     grid scale (a letter off the lattice by more has outputs that never
     coincide with the others', a different problem, and is rejected). With a
     single e-value any distinct x are allowed (their outputs are distinct).
+    The tests run in one compiled loop (:func:`mi_lib._blind_grid_kernels.lattice`).
     """
     e0 = float(es[0])
     if es.size == 1:
-        return _single_point_lattice(x, xs, e0)
+        ix, h, e0 = _single_point_lattice(x, xs, e0)
+        return ix - ix.min(), h, e0
+    from ._blind_grid_kernels import lattice  # numba: loaded on first use only
+
     n = es.size
-    d = np.diff(es)
-    h = float((es[-1] - e0) / (n - 1))
+    h, dev, dmin, dmax, round_ok, offmax, i, rmin, rmax, ixr = lattice(x, es)
     # es and xs sorted: their largest |.| sit at an end
     span = max(abs(e0), abs(float(es[-1])), abs(float(xs[0])), abs(float(xs[-1])), h)
     allowed = _LATTICE_ULPS * _sc.EPS * span
-    dev = np.abs(d - h).max()
     if dev > allowed:
         raise ValueError(
             "e_values are not on one uniform lattice: they must be equally spaced to within rounding "
-            f"(spacings range from {d.min():.17g} to {d.max():.17g}, a spread of "
+            f"(spacings range from {dmin:.17g} to {dmax:.17g}, a spread of "
             f"{dev / (_sc.EPS * span):.3g} units of roundoff of the grid scale; "
             f"at most {_LATTICE_ULPS:g} are allowed)"
         )
-    if not (np.round((es - e0) / h) == np.arange(n)).all():  # pragma: no cover - implied by the spacing test
+    if not round_ok:  # pragma: no cover - implied by the spacing test
         raise ValueError("e_values must be equally spaced")
-    r = (x - e0) / h
-    rr = np.round(r)
-    off = np.abs(r - rr) * h  # distance of each letter from its nearest lattice point
-    if off.max() > allowed:
-        i = int(np.argmax(off))
+    if offmax > allowed:
         raise ValueError(
             f"x_values and e_values are not on one uniform lattice: x = {float(x[i]):.17g} is "
-            f"{float(off[i]):.3g} away from the nearest point min(e_values) + k * {h:.17g} "
-            f"({float(off[i]) / h:.3g} spacings, {float(off[i]) / (_sc.EPS * span):.3g} units of roundoff "
+            f"{offmax:.3g} away from the nearest point min(e_values) + k * {h:.17g} "
+            f"({offmax / h:.3g} spacings, {offmax / (_sc.EPS * span):.3g} units of roundoff "
             f"of the grid scale; at most {_LATTICE_ULPS:g} are allowed): its outputs would never "
             "coincide with those of the other letters"
         )
-    if float(rr.max() - rr.min()) + n > 10_000_000:
+    if rmax - rmin + n > 10_000_000:
         raise ValueError("the lattice of Y = X + E would have more than 10^7 points; use a coarser grid")
-    return rr.astype(np.int64), h, e0
+    return ixr, h, e0
 
 
 def _single_point_lattice(x: np.ndarray, xs: np.ndarray, e0: float) -> tuple[np.ndarray, float, float]:

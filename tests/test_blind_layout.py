@@ -137,3 +137,77 @@ def test_continuity_bound_holds_for_moved_mass():
             worst = max(worst, gap / bound)
     assert worst > 1e-3  # the draws come within a few orders of the bound
     assert bl._continuity(0.6, 10) == math.inf and bl._continuity(0.0, 10) == 0.0
+
+
+# --- the compiled set-up and result loops (mi_lib._blind_grid_kernels) against the numpy expressions
+# --- they replace: the same floating-point operations, so the results must be equal bit for bit
+
+
+def _lattice_numpy(x, es):
+    n = es.size
+    e0 = es[0]
+    d = np.diff(es)
+    h = (es[-1] - e0) / (n - 1)
+    r = (x - e0) / h
+    rr = np.round(r)
+    off = np.abs(r - rr) * h
+    return (h, np.abs(d - h).max(), d.min(), d.max(), bool((np.round((es - e0) / h) == np.arange(n)).all()),
+            off.max(), int(np.argmax(off)), rr.min(), rr.max(), (rr - rr.min()).astype(np.int64))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_lattice_kernel_matches_numpy(seed):
+    from mi_lib._blind_grid_kernels import lattice
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 300))
+    scale = 10.0 ** rng.uniform(-200, 200)
+    es = np.linspace(-1.0, 1.0, n) * scale if seed % 3 else (np.arange(n) - 0.5 * n) * 0.25 * scale
+    if seed % 5 == 0:
+        es = np.sort(es + rng.normal(0, 1e-3 * scale / n, n))  # off the lattice: the deviation is reported
+    k = rng.integers(-n, 2 * n, size=int(rng.integers(1, 6)))
+    x = es[0] + (es[-1] - es[0]) / (n - 1) * (k + (0.5 if seed % 4 == 0 else rng.normal(0, 1e-14, k.size)))
+    got, want = lattice(x, es), _lattice_numpy(x, es)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)  # round half to even included (seed % 4 == 0: exact halves)
+
+
+def test_rows_and_spread_kernels_match_numpy():
+    from mi_lib._blind_grid_kernels import rows, spread
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        nu, nx = int(rng.integers(1, 5)), int(rng.integers(1, 7))
+        p = rng.dirichlet(np.ones(nu * nx)).reshape(nu, nx) * (rng.random((nu, nx)) < 0.6)
+        p[rng.integers(nu), rng.integers(nx)] += 0.1
+        p /= p.sum()
+        pu = bl._row_sums(p)
+        ixr = rng.integers(0, 9, nx)
+        first = int(rng.integers(0, 4))
+        groups, ends, ru, rx, ro, rp, ncols = rows(p, pu, ixr, first)
+        gw = np.flatnonzero(pu > 0)
+        uw, xw = np.nonzero(p[gw] > 0)
+        np.testing.assert_array_equal(groups, gw)
+        np.testing.assert_array_equal(ends, np.cumsum(np.bincount(uw, minlength=gw.size)))
+        np.testing.assert_array_equal(ru, uw)
+        np.testing.assert_array_equal(rx, xw)
+        np.testing.assert_array_equal(ro, ixr[xw] + first)
+        np.testing.assert_array_equal(rp, p[gw[uw], xw])
+        assert ncols == np.count_nonzero(p.sum(axis=0) > 0)
+        pi = rng.dirichlet(np.ones(int(rng.integers(1, 12))))
+        ny = int(ixr.max()) + pi.size
+        want = np.zeros((nu, ny))
+        for u, xx in zip(*np.nonzero(p > 0)):
+            want[u, ixr[xx] : ixr[xx] + pi.size] += (p[u, xx] / pu[u]) * pi
+        np.testing.assert_array_equal(spread(p, pu, ixr, pi, ny), want)
+
+
+def test_fortran_ordered_or_read_only_inputs_give_the_same_result():
+    p = np.array([[0.30, 0.15, 0.05], [0.05, 0.15, 0.30]])
+    x, e = np.array([-1.0, 0.0, 1.0]), np.linspace(-1.0, 1.0, 21)
+    ref = blind_attack(p, x, e, 0.2)
+    pf, xr = np.asfortranarray(p), x.copy()
+    xr.setflags(write=False)
+    got = blind_attack(pf, xr, e, 0.2)
+    assert (got.mi, got.lower_bound) == (ref.mi, ref.lower_bound)
+    np.testing.assert_array_equal(got.pmf, ref.pmf)

@@ -1,0 +1,133 @@
+r"""Compiled loops of the blind attacker's set-up and result (private module; imports numba).
+
+Imported by :mod:`mi_lib._blind` and :mod:`mi_lib._blind_lattice` on the
+first call of :func:`mi_lib.discrete.blind_attack`, so that ``import
+mi_lib`` does not load numba. They replace sequences of small numpy calls
+whose cost per call (about a microsecond each) was most of the solver's
+fixed cost on small grids (issue 10, ``blind_S2``; ``notes/discrete_solvers.md``,
+round 8). Each loop does the same floating-point operations, in the same
+order, as the numpy expressions it replaces, so the results are bit for bit
+the same (tested).
+
+* :func:`lattice`: the spacing :math:`h = (e_{n-1} - e_0)/(n - 1)` of the
+  sorted grid, the largest deviation :math:`\max_i |e_{i+1} - e_i - h|` and
+  the extreme spacings, and for every letter its lattice coordinate
+  :math:`r = \operatorname{round}((x - e_0)/h)` and distance
+  :math:`|(x - e_0)/h - r|\,h` from it.
+* :func:`rows`: the letters :math:`(u, x)` with :math:`p(u, x) > 0`, group by
+  group, with their output offsets.
+* :func:`spread`: the output laws :math:`V_u(o_x + j) = \sum_x p(x|u)\,\pi_j`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def lattice(x, es):
+    """Spacing test of the sorted grid ``es`` (n >= 2) and the lattice coordinates of the letters ``x``.
+
+    Returns ``(h, dev, dmin, dmax, round_ok, offmax, iworst, rmin, rmax, ixr)``:
+    ``dev`` = max |e_(i+1) - e_i - h|, ``dmin``/``dmax`` the extreme spacings,
+    ``round_ok`` whether round((e_i - e_0)/h) = i for every i, ``offmax`` the
+    largest distance of a letter from its lattice point (at ``iworst``, the
+    first such letter), ``rmin``/``rmax`` the extreme coordinates (floats)
+    and ``ixr`` the coordinates less ``rmin`` (int64; left at 0 when the
+    coordinates span 10^7 points or more, which the caller rejects).
+    """
+    n = es.size
+    e0 = es[0]
+    h = (es[n - 1] - e0) / (n - 1)
+    dev, dmin, dmax = 0.0, np.inf, -np.inf
+    for i in range(n - 1):
+        d = es[i + 1] - es[i]
+        dmin = min(dmin, d)
+        dmax = max(dmax, d)
+        a = abs(d - h)
+        if a > dev or a != a:
+            dev = a
+    round_ok = True
+    for i in range(n):
+        if np.round((es[i] - e0) / h) != i:
+            round_ok = False
+            break
+    m = x.size
+    r = np.empty(m)
+    offmax, iworst = -1.0, 0
+    rmin, rmax = np.inf, -np.inf
+    for i in range(m):
+        t = (x[i] - e0) / h
+        rr = np.round(t)
+        off = abs(t - rr) * h
+        if off > offmax or (off != off and offmax == offmax):  # NaN propagates, as in max / argmax
+            offmax, iworst = off, i
+        r[i] = rr
+        rmin = min(rmin, rr)
+        rmax = max(rmax, rr)
+    ixr = np.zeros(m, dtype=np.int64)
+    if rmax - rmin + n <= 10_000_000:
+        for i in range(m):
+            ixr[i] = np.int64(r[i] - rmin)
+    return h, dev, dmin, dmax, round_ok, offmax, iworst, rmin, rmax, ixr
+
+
+@njit(cache=True)
+def rows(p, pu, ixr, first):
+    """The letters with positive mass: ``(groups, ends, rows_u, rows_x, roff, rp, ncols)``.
+
+    ``groups`` are the values of U with p(u) > 0; the rows (g, x) with
+    p(groups[g], x) > 0 come group by group, letters in order (``rows_u`` is
+    the group's position g, ``ends[g]`` one past its last row); ``roff`` =
+    ``ixr[x] + first``, ``rp`` = p(u, x); ``ncols`` the number of letters with
+    positive mass in some row (as ``count_nonzero(p.sum(axis=0) > 0)`` for a
+    non-negative ``p``).
+    """
+    nu, nx = p.shape
+    groups = np.empty(nu, dtype=np.int64)
+    ng = 0
+    for u in range(nu):
+        if pu[u] > 0.0:
+            groups[ng] = u
+            ng += 1
+    ends = np.empty(ng, dtype=np.int64)
+    ru = np.empty(nu * nx, dtype=np.int64)
+    rx = np.empty(nu * nx, dtype=np.int64)
+    ro = np.empty(nu * nx, dtype=np.int64)
+    rp = np.empty(nu * nx)
+    k = 0
+    for g in range(ng):
+        u = groups[g]
+        for j in range(nx):
+            if p[u, j] > 0.0:
+                ru[k], rx[k], ro[k], rp[k] = g, j, ixr[j] + first, p[u, j]
+                k += 1
+        ends[g] = k
+    ncols = 0
+    for j in range(nx):
+        for u in range(nu):
+            if p[u, j] > 0.0:
+                ncols += 1
+                break
+    return groups[:ng], ends, ru[:k], rx[:k], ro[:k], rp[:k], ncols
+
+
+@njit(cache=True)
+def spread(p, pu, ixr, pi, ny):
+    """Output laws (|U| x ny): row u adds (p(u, x) / p(u)) * pi at offset ixr[x], for every p(u, x) > 0.
+
+    Rows in order u = 0, 1, ..., letters in order, each entry added in that
+    order (the same sums as the loop of slice additions it replaces).
+    """
+    nu, nx = p.shape
+    n = pi.size
+    out = np.zeros((nu, ny))
+    for u in range(nu):
+        for j in range(nx):
+            if p[u, j] > 0.0:
+                c = p[u, j] / pu[u]
+                o = ixr[j]
+                for i in range(n):
+                    out[u, o + i] += c * pi[i]
+    return out
