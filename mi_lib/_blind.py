@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -115,10 +116,29 @@ class _Layout:
     sub: slice  # the searched part of the sorted grid
     ny: int
     y_values: np.ndarray
+    rows: tuple = ()  # the letters with positive mass (mi_lib._blind_grid_kernels.rows at offset 0)
     slack: float = 0.0  # taken off the bound when a budget a hair above min e^2 is solved as the edge (_near_edge)
 
 
+class _Scan(NamedTuple):
+    """The compiled set-up pass over the inputs (:func:`mi_lib._blind_grid_kernels.scan`)."""
+
+    order: np.ndarray  # stable argsort of e_values
+    es: np.ndarray  # the grid sorted
+    dup_x: bool
+    dup_e: bool
+    xlo: float  # min x
+    xhi: float  # max x
+    xabs: float  # max |x|
+    emin: float  # min |e|
+    lat: tuple  # mi_lib._blind_grid_kernels.lattice of (x, es); zeros for a grid of one point
+    rows: tuple  # mi_lib._blind_grid_kernels.rows at offset 0 (offsets valid for grids of 2 or more points)
+
+
 def _check_inputs(p_ux, x_values, e_values, budget, tol):
+    """Validated ``(p, x, e, B, tol, pu, scan)``: pmf, letters, grid, budget, tol, p(u) and the set-up pass."""
+    from ._blind_grid_kernels import scan  # numba: loaded on first use only
+
     p = v.pmf(p_ux, "p_ux", ndim=2)
     x = v.finite_array(x_values, "x_values", ndim=1)
     e = v.finite_array(e_values, "e_values", ndim=1)
@@ -129,15 +149,14 @@ def _check_inputs(p_ux, x_values, e_values, budget, tol):
     if e.size == 0:
         raise ValueError("e_values is empty")
     # the compiled set-up takes C-contiguous, writable arrays (another layout would compile anew on first use)
-    p, x = (a if a.flags.c_contiguous and a.flags.writeable else np.array(a) for a in (p, x))
-    xs = np.sort(x)
-    if (xs[1:] == xs[:-1]).any():
+    p, x, e = (a if a.flags.c_contiguous and a.flags.writeable else np.array(a) for a in (p, x, e))
+    pu = _row_sums(p)
+    sc = _Scan(*scan(p, pu, x, e))
+    if sc.dup_x:
         raise ValueError("x_values contains repeated values")
-    order = np.argsort(e, kind="stable")
-    es = e[order]
-    if (es[1:] == es[:-1]).any():
+    if sc.dup_e:
         raise ValueError("e_values contains repeated values")
-    return p, x, e, B, tol, order, es
+    return p, x, e, B, tol, pu, sc
 
 
 def _ldexp(x: float, k: int) -> float:
@@ -181,6 +200,8 @@ def _reduced_budget(B: float, emin: float, k: int) -> tuple[float, float]:
 def _grid_unit(x: np.ndarray, es: np.ndarray, h: float) -> tuple[int, float]:
     """(k, min |e|): the unit 2^k brings the largest of |e|, |x| and h into [1, 2) (es sorted).
 
+    (The solver takes the same from its set-up pass, :func:`_unit_of`.)
+
     The costs are squares of the grid values, so the largest must stay near 1
     (a unit lowered to keep a tiny value representable, as
     :func:`mi_lib._scaling.unit_exponent` does for informed costs, would let
@@ -190,17 +211,24 @@ def _grid_unit(x: np.ndarray, es: np.ndarray, h: float) -> tuple[int, float]:
     as a subnormal) is rounding noise of 0.
     """
     ae = np.abs(es)
-    vmax = max(float(ae[0]), float(ae[-1]), float(np.abs(x).max()), h if h < math.inf else 0.0)
-    return (_sc.pow2_exponent(vmax) if vmax > 0.0 else 0), float(ae.min())
+    return _unit_of(float(ae[0]), float(ae[-1]), float(np.abs(x).max()), h), float(ae.min())
 
 
-def _unit_layout(x: np.ndarray, e: np.ndarray, B: float, order: np.ndarray, es: np.ndarray) -> _Layout:
+def _unit_of(e_lo: float, e_hi: float, xabs: float, h: float) -> int:
+    """The exponent k of :func:`_grid_unit` from |e| at the ends of the sorted grid, max |x| and h."""
+    vmax = max(e_lo, e_hi, xabs, h if h < math.inf else 0.0)
+    return _sc.pow2_exponent(vmax) if vmax > 0.0 else 0
+
+
+def _unit_layout(x: np.ndarray, e: np.ndarray, B: float, sc: _Scan) -> _Layout:
     """Lattice check, exact removal of min e^2, unit scale, and the edge case B = min e^2.
 
-    ``order`` sorts ``e`` (``es = e[order]``), from :func:`_check_inputs`.
+    ``sc`` is the set-up pass of :func:`_check_inputs`.
     """
-    ixr, h, e0 = _lattice_indices(x, np.sort(x), es)
-    k, emin = _grid_unit(x, es, h)
+    es, emin = sc.es, sc.emin
+    e0 = float(es[0])
+    ixr, h = _lattice_indices(x, es, sc.xlo, sc.xhi, sc.lat)
+    k = _unit_of(abs(e0), abs(float(es[-1])), sc.xabs, h)
     kmin, Bn = _reduced_budget(B, emin, k)
     en = np.ldexp(es, -k)  # exact barring underflow (the caller runs with under/overflow reports off)
     en_min = _ldexp(emin, -k)
@@ -211,7 +239,7 @@ def _unit_layout(x: np.ndarray, e: np.ndarray, B: float, order: np.ndarray, es: 
         y_values = np.empty(ny)  # distinct outputs x + e0, not on a common lattice
         y_values[ixr] = x + e0
     else:
-        y_values = float(x.min()) + e0 + h * np.arange(ny)
+        y_values = sc.xlo + e0 + h * np.arange(ny)
     # at the edge B = min e^2 only the cheapest grid points (one point, or the two adjacent points
     # -e_min, +e_min) may carry mass: the unbudgeted problem on them is solved
     edge = Bn <= 0.0
@@ -220,8 +248,8 @@ def _unit_layout(x: np.ndarray, e: np.ndarray, B: float, order: np.ndarray, es: 
         sub = slice(int(cheap[0]), int(cheap[-1]) + 1)
     else:
         sub = slice(0, e.size)
-    return _Layout(order=order, ixr=ixr, k=k, kmin=kmin, kap_all=kap_all, budget=Bn, edge=edge,
-                   sub=sub, ny=ny, y_values=y_values)
+    return _Layout(order=sc.order, ixr=ixr, k=k, kmin=kmin, kap_all=kap_all, budget=Bn, edge=edge,
+                   sub=sub, ny=ny, y_values=y_values, rows=sc.rows)
 
 
 def _row_sums(p: np.ndarray) -> np.ndarray:
@@ -274,19 +302,18 @@ def _near_edge(lay: _Layout, tol: float) -> _Layout:
     return replace(lay, edge=True, sub=slice(int(cheap[0]), int(cheap[-1]) + 1), slack=slack)
 
 
-def _model(p: np.ndarray, lay: _Layout, pu: np.ndarray | None = None) -> _Blind | None:
+def _model(p: np.ndarray, lay: _Layout, pu: np.ndarray) -> _Blind | None:
     """The lattice model on the searched sub-grid; None when U or X is constant (I = 0 for every law).
 
-    ``pu`` is :func:`_row_sums` of ``p`` (computed when not given). The rows
-    come from one compiled pass (:func:`mi_lib._blind_grid_kernels.rows`).
+    ``pu`` is :func:`_row_sums` of ``p``; the rows are those of the set-up pass.
     """
-    from ._blind_grid_kernels import rows  # numba: loaded on first use only
-
-    pu = _row_sums(p) if pu is None else pu
-    groups, ends, rows_u, _rows_x, roff, rp, ncols = rows(p, pu, lay.ixr, lay.sub.start)
+    groups, ends, rows_u, rows_x, roff, rp, ncols = lay.rows
     if groups.size <= 1 or ncols <= 1:
         return None
-    nsub = lay.sub.stop - lay.sub.start
+    first = lay.sub.start
+    if first or lay.kap_all.size == 1:  # the pass placed the rows at offset 0 of a grid of 2 or more points
+        roff = lay.ixr[rows_x] + first
+    nsub = lay.sub.stop - first
     gp = pu[groups]
     glp = np.log(rp) - np.array([math.log(w) for w in gp.tolist()])[rows_u]
     ends = ends.tolist()  # rows of group g: ends[g-1] .. ends[g]
@@ -311,10 +338,10 @@ def _onto_budget(model: _Blind, pi: np.ndarray, mi: float, B: float) -> tuple[np
     return pi, _model_mi(model, pi)
 
 
-def _result(p, lay: _Layout, B: float, tol: float, pi_sub, mi, lb, s, iters, pu=None) -> BlindAttack:
+def _result(p, lay: _Layout, B: float, tol: float, pi_sub, mi, lb, s, iters, pu) -> BlindAttack:
     """The BlindAttack for the law ``pi_sub`` on the searched sub-grid (output laws, caller's order and unit).
 
-    ``pu`` is :func:`_row_sums` of ``p`` (computed when not given); the output
+    ``pu`` is :func:`_row_sums` of ``p``; the output
     laws come from one compiled pass (:func:`mi_lib._blind_grid_kernels.spread`).
     """
     from ._blind_grid_kernels import spread  # numba: loaded on first use only
@@ -324,7 +351,7 @@ def _result(p, lay: _Layout, B: float, tol: float, pi_sub, mi, lb, s, iters, pu=
     pi_s[lay.sub] = pi_sub
     pmf = np.zeros(n)
     pmf[lay.order] = pi_s
-    out = spread(p, _row_sums(p) if pu is None else pu, lay.ixr, pi_s, lay.ny)
+    out = spread(p, pu, lay.ixr, pi_s, lay.ny)
     yv = lay.y_values.copy()
     for a in (pmf, out, yv):
         a.setflags(write=False)
@@ -414,9 +441,8 @@ def blind_attack(p_ux, x_values, e_values, budget, *, tol: float = 1e-10) -> Bli
     >>> res.gap < 1e-9
     True
     """
-    p, x, e, B, tol, order, es = _check_inputs(p_ux, x_values, e_values, budget, tol)
-    lay = _near_edge(_unit_layout(x, e, B, order, es), tol)
-    pu = _row_sums(p)
+    p, x, e, B, tol, pu, sc = _check_inputs(p_ux, x_values, e_values, budget, tol)
+    lay = _near_edge(_unit_layout(x, e, B, sc), tol)
     model = _model(p, lay, pu)
     if model is None:
         pi = np.zeros(lay.sub.stop - lay.sub.start)

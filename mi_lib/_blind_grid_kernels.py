@@ -17,6 +17,9 @@ the same (tested).
 * :func:`rows`: the letters :math:`(u, x)` with :math:`p(u, x) > 0`, group by
   group, with their output offsets.
 * :func:`spread`: the output laws :math:`V_u(o_x + j) = \sum_x p(x|u)\,\pi_j`.
+* :func:`scan`: everything the set-up needs in one call (the stable sort of
+  the grid, repeated values, :func:`lattice`, :func:`rows` and the extremes
+  that fix the unit), since each compiled call has a fixed cost of its own.
 """
 
 from __future__ import annotations
@@ -131,3 +134,40 @@ def spread(p, pu, ixr, pi, ny):
                 for i in range(n):
                     out[u, o + i] += c * pi[i]
     return out
+
+
+@njit(cache=True)
+def scan(p, pu, x, e):
+    """The set-up of :func:`mi_lib.discrete.blind_attack` in one pass over its finite inputs.
+
+    Returns ``(order, es, dup_x, dup_e, xmin, xmax, xabs, emin, lat, rws)``:
+    the stable argsort of ``e`` and the sorted grid, whether x or e repeat a
+    value, min x, max x, max |x|, min |e|, :func:`lattice` of (x, es) (zeros
+    for a grid of one point, which the caller lays out itself) and
+    :func:`rows` at offset 0.
+    """
+    order = np.argsort(e, kind="mergesort")
+    n = e.size
+    es = np.empty(n)
+    for i in range(n):
+        es[i] = e[order[i]]
+    dup_e = False
+    for i in range(n - 1):
+        if es[i + 1] == es[i]:
+            dup_e = True
+    xs = np.sort(x)
+    dup_x = False
+    for i in range(xs.size - 1):
+        if xs[i + 1] == xs[i]:
+            dup_x = True
+    xabs, emin = 0.0, np.inf
+    for i in range(x.size):
+        xabs = max(xabs, abs(x[i]))
+    for i in range(n):
+        emin = min(emin, abs(es[i]))
+    if n >= 2:
+        lat = lattice(x, es)
+    else:
+        lat = (0.0, 0.0, 0.0, 0.0, True, 0.0, 0, 0.0, 0.0, np.zeros(x.size, dtype=np.int64))
+    rws = rows(p, pu, lat[9], 0)
+    return order, es, dup_x, dup_e, xs[0], xs[xs.size - 1], xabs, emin, lat, rws

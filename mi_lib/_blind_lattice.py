@@ -81,27 +81,26 @@ _LATTICE_ULPS = 64.0
 (``max |e|, |x|, h``): the rounding of a grid built by ``linspace`` or ``arange``, and no more."""
 
 
-def _lattice_indices(x: np.ndarray, xs: np.ndarray, es: np.ndarray) -> tuple[np.ndarray, float, float]:
-    """Integer lattice coordinates of x (the smallest at 0), the spacing h and the origin min(e).
+def _lattice_indices(x: np.ndarray, es: np.ndarray, xlo: float, xhi: float, lat: tuple) -> tuple[np.ndarray, float]:
+    """Integer lattice coordinates of x (the smallest at 0) and the spacing h; raises when off the lattice.
 
-    ``xs`` is ``x`` sorted and ``es`` the grid sorted. The grid must be
+    ``es`` is the grid sorted, ``xlo``/``xhi`` the extreme letters and ``lat``
+    the result of :func:`mi_lib._blind_grid_kernels.lattice` (computed by the
+    set-up's single compiled pass). The grid must be
     equally spaced; every x must differ from min(e) by an integer multiple of
     that spacing, both to within ``_LATTICE_ULPS`` units of roundoff of the
     grid scale (a letter off the lattice by more has outputs that never
     coincide with the others', a different problem, and is rejected). With a
     single e-value any distinct x are allowed (their outputs are distinct).
-    The tests run in one compiled loop (:func:`mi_lib._blind_grid_kernels.lattice`).
     """
     e0 = float(es[0])
     if es.size == 1:
-        ix, h, e0 = _single_point_lattice(x, xs, e0)
-        return ix - ix.min(), h, e0
-    from ._blind_grid_kernels import lattice  # numba: loaded on first use only
-
+        ix, h = _single_point_lattice(x, xlo)
+        return ix - ix.min(), h
     n = es.size
-    h, dev, dmin, dmax, round_ok, offmax, i, rmin, rmax, ixr = lattice(x, es)
-    # es and xs sorted: their largest |.| sit at an end
-    span = max(abs(e0), abs(float(es[-1])), abs(float(xs[0])), abs(float(xs[-1])), h)
+    h, dev, dmin, dmax, round_ok, offmax, i, rmin, rmax, ixr = lat
+    # es sorted: its largest |.| sits at an end
+    span = max(abs(e0), abs(float(es[-1])), abs(xlo), abs(xhi), h)
     allowed = _LATTICE_ULPS * _sc.EPS * span
     if dev > allowed:
         raise ValueError(
@@ -122,20 +121,20 @@ def _lattice_indices(x: np.ndarray, xs: np.ndarray, es: np.ndarray) -> tuple[np.
         )
     if rmax - rmin + n > 10_000_000:
         raise ValueError("the lattice of Y = X + E would have more than 10^7 points; use a coarser grid")
-    return ixr, h, e0
+    return ixr, h
 
 
-def _single_point_lattice(x: np.ndarray, xs: np.ndarray, e0: float) -> tuple[np.ndarray, float, float]:
+def _single_point_lattice(x: np.ndarray, xlo: float) -> tuple[np.ndarray, float]:
     """:func:`_lattice_indices` for a grid of one point: x on its own lattice when it has one, else ranked."""
-    if xs.size == 1:
-        return np.zeros(1, dtype=np.int64), 1.0, e0
-    h = float(np.diff(xs).min())
-    r = (x - xs[0]) / h
+    if x.size == 1:
+        return np.zeros(1, dtype=np.int64), 1.0
+    h = float(np.diff(np.sort(x)).min())
+    r = (x - xlo) / h
     span = float(max(np.max(np.abs(x)), h))
     if np.any(np.abs(r - np.round(r)) * h > _LATTICE_ULPS * _sc.EPS * span) or r.max() > 1e7:
         # outputs x + e0 are distinct anyway: place each x on its own lattice point
         order = np.argsort(x)
         ix = np.empty(x.size, dtype=np.int64)
         ix[order] = np.arange(x.size)
-        return ix, 1.0, e0
-    return np.round(r).astype(np.int64), h, e0
+        return ix, 1.0
+    return np.round(r).astype(np.int64), h

@@ -66,9 +66,9 @@ def _direct_mi(p_ux, x, e, pi) -> float:
 
 
 def _unit_model(p_ux, x, e, budget):
-    p, x, e, B, _, order, es = bl._check_inputs(p_ux, x, e, budget, TOL)
-    lay = bl._unit_layout(x, e, B, order, es)
-    return bl._model(p, lay), lay.budget
+    p, x, e, B, _, pu, sc = bl._check_inputs(p_ux, x, e, budget, TOL)
+    lay = bl._unit_layout(x, e, B, sc)
+    return bl._model(p, lay, pu), lay.budget
 
 
 @pytest.mark.parametrize("p_ux, x, e, budget, hu, ref, ref_scs", DRAWS)

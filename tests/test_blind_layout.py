@@ -55,8 +55,8 @@ def test_exact_difference_is_correctly_rounded(B, emin):
 
 
 def _model(p, x, e, B):
-    p, x, e, B, tol, order, es = bl._check_inputs(p, x, e, B, 1e-10)
-    return bl._model(p, bl._unit_layout(x, e, B, order, es))
+    p, x, e, B, tol, pu, sc = bl._check_inputs(p, x, e, B, 1e-10)
+    return bl._model(p, bl._unit_layout(x, e, B, sc), pu)
 
 
 @pytest.mark.parametrize("seed", range(6))
