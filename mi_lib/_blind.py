@@ -314,13 +314,8 @@ def _model(p: np.ndarray, lay: _Layout, pu: np.ndarray) -> _Blind | None:
     if first or lay.kap_all.size == 1:  # the pass placed the rows at offset 0 of a grid of 2 or more points
         roff = lay.ixr[rows_x] + first
     nsub = lay.sub.stop - first
-    gp = pu[groups]
-    glp = np.log(rp) - np.array([math.log(w) for w in gp.tolist()])[rows_u]
-    ends = ends.tolist()  # rows of group g: ends[g-1] .. ends[g]
-    cuts = list(zip([0] + ends[:-1], ends))
     kap = np.zeros(nsub) if lay.edge else lay.kap_all[lay.sub]
-    return _Blind(ne=nsub, ny=lay.ny, kappa=kap, gp=gp, loggp=np.log(gp), goff=tuple(roff[a:b] for a, b in cuts),
-                  glp=tuple(glp[a:b] for a, b in cuts), roff=roff, rp=rp, rg=rows_u.astype(np.intp))
+    return _Blind(ne=nsub, ny=lay.ny, kappa=kap, gp=pu[groups], roff=roff, rp=rp, rg=rows_u)
 
 
 def _onto_budget(model: _Blind, pi: np.ndarray, mi: float, B: float) -> tuple[np.ndarray, float]:

@@ -10,6 +10,7 @@ within ``_LATTICE_ULPS`` units of roundoff of the grid scale
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,20 +27,30 @@ class _Blind:
     ny: int
     kappa: np.ndarray  # e^2 on the sorted grid
     gp: np.ndarray  # p(u) per group
-    loggp: np.ndarray
-    goff: tuple  # per group: y offsets of the letters x with p(u, x) > 0
-    glp: tuple  # per group: log p(x | u) of those letters
     roff: np.ndarray  # per row (u, x): y offset
-    rp: np.ndarray  # per row: p(u, x)
-    rg: np.ndarray  # per row: group index
+    rp: np.ndarray  # per row: p(u, x), group by group
+    rg: np.ndarray  # per row: group index (non-decreasing)
+
+
+def _group_rows(m: _Blind) -> tuple[np.ndarray, tuple, tuple]:
+    """``(log p(u), offsets, log p(x|u))``: per group, the y offsets of its letters and their log p(x | u).
+
+    Only the log-domain routes (:func:`_blind_outputs`, the barrier path and its
+    certificate) use them, so they are derived from the rows when needed.
+    """
+    ends = np.cumsum(np.bincount(m.rg, minlength=m.gp.size)).tolist()
+    cuts = list(zip([0] + ends[:-1], ends))
+    glp = np.log(m.rp) - np.array([math.log(w) for w in m.gp.tolist()])[m.rg]
+    return np.log(m.gp), tuple(m.roff[a:b] for a, b in cuts), tuple(glp[a:b] for a, b in cuts)
 
 
 def _blind_outputs(m: _Blind, ell: np.ndarray):
     """log V_u (G x |Y|), log q and I(U; Y) for the perturbation law exp(ell)."""
     G = m.gp.size
+    loggp, goff, glp = _group_rows(m)
     logV = np.full((G, m.ny), -np.inf)
     for g in range(G):
-        offs, lps = m.goff[g], m.glp[g]
+        offs, lps = goff[g], glp[g]
         if offs.size == 1:
             o = int(offs[0])
             logV[g, o : o + m.ne] = lps[0] + ell
@@ -47,7 +58,7 @@ def _blind_outputs(m: _Blind, ell: np.ndarray):
             for o, lp in zip(offs, lps):
                 sl = slice(int(o), int(o) + m.ne)
                 logV[g, sl] = np.logaddexp(logV[g, sl], lp + ell)
-    logq = _lse(m.loggp[:, None] + logV, axis=0)
+    logq = _lse(loggp[:, None] + logV, axis=0)
     fin = np.isfinite(logV)
     gi, yi = np.nonzero(fin)
     lv = logV[gi, yi]

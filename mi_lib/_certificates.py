@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._blind_lattice import _Blind, _blind_outputs
+from ._blind_lattice import _Blind, _blind_outputs, _group_rows
 from ._logdomain import _FLOOR, _log, _lse
 from ._mixing import _Rows, _informed_gradient
 
@@ -136,13 +136,14 @@ def _blind_step(m: _Blind, ell: np.ndarray, s: float) -> _BStep:
     new = np.maximum(new, new.max() + _FLOOR)
     lrho = new - ell
     G = m.gp.size
+    loggp, goff, _ = _group_rows(m)
     acc = np.full((G, m.ny), -np.inf)
     for g in range(G):
-        for o in m.goff[g]:
+        for o in goff[g]:
             sl = slice(int(o), int(o) + ne)
             acc[g, sl] = np.maximum(acc[g, sl], lrho)
     fin = np.isfinite(logq)
-    terms = m.loggp[:, None] + logV[:, fin] - logq[fin][None, :] + acc[:, fin]
+    terms = loggp[:, None] + logV[:, fin] - logq[fin][None, :] + acc[:, fin]
     logR = float(np.max(_lse(terms, axis=0)))
     cost = float(np.exp(ell) @ m.kappa)
     return _BStep(ell=ell, mi=mi, cost=cost, new=new, value=-lZ - logR, lrho=lrho)

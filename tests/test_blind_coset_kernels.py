@@ -33,7 +33,7 @@ def _layout(which):
             rg.append(u)
     e = np.linspace(-1.0, 1.0, n)
     gp = p.sum(axis=1)
-    m = bl._Blind(ne=n, ny=n + max(offs), kappa=e * e, gp=gp, loggp=np.log(gp), goff=(), glp=(),
+    m = bl._Blind(ne=n, ny=n + max(offs), kappa=e * e, gp=gp,
                   roff=np.array(roff, dtype=np.int64), rp=np.array(rp), rg=np.array(rg, dtype=np.intp))
     return core._structure(m)
 

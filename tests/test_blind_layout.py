@@ -20,7 +20,7 @@ import mi_lib._blind as bl
 from mi_lib import blind_attack
 from mi_lib.measures import mutual_information
 from mi_lib import _scaling as sc
-from mi_lib._blind_lattice import _blind_outputs, _model_mi
+from mi_lib._blind_lattice import _blind_outputs, _group_rows, _model_mi
 
 finite = st.floats(min_value=-1e300, max_value=1e300, allow_nan=False, allow_infinity=False)
 
@@ -84,9 +84,11 @@ def test_model_groups_rows_in_order():
     p = np.array([[0.2, 0.0, 0.1], [0.0, 0.0, 0.0], [0.3, 0.4, 0.0]])
     m = _model(p, np.array([-1.0, 0.0, 1.0]), np.linspace(-1.0, 1.0, 5), 0.5)
     assert m.gp.tolist() == pytest.approx([0.3, 0.7])
-    assert [g.tolist() for g in m.goff] == [[0, 4], [0, 2]]
-    assert m.glp[0] == pytest.approx(np.log([0.2 / 0.3, 0.1 / 0.3]))
-    assert m.glp[1] == pytest.approx(np.log([0.3 / 0.7, 0.4 / 0.7]))
+    loggp, goff, glp = _group_rows(m)
+    assert loggp == pytest.approx(np.log([0.3, 0.7]))
+    assert [g.tolist() for g in goff] == [[0, 4], [0, 2]]
+    assert glp[0] == pytest.approx(np.log([0.2 / 0.3, 0.1 / 0.3]))
+    assert glp[1] == pytest.approx(np.log([0.3 / 0.7, 0.4 / 0.7]))
     assert m.rg.tolist() == [0, 0, 1, 1] and m.roff.tolist() == [0, 4, 0, 2]
 
 
