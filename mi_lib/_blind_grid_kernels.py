@@ -24,11 +24,13 @@ the same (tested).
 
 from __future__ import annotations
 
+import numba
 import numpy as np
-from numba import njit
+
+_jit = numba.njit(cache=True, nogil=True, error_model="numpy")  # x / 0 gives inf or NaN, as in numpy
 
 
-@njit(cache=True)
+@_jit
 def lattice(x, es):
     """Spacing test of the sorted grid ``es`` (n >= 2) and the lattice coordinates of the letters ``x``.
 
@@ -76,7 +78,7 @@ def lattice(x, es):
     return h, dev, dmin, dmax, round_ok, offmax, iworst, rmin, rmax, ixr
 
 
-@njit(cache=True)
+@_jit
 def rows(p, pu, ixr, first):
     """The letters with positive mass: ``(groups, ends, rows_u, rows_x, roff, rp, ncols)``.
 
@@ -116,7 +118,7 @@ def rows(p, pu, ixr, first):
     return groups[:ng], ends, ru[:k], rx[:k], ro[:k], rp[:k], ncols
 
 
-@njit(cache=True)
+@_jit
 def spread(p, pu, ixr, pi, ny):
     """Output laws (|U| x ny): row u adds (p(u, x) / p(u)) * pi at offset ixr[x], for every p(u, x) > 0.
 
@@ -136,7 +138,7 @@ def spread(p, pu, ixr, pi, ny):
     return out
 
 
-@njit(cache=True)
+@_jit
 def scan(p, pu, x, e):
     """The set-up of :func:`mi_lib.discrete.blind_attack` in one pass over its finite inputs.
 
