@@ -17,6 +17,8 @@ the same (tested).
 * :func:`rows`: the letters :math:`(u, x)` with :math:`p(u, x) > 0`, group by
   group, with their output offsets.
 * :func:`spread`: the output laws :math:`V_u(o_x + j) = \sum_x p(x|u)\,\pi_j`.
+* :func:`law_mi`: :math:`I(U; X + E)` of a law on the whole grid, by the
+  coset split's output loop (:func:`mi_lib._blind_coset_kernels._outputs1`).
 * :func:`scan`: everything the set-up needs in one call (the stable sort of
   the grid, repeated values, :func:`lattice`, :func:`rows` and the extremes
   that fix the unit), since each compiled call has a fixed cost of its own.
@@ -26,6 +28,8 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+
+from ._blind_coset_kernels import _outputs1
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")  # x / 0 gives inf or NaN, as in numpy
 
@@ -173,3 +177,18 @@ def scan(p, pu, x, e):
         lat = (0.0, 0.0, 0.0, 0.0, True, 0.0, 0, 0.0, 0.0, np.zeros(x.size, dtype=np.int64))
     rws = rows(p, pu, lat[9], 0)
     return order, es, dup_x, dup_e, xs[0], xs[xs.size - 1], xabs, emin, lat, rws
+
+
+@_jit
+def law_mi(roff, rg, rp, gp, pi, ny):
+    """I(U; X + E) of the law ``pi`` on the grid: the rows (offset, group, p(u, x)) as one coset of all points.
+
+    p(x|u) = p(u, x) / p(u) per row, then :func:`~mi_lib._blind_coset_kernels._outputs1` (linear domain).
+    """
+    G, R = gp.size, rp.size
+    cond = np.empty(R)
+    for r in range(R):
+        cond[r] = rp[r] / gp[rg[r]]
+    V, lV = np.empty((G, ny)), np.empty((G, ny))
+    q, lq = np.empty(ny), np.empty(ny)
+    return _outputs1((roff, rg, cond, cond, gp), pi, V, q, lV, lq)

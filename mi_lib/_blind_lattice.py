@@ -70,21 +70,15 @@ def _model_mi(m: _Blind, pi: np.ndarray) -> float:
     """I(U; X + E) for the law ``pi`` (zeros allowed) on the (sub)grid of the model.
 
     In the linear domain, by the compiled output loop of the coset split
-    (:func:`mi_lib._blind_coset_kernels._outputs1`, numba, imported on first
+    (:func:`mi_lib._blind_grid_kernels.law_mi`, numba, imported on first
     use; the whole grid is one "coset" whose letters sit at ``roff``): every
     output mass is a sum of non-negative terms (no cancellation), so the value
     agrees with the log-domain :func:`_blind_outputs` to rounding; masses
     below the smallest double would contribute less than 1e-305 nats.
     """
-    from ._blind_coset_kernels import _outputs1
+    from ._blind_grid_kernels import law_mi  # numba: loaded on first use only
 
-    rg = np.ascontiguousarray(m.rg, dtype=np.int64)
-    cond = m.rp / m.gp[rg]
-    gp = np.ascontiguousarray(m.gp, dtype=float)
-    rows = (np.ascontiguousarray(m.roff, dtype=np.int64), rg, cond, cond, gp)  # (offsets, groups, p(x|u), -, p(u))
-    V, lV = np.empty((gp.size, m.ny)), np.empty((gp.size, m.ny))
-    q, lq = np.empty(m.ny), np.empty(m.ny)
-    return max(_outputs1(rows, np.ascontiguousarray(pi, dtype=float), V, q, lV, lq), 0.0)
+    return max(law_mi(m.roff, m.rg, m.rp, m.gp, np.ascontiguousarray(pi, dtype=float), m.ny), 0.0)
 
 
 _LATTICE_ULPS = 64.0
