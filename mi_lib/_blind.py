@@ -336,18 +336,14 @@ def _onto_budget(model: _Blind, pi: np.ndarray, mi: float, B: float) -> tuple[np
 def _result(p, lay: _Layout, B: float, tol: float, pi_sub, mi, lb, s, iters, pu) -> BlindAttack:
     """The BlindAttack for the law ``pi_sub`` on the searched sub-grid (output laws, caller's order and unit).
 
-    ``pu`` is :func:`_row_sums` of ``p``; the output
-    laws come from one compiled pass (:func:`mi_lib._blind_grid_kernels.spread`).
+    ``pu`` is :func:`_row_sums` of ``p``; the law in the caller's order and
+    the output laws come from one compiled pass (:func:`mi_lib._blind_grid_kernels.spread`).
     """
     from ._blind_grid_kernels import spread  # numba: loaded on first use only
 
-    n = lay.kap_all.size
-    pi_s = np.zeros(n)
-    pi_s[lay.sub] = pi_sub
-    pmf = np.zeros(n)
-    pmf[lay.order] = pi_s
-    out = spread(p, pu, lay.ixr, pi_s, lay.ny)
-    yv = lay.y_values.copy()
+    pi_s, pmf, out = spread(p, pu, lay.ixr, np.ascontiguousarray(pi_sub, dtype=float), lay.sub.start, lay.order,
+                            lay.ny)
+    yv = lay.y_values  # made for this call
     for a in (pmf, out, yv):
         a.setflags(write=False)
     lb = min(lb, mi)

@@ -123,14 +123,23 @@ def rows(p, pu, ixr, first):
 
 
 @_jit
-def spread(p, pu, ixr, pi, ny):
-    """Output laws (|U| x ny): row u adds (p(u, x) / p(u)) * pi at offset ixr[x], for every p(u, x) > 0.
+def spread(p, pu, ixr, pi_sub, start, order, ny):
+    """The returned law and its output laws: ``(pi_s, pmf, out)``.
 
-    Rows in order u = 0, 1, ..., letters in order, each entry added in that
-    order (the same sums as the loop of slice additions it replaces).
+    ``pi_s`` is ``pi_sub`` placed at ``start`` of the sorted grid (zeros
+    elsewhere), ``pmf`` the same in the caller's order (``pmf[order[i]] =
+    pi_s[i]``), and ``out`` (|U| x ny) the output laws: row u adds
+    (p(u, x) / p(u)) * pi_s at offset ixr[x], for every p(u, x) > 0, rows in
+    order u = 0, 1, ..., letters in order (the same sums as the loop of slice
+    additions it replaces).
     """
     nu, nx = p.shape
-    n = pi.size
+    n = order.size
+    pi_s, pmf = np.zeros(n), np.zeros(n)
+    for i in range(pi_sub.size):
+        pi_s[start + i] = pi_sub[i]
+    for i in range(n):
+        pmf[order[i]] = pi_s[i]
     out = np.zeros((nu, ny))
     for u in range(nu):
         for j in range(nx):
@@ -138,8 +147,8 @@ def spread(p, pu, ixr, pi, ny):
                 c = p[u, j] / pu[u]
                 o = ixr[j]
                 for i in range(n):
-                    out[u, o + i] += c * pi[i]
-    return out
+                    out[u, o + i] += c * pi_s[i]
+    return pi_s, pmf, out
 
 
 @_jit

@@ -196,12 +196,20 @@ def test_rows_and_spread_kernels_match_numpy():
         np.testing.assert_array_equal(ro, ixr[xw] + first)
         np.testing.assert_array_equal(rp, p[gw[uw], xw])
         assert ncols == np.count_nonzero(p.sum(axis=0) > 0)
-        pi = rng.dirichlet(np.ones(int(rng.integers(1, 12))))
-        ny = int(ixr.max()) + pi.size
+        n = int(rng.integers(1, 12))
+        start = int(rng.integers(0, n))
+        sub = rng.dirichlet(np.ones(int(rng.integers(1, n - start + 1))))
+        order = rng.permutation(n)
+        pi = np.zeros(n)
+        pi[start : start + sub.size] = sub
+        pmf = np.zeros(n)
+        pmf[order] = pi
+        ny = int(ixr.max()) + n
         want = np.zeros((nu, ny))
         for u, xx in zip(*np.nonzero(p > 0)):
-            want[u, ixr[xx] : ixr[xx] + pi.size] += (p[u, xx] / pu[u]) * pi
-        np.testing.assert_array_equal(spread(p, pu, ixr, pi, ny), want)
+            want[u, ixr[xx] : ixr[xx] + n] += (p[u, xx] / pu[u]) * pi
+        for got, ref in zip(spread(p, pu, ixr, sub, start, order, ny), (pi, pmf, want)):
+            np.testing.assert_array_equal(got, ref)
 
 
 def test_fortran_ordered_or_read_only_inputs_give_the_same_result():
