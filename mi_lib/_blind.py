@@ -31,6 +31,7 @@ from ._discrete_results import BlindAttack
 # 81-149 points the total drops 114 -> 102 ms; below 80 points a failing split (the S2 grids of 41-61 points) costs
 # more than the interior-point method saves); grids of short cosets go by the budget (_blind_ipm._short_cosets)
 _IPM_FIRST = 80
+_SHORT_IPM = True
 
 
 def _blind_search(m: _Blind, B: float, tol: float):
@@ -46,7 +47,7 @@ def _blind_search(m: _Blind, B: float, tol: float):
     the grid size.
     """
     binds = float(m.kappa.max()) > B
-    small = B < float(m.kappa.mean()) if _short_cosets(m) else m.ne <= _IPM_FIRST
+    small = (_SHORT_IPM and B < float(m.kappa.mean())) if _short_cosets(m) else m.ne <= _IPM_FIRST
     if small:
         pi, mi, lb, s, it = _blind_ipm(m, B, tol, budget=binds)
         if mi - lb <= tol:

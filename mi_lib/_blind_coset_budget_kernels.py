@@ -29,6 +29,7 @@ import math
 import numba
 import numpy as np
 
+from . import _blind_coset_active as act
 from . import _blind_coset_kernels as ck
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -211,7 +212,7 @@ def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps):
     ws = ck._workspace(R, m)
     V, q, lV, lq, grad = ws[0], ws[1], ws[2], ws[3], ws[4]
     bws = ck._bound_workspace(R, m)
-    new = np.empty(m)
+    new, mix = np.empty(m), np.empty(m)
     Lmin, best, Kbest, fbest, cut = math.inf, -1, math.nan, thr - margin, thr
     live, nl = np.arange(C), C
     steps = 0
@@ -219,13 +220,22 @@ def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps):
         nrest, kbest, fmin, stepped = 0, -1, math.inf, False
         for i in range(nl):
             c = live[i]
-            info = ck._outputs1(R, sig[c], V, q, lV, lq)
-            ck._gradient1(R, lV, lq, real[c], grad)
-            Lc = ck._bound1(R, real[c], kap[c], sig[c], t, V, q, lV, lq, grad, bws)
-            if not Lc < cut:
-                continue
+            if act.mixed(real[c], sig[c], mix):  # zero masses (active set): the bound at a full-support law
+                ck._outputs1(R, mix, V, q, lV, lq)
+                ck._gradient1(R, lV, lq, real[c], grad)
+                Lc = ck._bound1(R, real[c], kap[c], mix, t, V, q, lV, lq, grad, bws)
+                if not Lc < cut:
+                    continue
+                info = ck._outputs1(R, sig[c], V, q, lV, lq)
+                ck._gradient1(R, lV, lq, real[c], grad)
+            else:
+                info = ck._outputs1(R, sig[c], V, q, lV, lq)
+                ck._gradient1(R, lV, lq, real[c], grad)
+                Lc = ck._bound1(R, real[c], kap[c], sig[c], t, V, q, lV, lq, grad, bws)
+                if not Lc < cut:
+                    continue
             for k in range(m):
-                if real[c, k] and not sig[c, k] > 0.0:
+                if real[c, k] and not sig[c, k] >= 0.0:
                     return ck.NONPOSITIVE, Lmin, best, Kbest, cut, steps
             st, f, _info, conv = ck._step_tail(R, real[c], kap[c], sig[c], t, ws, new, dsig[c], info)
             if st != ck.OK:

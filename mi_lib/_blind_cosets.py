@@ -144,7 +144,12 @@ def _active_set(rows: _Rows, full: _Batch, B: float, tol: float, F0: np.ndarray,
         if c_hi < 0 or c_lo == c_hi:
             cur = _alone(full, c_lo, B)
             if cur is None:
-                return None
+                # too dear to meet B alone: mix it with the active coset, which meets B at s and is
+                # cheaper above s (the pair's crossing lies above s, where c_lo is the better one below)
+                if c_hi >= 0 or A.size != 1 or int(A[0]) == c_lo:
+                    return None
+                A = np.array([c_lo, int(A[0])])
+                continue
             A, pi = cur
         else:
             A = np.array([c_lo, c_hi])
