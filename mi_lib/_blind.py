@@ -29,9 +29,8 @@ from ._discrete_results import BlindAttack
 # up to this many grid points the interior-point method is tried before the coset split (round 6, with both compiled:
 # on +-1 grids of 81-121 points the split takes 0.5-0.7 ms against 1.2-3.3 ms, on the random suite's blind draws of
 # 81-149 points the total drops 114 -> 102 ms; below 80 points a failing split (the S2 grids of 41-61 points) costs
-# more than the interior-point method saves); grids of short cosets go by the budget (_blind_ipm._short_cosets)
+# more than the interior-point method saves); grids of short cosets go to the split first (_blind_ipm._short_cosets)
 _IPM_FIRST = 80
-_SHORT_IPM = True
 
 
 def _blind_search(m: _Blind, B: float, tol: float):
@@ -41,13 +40,13 @@ def _blind_search(m: _Blind, B: float, tol: float):
     method (:mod:`mi_lib._blind_ipm`), larger ones first through the coset split
     (:mod:`mi_lib._blind_cosets`, used when its recomputed value meets the
     certified tolerance; faster on big fine grids); then the other one; the
-    barrier path only when neither is certified. On grids with short cosets
-    (:func:`mi_lib._blind_ipm._short_cosets`) the interior-point method goes
-    first exactly when the budget is below the uniform law's cost, whatever
-    the grid size.
+    barrier path only when neither is certified. Grids with short cosets
+    (:func:`mi_lib._blind_ipm._short_cosets`) go to the coset split first,
+    whatever their size (round 8: with the active set the split certifies
+    every budget there; CPU time summed over blind_S2 the same in both orders).
     """
     binds = float(m.kappa.max()) > B
-    small = (_SHORT_IPM and B < float(m.kappa.mean())) if _short_cosets(m) else m.ne <= _IPM_FIRST
+    small = not _short_cosets(m) and m.ne <= _IPM_FIRST
     if small:
         pi, mi, lb, s, it = _blind_ipm(m, B, tol, budget=binds)
         if mi - lb <= tol:

@@ -65,7 +65,7 @@ def _budget_newton(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, B: 
     return pi, s, lam, info, steps
 
 
-def _pair_solve(rows: _Rows, full: _Batch, pair: np.ndarray, lo: float, hi: float, B: float):
+def _pair_solve(rows: _Rows, full: _Batch, pair: np.ndarray, lo: float, hi: float, B: float, t0: float = -1.0):
     """Optimal mixture of two cosets: the slope where F_a(s) = F_b(s), and weights meeting the budget.
 
     The first coset of ``pair`` is the better one below the crossing, which
@@ -81,9 +81,11 @@ def _pair_solve(rows: _Rows, full: _Batch, pair: np.ndarray, lo: float, hi: floa
     from . import _blind_coset_budget_kernels as bk  # numba: loaded on first use only
 
     sub = _subset(full, pair)
-    t = 0.5 * (lo + hi) if math.isfinite(hi) else 2.0 * lo + 1.0
+    t = 0.5 * (lo + hi) if math.isfinite(hi) else (lo if lo > 0 else 1.0)
     if math.isfinite(hi) and lo > 0:
         t = math.sqrt(lo * hi)
+    if t0 >= 0.0:
+        t = t0
     st, t, F0, F1, K0, K1, steps = bk.pair_loop(rows.k, sub.real, sub.kappa, sub.sigma, sub.dsig, sub.s,
                                                 float(lo), float(hi), float(t), 60)
     if st != 0:

@@ -90,7 +90,7 @@ def _solve_active(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, brac
             return None
         full.sigma[A] = pi
         return "next", np.array([c0, int(A[0])]), pi, (0.0, math.inf)
-    out = _pair_solve(rows, full, A, bracket[0], bracket[1], B)
+    out = _pair_solve(rows, full, A, bracket[0], bracket[1], B, full.s[A].max())
     if out is None:
         return None
     if isinstance(out, int):
@@ -139,17 +139,16 @@ def _active_set(rows: _Rows, full: _Batch, B: float, tol: float, F0: np.ndarray,
         # best cosets at the two ends of the bracket
         if Kb > B:
             bracket, c_lo = (s, bracket[1]), best
+            if c_hi < 0 and A.size == 1 and int(A[0]) != best:
+                # the single active coset meets B at s and is cheaper above s: it stands in for the best
+                # coset above the optimal slope until one is seen (a mixture of it and c_lo lies above s)
+                c_hi = int(A[0])
         else:
             bracket, c_hi = (bracket[0], s), best
         if c_hi < 0 or c_lo == c_hi:
             cur = _alone(full, c_lo, B)
             if cur is None:
-                # too dear to meet B alone: mix it with the active coset, which meets B at s and is
-                # cheaper above s (the pair's crossing lies above s, where c_lo is the better one below)
-                if c_hi >= 0 or A.size != 1 or int(A[0]) == c_lo:
-                    return None
-                A = np.array([c_lo, int(A[0])])
-                continue
+                return None
             A, pi = cur
         else:
             A = np.array([c_lo, c_hi])

@@ -102,27 +102,18 @@ def test_collapsed_coset_is_the_face_optimum_and_its_bound_is_tight(monkeypatch)
     assert L[0] <= F[0] + 1e-15 and F[0] - L[0] <= TOL
 
 
-@pytest.mark.parametrize("n, budget", [(21, 0.1), (41, 0.02), (41, 0.2), (81, 0.1), (109, 0.2)])
+@pytest.mark.parametrize("n, budget", [(21, 0.2), (41, 0.02), (41, 0.2), (81, 0.1), (109, 0.2)])
 def test_split_certifies_small_s2_budgets_against_the_interior_point_method(n, budget, monkeypatch):
-    """Below the uniform law's cost the split now certifies (it returned None before the active set): same
-    value as the interior-point method within TOL, bound below its value, law within budget, points dropped."""
+    """Below the uniform law's cost the split now certifies (at B = 0.2 its pair search passes through slopes
+    where coset 0 collapses, which the kernels without the active set refused): same value as the interior-point
+    method within TOL, each bound below the other's value, the law within budget."""
     m, B = _model(n, budget, monkeypatch)
-    dropped = []
-    for name in ("_pair_solve", "_certify"):  # count the zero masses of the stored laws after each stage
-        def spy(rows, full, *args, _real=getattr(bc, name)):
-            out = _real(rows, full, *args)
-            dropped.append(int(np.sum(full.real & (full.sigma == 0.0))))
-            return out
-
-        monkeypatch.setattr(bc, name, spy)
     fast = bc.coset_blind_solve(m, B, TOL, True)
     assert fast is not None
     pi, lb, _s, steps = fast
     mi = dd._model_mi(m, pi)
     assert mi - lb <= TOL and pi.min() >= 0.0 and float(pi @ m.kappa) <= B * (1.0 + 1e-13)
-    if (n, budget) in ((21, 0.1), (41, 0.02)):  # elsewhere the zeros come and go inside the pair search
-        assert max(dropped) > 0  # the stored laws have dropped points after a stage
-    assert steps <= 150  # 25-60 on this machine
+    assert steps <= 150  # 15-45 on this machine
     pi_i, mi_i, lb_i, _, _ = _blind_ipm(m, B, TOL, budget=True)
     assert mi_i - lb_i <= TOL
     assert abs(mi - mi_i) <= TOL
