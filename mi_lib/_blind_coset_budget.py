@@ -104,7 +104,7 @@ def _pair_solve(rows: _Rows, full: _Batch, pair: np.ndarray, lo: float, hi: floa
 
 
 def _certify(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, s: float, lam: float, margin: float):
-    """Store the active laws at slope s, screen the other cosets: ``(Lmin, best, K_best, steps)`` or None.
+    """Store the active laws at slope s, screen the other cosets: ``(Lmin, best, K_best, steps, F)`` or None.
 
     The active laws are ``pi`` normalised; Lmin is the smallest one-step bound
     of the active cosets and of the screening, less |s| delta for the
@@ -119,7 +119,9 @@ def _certify(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, s: float,
     to any converged value below it. Every coset not solved to convergence
     was dropped with L_c >= the threshold at that time, and the threshold
     only decreases: min(smallest converged bound, final threshold) is below
-    every screened coset's bound.
+    every screened coset's bound. ``F[c]`` is F_c(s) for the active cosets
+    and those that converged in the screening (their laws are stored in
+    ``full``), NaN for the others.
     """
     from . import _blind_coset_budget_kernels as bk  # numba: loaded on first use only
 
@@ -129,7 +131,8 @@ def _certify(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, s: float,
     mir = full.mir if full.mir is not None else np.arange(full.idx.shape[0])  # c <= mir[c]: screened
     st, La, Lo, best, Kb, stp = bk.certify(rows.k, full.idx, full.real, full.kappa, full.sigma, full.dsig, full.s, mir,
                                            np.asarray(A, dtype=np.int64), np.ascontiguousarray(pi, dtype=float), w, j,
-                                           ref_lsig, float(s), float(lam), float(margin), _SCREEN_STEPS)
+                                           ref_lsig, float(s), float(lam), float(margin), _SCREEN_STEPS,
+                                           F := np.empty(full.idx.shape[0]))
     if st != 0:
         return None
-    return min(La, Lo) - abs(s) * full.mdelta, int(best), Kb, int(stp)
+    return min(La, Lo) - abs(s) * full.mdelta, int(best), Kb, int(stp), F

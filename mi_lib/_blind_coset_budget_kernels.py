@@ -195,7 +195,7 @@ def _gather(src, rows, dst):
 
 
 @_jit
-def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps):
+def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps, fconv):
     """The screening loop of :func:`mi_lib._blind_coset_budget._certify` from the laws ``sig`` (updated in place).
 
     Each pass takes the live cosets in turn: the one-step bound L_c(t) at the
@@ -206,7 +206,8 @@ def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps):
     the smallest converged value. Returns (status, Lmin, best, K_best, cut,
     steps): ``best`` the index of the coset with the smallest converged
     value below thr - margin (else -1); status 3 when a coset is still live
-    after ``maxsteps`` passes.
+    after ``maxsteps`` passes. ``fconv[c]`` receives the value F_c(t) of
+    every coset that converged (left as it was for the others).
     """
     C, m = sig.shape
     ws = ck._workspace(R, m)
@@ -245,6 +246,7 @@ def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps):
                 Lmin = min(Lmin, Lc)
                 if kbest < 0 or f < fmin:
                     kbest, fmin = c, f
+                fconv[c] = f
             else:
                 for k in range(m):
                     sig[c, k] = new[k]
@@ -358,7 +360,7 @@ def _start(R, idx, real, kap, sig, t, ref_idx, ref_lsig):
 
 
 @_jit
-def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, ref_lsig, maxsteps):
+def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, ref_lsig, maxsteps, fconv):
     """The screening of the cosets ``others`` of the full batch at slope t (see :func:`screen_loop`).
 
     Starts from the prediction of each coset's stored law, or the active law
@@ -381,7 +383,10 @@ def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, 
         moved = moved or ss[i] != t
     sig = ck.predict_batch(rl, sg, ds, ss, t) if moved else sg
     _start(R, ix, rl, kp, sig, t, ref_idx, ref_lsig)
-    st, Lmin, best, Kbest, cut, steps = screen_loop(R, rl, kp, sig, ds, t, thr, margin, maxsteps)
+    fc = np.full(n, math.nan)
+    st, Lmin, best, Kbest, cut, steps = screen_loop(R, rl, kp, sig, ds, t, thr, margin, maxsteps, fc)
+    for i in range(n):
+        fconv[others[i]] = fc[i]
     if st == ck.OK:
         for i in range(n):
             c = others[i]
@@ -393,7 +398,7 @@ def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, 
 
 
 @_jit
-def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t, thr, margin, maxsteps):
+def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t, thr, margin, maxsteps, fconv):
     """Store the active laws and screen the other cosets (:func:`mi_lib._blind_cosets._certify`).
 
     Writes the active laws pi_c / w_c (d sigma / d s = 0, slope t) into the
@@ -427,6 +432,10 @@ def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t
         if c <= mir[c] and not active:
             others[n] = c
             n += 1
+    for c in range(fconv.size):
+        fconv[c] = math.nan
+    for j in range(nA):
+        fconv[A[j]] = thr  # the active cosets' common value
     if n == 0:
         return ck.OK, Lact, math.inf, -1, math.nan, 0
     ref_idx = np.empty(ref_lsig.size)
@@ -436,5 +445,58 @@ def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t
             ref_idx[i] = float(idx[A[jref], k])
             i += 1
     st, Lmin, best, Kbest, cut, steps = screen(R, idx, real, kap, sigma, dsig, s0, others[:n], t, thr, margin, ref_idx,
-                                               ref_lsig, maxsteps)
+                                               ref_lsig, maxsteps, fconv)
     return st, Lact, min(Lmin, cut), best, Kbest, steps
+
+
+@_jit
+def model_pair(sigma, dsig, kap, F, s, lo, hi, B, nt):
+    """The pair of :func:`mi_lib._blind_cosets._model_pair` (costlier first), or (-1, -1).
+
+    Cosets with F[c] finite are modelled by F_c + K_c d + K'_c d^2 / 2,
+    d = t - s; the model dual min_c model_c(t) - tB is maximised over ``nt``
+    interior points of the grid on [lo, hi], and its best coset there is
+    paired with the next different best coset on the side of the model optimum.
+    """
+    C, m = sigma.shape
+    K, Kp = np.empty(C), np.empty(C)
+    for c in range(C):
+        a, b = 0.0, 0.0
+        for k in range(m):
+            a += sigma[c, k] * kap[c, k]
+            b += dsig[c, k] * kap[c, k]
+        K[c], Kp[c] = a, b
+    arg = np.full(nt, -1, np.int64)
+    jbest, gbest = -1, -math.inf
+    for j in range(nt):
+        t = lo + (hi - lo) * (j + 1) / (nt + 1)
+        d = t - s
+        mn, cm = math.inf, -1
+        for c in range(C):
+            if F[c] == F[c]:
+                v = F[c] + K[c] * d + 0.5 * Kp[c] * d * d
+                if v < mn:
+                    mn, cm = v, c
+        arg[j] = cm
+        if cm >= 0 and mn - t * B > gbest:
+            jbest, gbest = j, mn - t * B
+    if jbest < 0:
+        return -1, -1
+    a = arg[jbest]
+    d = lo + (hi - lo) * (jbest + 1) / (nt + 1) - s
+    b = -1
+    if K[a] + Kp[a] * d > B:
+        for j in range(jbest + 1, nt):
+            if arg[j] != a:
+                b = arg[j]
+                break
+    else:
+        for j in range(jbest - 1, -1, -1):
+            if arg[j] != a:
+                b = arg[j]
+                break
+    if b < 0:
+        return -1, -1
+    if K[a] + Kp[a] * d > K[b] + Kp[b] * d:
+        return a, b
+    return b, a

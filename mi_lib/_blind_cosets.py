@@ -103,6 +103,25 @@ def _solve_active(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, brac
     return ("done",) + out
 
 
+def _model_pair(full: _Batch, F: np.ndarray, s: float, bracket, B: float):
+    """The pair of cosets that the local models of the converged cosets put at the optimum, or None.
+
+    Each coset c with F_c(s) known (``F`` finite) is modelled by
+    F_c(t) ~ F_c + K_c (t - s) + K'_c (t - s)^2 / 2 (K = sigma . kappa,
+    K' = kappa . d sigma / d s); the model dual min_c F_c(t) - tB is maximised
+    on a grid of the bracket, and the best coset there is paired with the
+    next different best coset on the side where the model optimum lies. The
+    pair (the costlier first) is only the next candidate: a wrong guess costs a round.
+    """
+    from . import _blind_coset_budget_kernels as bk  # numba: loaded on first use only
+
+    lo, hi = bracket
+    if not math.isfinite(hi):
+        hi = 2.0 * s if s > lo else 2.0 * s + 1.0
+    a, b = bk.model_pair(full.sigma, full.dsig, full.kappa, F, float(s), float(lo), float(hi), float(B), 64)
+    return None if a < 0 else (int(a), int(b))
+
+
 def _active_set(rows: _Rows, full: _Batch, B: float, tol: float, F0: np.ndarray, K0: np.ndarray, c0: int):
     """The budgeted optimum: ``(A, pi, lower bound, s, steps)`` or None (see :func:`coset_blind_solve`)."""
     reps = _reps(full)
@@ -130,7 +149,7 @@ def _active_set(rows: _Rows, full: _Batch, B: float, tol: float, F0: np.ndarray,
         cert = _certify(rows, full, A, pi, s, lam, margin)
         if cert is None:
             return None
-        Lmin, best, Kb, stp2 = cert
+        Lmin, best, Kb, stp2, F = cert
         steps += stp + stp2
         if best < 0:
             return A, pi, Lmin - s * B, s, steps
@@ -145,6 +164,9 @@ def _active_set(rows: _Rows, full: _Batch, B: float, tol: float, F0: np.ndarray,
                 c_hi = int(A[0])
         else:
             bracket, c_hi = (bracket[0], s), best
+        guess = _model_pair(full, F, s, bracket, B)
+        if guess is not None:
+            c_lo, c_hi = guess
         if c_hi < 0 or c_lo == c_hi:
             cur = _alone(full, c_lo, B)
             if cur is None:
