@@ -116,14 +116,14 @@ def drop_enter(real, sig, grad, lam, tol, new):
 @_jit_inline
 def mixed(real, sig, out):
     """out <- (1 - MIX) sig + MIX x uniform on the real points when sig has a zero real mass; returns whether it had."""
-    n, nz = 0, 0
+    full = True
     for k in range(real.size):
-        if real[k]:
-            n += 1
-            if not sig[k] > 0.0:
-                nz += 1
-    if nz == 0:
+        full = full and not (real[k] and not sig[k] > 0.0)
+    if full:
         return False
+    n = 0
+    for k in range(real.size):
+        n += 1 if real[k] else 0
     for k in range(real.size):
         out[k] = (1.0 - MIX) * sig[k] + MIX / n if real[k] else 0.0
     return True

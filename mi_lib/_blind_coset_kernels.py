@@ -241,7 +241,8 @@ def _step_tail(R, real, kap, sig, s, ws, new, dsig, info):
     """
     V, q, lV, lq, grad, H, idx, D, d, trial, M, rhs, sup = ws
     m = sig.size
-    if act.support(real, sig, sup):
+    nz = act.support(real, sig, sup)
+    if nz:
         act.limit_gradient(R, sig, q, lV, lq, real, grad)
     ek = 0.0
     for k in range(m):
@@ -309,9 +310,14 @@ def _step_tail(R, real, kap, sig, s, ws, new, dsig, info):
     for k in range(m):
         new[k] = sig[k] + alpha * d[k] if real[k] else 0.0
         tot += new[k]
+    top, low = 0.0, math.inf
     for k in range(m):
         new[k] = new[k] / tot
-    act.drop_enter(real, sig, grad, mean, RESID, new)
+        top = max(top, new[k])
+        if sup[k]:
+            low = min(low, new[k])
+    if nz or low < act.DROP * top:
+        act.drop_enter(real, sig, grad, mean, RESID, new)
     return OK, f, info, conv
 
 
