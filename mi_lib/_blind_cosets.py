@@ -11,9 +11,11 @@ by one batched Newton solve per coset length
 the budget as an equality, the others screened at the resulting slope
 (:mod:`mi_lib._blind_coset_budget`) until none beats the active value.
 Bound: :math:`I^*(B) \ge \min_c L_c(s) - sB` with :math:`L_c` the one-step
-blind certificate on each coset. Returns ``None`` (the caller then uses the
-barrier method) when a mass reaches zero, a system is singular or the active
-set does not settle. Derivation: ``notes/discrete_solvers.md``, "The coset
+blind certificate on each coset. A coset optimum on a face of its simplex is
+handled by the active set of the per-coset Newton step
+(:mod:`mi_lib._blind_coset_active`). Returns ``None`` (the caller then uses
+another method) when an active coset's mass reaches zero in the budget
+solve, a system is singular or the active set does not settle. Derivation: ``notes/discrete_solvers.md``, "The coset
 split of the blind problem".
 """
 
@@ -185,14 +187,15 @@ def coset_blind_solve(model, B: float, tol: float, budget: bool):
     ``rg``); ``budget=False`` solves the problem without budget (slope 0). The
     law ``pi`` meets the budget and the bound is certified; the caller
     recomputes the information of ``pi`` and checks the gap. ``None`` when the
-    split does not apply or a coset optimum leaves the interior of its simplex.
+    split does not apply or does not settle.
 
     Steps (``notes/discrete_solvers.md``): the slope-0 problem, one solve per coset length;
     an active set of one or two cosets solved with the budget as an equality
     by :func:`_budget_newton`, which also returns the multiplier s; screening
     of all other cosets at s by :func:`_certify`; a coset that beats the active
-    value enters (alone if it can meet the budget, else mixed), and the loop
-    repeats until no coset does. The certificate is min_c L_c(s) - sB.
+    value enters (alone if it can meet the budget, else mixed with the pair that
+    the local models of the converged cosets point to, :func:`_model_pair`), and
+    the loop repeats until no coset does. The certificate is min_c L_c(s) - sB.
     """
     st = _structure(model)
     if st is None:

@@ -70,7 +70,8 @@ def _short_cosets(m: _Blind) -> bool:
     On such grids (issue 10's S2: x = -1, 0, 1, cosets of 2-3 points) a binding
     budget drives some coset optima to the edge of their simplex; the coset
     split's active set (round 8) handles them, and the split goes first there
-    whatever the grid size (:func:`mi_lib._blind._blind_search`).
+    from 31 points on, and above the uniform law's cost on all sizes
+    (:func:`mi_lib._blind._blind_search`).
     """
     offs = sorted(set(m.roff.tolist()))  # a few letters: plain Python is cheaper than numpy here
     g = 0
