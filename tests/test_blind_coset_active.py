@@ -118,3 +118,14 @@ def test_split_certifies_small_s2_budgets_against_the_interior_point_method(n, b
     assert mi_i - lb_i <= TOL
     assert abs(mi - mi_i) <= TOL
     assert lb <= mi_i + 1e-13 and lb_i <= mi + 1e-13
+
+
+def test_alone_restarts_a_collapsed_coset_from_the_uniform_law(monkeypatch):
+    """A coset whose stored law has dropped points, taken alone with the budget: the tilt starts from the uniform
+    law (log 0 would keep the zeros, which the budget solve refuses), so the law is positive and costs B."""
+    rows, full, _F = _collapsed(monkeypatch)
+    assert np.any(full.real[0] & (full.sigma[0] == 0.0))
+    A, pi = bc._alone(full, 0, 0.1)
+    assert A.tolist() == [0] and np.all(pi[0][full.real[0]] > 0.0)
+    assert float(pi[0] @ full.kappa[0]) == pytest.approx(0.1, rel=1e-13) and pi[0].sum() == pytest.approx(1.0)
+    assert bc._budget_newton(rows, full, A, pi, 0.1) is not None
