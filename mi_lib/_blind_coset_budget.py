@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from ._blind_coset_core import _Batch, _Rows, _subset
+from ._blind_coset_core import _Batch, _Rows
 
 _SCREEN_STEPS = 25  # Newton converges in a few steps from the prediction; a coset still moving after
 # this many is heading for the boundary of its simplex, where the split does not apply
@@ -80,18 +80,17 @@ def _pair_solve(rows: _Rows, full: _Batch, pair: np.ndarray, lo: float, hi: floa
     """
     from . import _blind_coset_budget_kernels as bk  # numba: loaded on first use only
 
-    sub = _subset(full, pair)
     t = 0.5 * (lo + hi) if math.isfinite(hi) else (lo if lo > 0 else 1.0)
     if math.isfinite(hi) and lo > 0:
         t = math.sqrt(lo * hi)
     if t0 >= 0.0:
         t = t0
-    st, t, F0, F1, K0, K1, steps = bk.pair_loop(rows.k, sub.real, sub.kappa, sub.sigma, sub.dsig, sub.s,
+    pair = np.asarray(pair, dtype=np.int64)
+    st, t, F0, F1, K0, K1, steps = bk.pair_full(rows.k, full.real, full.kappa, full.sigma, full.dsig, full.s, pair,
                                                 float(lo), float(hi), float(t), 60)
     if st != 0:
         return None
     F, K = (F0, F1), (K0, K1)
-    full.sigma[pair], full.dsig[pair], full.s[pair] = sub.sigma, sub.dsig, sub.s
     if K[0] == K[1]:
         return None
     if min(K) > B:  # both too dear at the crossing: the optimum lies above it, where the second is best
@@ -99,7 +98,7 @@ def _pair_solve(rows: _Rows, full: _Batch, pair: np.ndarray, lo: float, hi: floa
     if max(K) < B:
         return 0
     wa = float((B - K[1]) / (K[0] - K[1]))
-    pi = np.vstack([wa * sub.sigma[0], (1.0 - wa) * sub.sigma[1]])
+    pi = full.sigma[pair] * np.array([[wa], [1.0 - wa]])
     return pi, t, float(0.5 * (F[0] + F[1])), steps
 
 

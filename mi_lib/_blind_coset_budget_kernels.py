@@ -188,6 +188,27 @@ def pair_loop(R, real, kap, sig, dsig, s0, lo, hi, t, maxit):
 
 
 @_jit
+def pair_full(R, real, kap, sigma, dsig, s0, pair, lo, hi, t, maxit):
+    """:func:`pair_loop` on the cosets ``pair`` of the full batch (gathered, and written back on success)."""
+    m = sigma.shape[1]
+    rl, kp = np.empty((2, m), np.bool_), np.empty((2, m))
+    sg, ds, ss = np.empty((2, m)), np.empty((2, m)), np.empty(2)
+    _gather(real, pair, rl)
+    _gather(kap, pair, kp)
+    _gather(sigma, pair, sg)
+    _gather(dsig, pair, ds)
+    ss[0], ss[1] = s0[pair[0]], s0[pair[1]]
+    out = pair_loop(R, rl, kp, sg, ds, ss, lo, hi, t, maxit)
+    if out[0] == ck.OK:
+        for i in range(2):
+            c = pair[i]
+            s0[c] = ss[i]
+            for k in range(m):
+                sigma[c, k], dsig[c, k] = sg[i, k], ds[i, k]
+    return out
+
+
+@_jit
 def _gather(src, rows, dst):
     for i in range(rows.size):
         for k in range(src.shape[1]):
