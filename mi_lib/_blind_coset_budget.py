@@ -28,7 +28,8 @@ _SCREEN_STEPS = 25  # Newton converges in a few steps from the prediction; a cos
 def _tilt(sig: np.ndarray, kap: np.ndarray, real: np.ndarray, B: float) -> np.ndarray | None:
     """sigma exp(-tau kappa), normalised, with mean cost B (tau of either sign); None if B is out of range.
 
-    Arrays are one coset (or the whole grid): ``sig`` positive where ``real``.
+    Arrays are one coset (or the whole grid): ``sig`` positive where ``real``
+    (a law with a zero mass there is replaced by the uniform law).
     The mean cost m(tau) decreases with derivative -Var(kappa), so Newton's
     method in tau, kept inside a bracket [lo, hi] with m(lo) >= B >= m(hi)
     (a bisection when a step leaves it), finds tau to rounding in a few steps.
@@ -38,8 +39,11 @@ def _tilt(sig: np.ndarray, kap: np.ndarray, real: np.ndarray, B: float) -> np.nd
         return None
     from . import _blind_coset_budget_kernels as bk  # numba: loaded on first use only
 
+    sr = sig[real]
+    if not sr.min() > 0.0:  # a law with dropped points (active set): tilt the uniform law, the budget solve needs
+        sr = np.full(sr.size, 1.0 / sr.size)  # every mass positive
     out = np.zeros_like(sig, dtype=float)
-    out[real] = bk.tilt(np.log(sig[real]), np.ascontiguousarray(kr, dtype=float), float(B))
+    out[real] = bk.tilt(np.log(sr), np.ascontiguousarray(kr, dtype=float), float(B))
     return out
 
 

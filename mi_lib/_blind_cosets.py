@@ -68,15 +68,8 @@ def _embed(model, full: _Batch, A, pi: np.ndarray) -> np.ndarray:
 
 
 def _alone(full: _Batch, c: int, B: float):
-    """Coset ``c`` alone, tilted to cost B: ``(A, pi)`` or None when it cannot meet B exactly.
-
-    A stored law with a zero mass (the active set) is replaced by the uniform law
-    on the coset: the budget solve needs every mass positive.
-    """
-    sig, real = full.sigma[c], full.real[c]
-    if not np.all(sig[real] > 0.0):
-        sig = real / np.count_nonzero(real)
-    t = _tilt(sig, full.kappa[c], real, B)
+    """Coset ``c`` alone, tilted to cost B: ``(A, pi)`` or None when it cannot meet B exactly."""
+    t = _tilt(full.sigma[c], full.kappa[c], full.real[c], B)
     return None if t is None else (np.array([c]), t[None, :])
 
 
