@@ -471,13 +471,45 @@ def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t
 
 
 @_jit
+def _model_grid(F, K, Kp, s, lo, hi, B, arg):
+    """Best modelled coset at each of ``arg.size`` interior grid points of [lo, hi] (into ``arg``); the argmax of the dual."""
+    nt = arg.size
+    jbest, gbest = -1, -math.inf
+    for j in range(nt):
+        t = lo + (hi - lo) * (j + 1) / (nt + 1)
+        d = t - s
+        mn, cm = math.inf, -1
+        for c in range(F.size):
+            if F[c] == F[c]:
+                v = F[c] + K[c] * d + 0.5 * Kp[c] * d * d
+                if v < mn:
+                    mn, cm = v, c
+        arg[j] = cm
+        if cm >= 0 and mn - t * B > gbest:
+            jbest, gbest = j, mn - t * B
+    return jbest
+
+
+@_jit
+def _next_other(arg, j, step, a):
+    """The first entry of ``arg`` from j + step on (in direction ``step``) that differs from a, or -1."""
+    j += step
+    while 0 <= j < arg.size:
+        if arg[j] != a:
+            return arg[j]
+        j += step
+    return -1
+
+
+@_jit
 def model_pair(sigma, dsig, kap, F, s, lo, hi, B, nt):
     """The pair of :func:`mi_lib._blind_cosets._model_pair` (costlier first), or (-1, -1).
 
     Cosets with F[c] finite are modelled by F_c + K_c d + K'_c d^2 / 2,
     d = t - s; the model dual min_c model_c(t) - tB is maximised over ``nt``
-    interior points of the grid on [lo, hi], and its best coset there is
-    paired with the next different best coset on the side of the model optimum.
+    interior points of the grid on [lo, hi], then again on ``nt`` points
+    between the neighbours of the best one; its best coset there is paired
+    with the next different best coset on the side of the model optimum.
     """
     C, m = sigma.shape
     K, Kp = np.empty(C), np.empty(C)
@@ -487,35 +519,18 @@ def model_pair(sigma, dsig, kap, F, s, lo, hi, B, nt):
             a += sigma[c, k] * kap[c, k]
             b += dsig[c, k] * kap[c, k]
         K[c], Kp[c] = a, b
-    arg = np.full(nt, -1, np.int64)
-    jbest, gbest = -1, -math.inf
-    for j in range(nt):
-        t = lo + (hi - lo) * (j + 1) / (nt + 1)
-        d = t - s
-        mn, cm = math.inf, -1
-        for c in range(C):
-            if F[c] == F[c]:
-                v = F[c] + K[c] * d + 0.5 * Kp[c] * d * d
-                if v < mn:
-                    mn, cm = v, c
-        arg[j] = cm
-        if cm >= 0 and mn - t * B > gbest:
-            jbest, gbest = j, mn - t * B
-    if jbest < 0:
+    arg, argf = np.empty(nt, np.int64), np.empty(nt, np.int64)
+    jc = _model_grid(F, K, Kp, s, lo, hi, B, arg)
+    if jc < 0:
         return -1, -1
-    a = arg[jbest]
-    d = lo + (hi - lo) * (jbest + 1) / (nt + 1) - s
-    b = -1
-    if K[a] + Kp[a] * d > B:
-        for j in range(jbest + 1, nt):
-            if arg[j] != a:
-                b = arg[j]
-                break
-    else:
-        for j in range(jbest - 1, -1, -1):
-            if arg[j] != a:
-                b = arg[j]
-                break
+    flo, fhi = lo + (hi - lo) * jc / (nt + 1), lo + (hi - lo) * (jc + 2) / (nt + 1)
+    jf = _model_grid(F, K, Kp, s, flo, fhi, B, argf)
+    a = argf[jf]
+    d = flo + (fhi - flo) * (jf + 1) / (nt + 1) - s
+    step = 1 if K[a] + Kp[a] * d > B else -1
+    b = _next_other(argf, jf, step, a)
+    if b < 0:
+        b = _next_other(arg, jc, step, a)
     if b < 0:
         return -1, -1
     if K[a] + Kp[a] * d > K[b] + Kp[b] * d:
