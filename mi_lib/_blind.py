@@ -30,8 +30,12 @@ from ._discrete_results import BlindAttack
 # up to this many grid points the interior-point method is tried before the coset split (round 6, with both compiled:
 # on +-1 grids of 81-121 points the split takes 0.5-0.7 ms against 1.2-3.3 ms, on the random suite's blind draws of
 # 81-149 points the total drops 114 -> 102 ms; below 80 points a failing split (the S2 grids of 41-61 points) costs
-# more than the interior-point method saves); grids of short cosets go by the budget (_blind_ipm._short_cosets)
+# more than the interior-point method saves)
 _IPM_FIRST = 80
+# the same for grids of short cosets (_blind_ipm._short_cosets; round 8, with the split's active set): blind_S2 on
+# 21 points below the uniform law's cost takes 1.34 ms over four budgets with the interior-point method first against
+# 1.45 ms (0.33 against 0.46 ms at B = 0.1); on 41 points and more the split first is faster in total
+_IPM_FIRST_SHORT = 30
 
 
 def _blind_search(m: _Blind, B: float, tol: float):
@@ -41,13 +45,16 @@ def _blind_search(m: _Blind, B: float, tol: float):
     method (:mod:`mi_lib._blind_ipm`), larger ones first through the coset split
     (:mod:`mi_lib._blind_cosets`, used when its recomputed value meets the
     certified tolerance; faster on big fine grids); then the other one; the
-    barrier path only when neither is certified. On grids with short cosets
-    (:func:`mi_lib._blind_ipm._short_cosets`) the interior-point method goes
-    first exactly when the budget is below the uniform law's cost, whatever
-    the grid size.
+    barrier path only when neither is certified. Grids with short cosets
+    (:func:`mi_lib._blind_ipm._short_cosets`) go to the interior-point method
+    first only up to ``_IPM_FIRST_SHORT`` points and below the uniform law's
+    cost (round 8: with the active set the split certifies every budget there).
     """
     binds = float(m.kappa.max()) > B
-    small = B < float(m.kappa.mean()) if _short_cosets(m) else m.ne <= _IPM_FIRST
+    if _short_cosets(m):
+        small = m.ne <= _IPM_FIRST_SHORT and B < float(m.kappa.mean())
+    else:
+        small = m.ne <= _IPM_FIRST
     if small:
         pi, mi, lb, s, it = _blind_ipm(m, B, tol, budget=binds)
         if mi - lb <= tol:

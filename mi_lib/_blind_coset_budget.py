@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from ._blind_coset_core import _Batch, _Rows, _subset
+from ._blind_coset_core import _Batch, _Rows
 
 _SCREEN_STEPS = 25  # Newton converges in a few steps from the prediction; a coset still moving after
 # this many is heading for the boundary of its simplex, where the split does not apply
@@ -28,7 +28,8 @@ _SCREEN_STEPS = 25  # Newton converges in a few steps from the prediction; a cos
 def _tilt(sig: np.ndarray, kap: np.ndarray, real: np.ndarray, B: float) -> np.ndarray | None:
     """sigma exp(-tau kappa), normalised, with mean cost B (tau of either sign); None if B is out of range.
 
-    Arrays are one coset (or the whole grid): ``sig`` positive where ``real``.
+    Arrays are one coset (or the whole grid): ``sig`` positive where ``real``
+    (a law with a zero mass there is replaced by the uniform law).
     The mean cost m(tau) decreases with derivative -Var(kappa), so Newton's
     method in tau, kept inside a bracket [lo, hi] with m(lo) >= B >= m(hi)
     (a bisection when a step leaves it), finds tau to rounding in a few steps.
@@ -38,8 +39,11 @@ def _tilt(sig: np.ndarray, kap: np.ndarray, real: np.ndarray, B: float) -> np.nd
         return None
     from . import _blind_coset_budget_kernels as bk  # numba: loaded on first use only
 
+    sr = sig[real]
+    if not sr.min() > 0.0:  # a law with dropped points (active set): tilt the uniform law, the budget solve needs
+        sr = np.full(sr.size, 1.0 / sr.size)  # every mass positive
     out = np.zeros_like(sig, dtype=float)
-    out[real] = bk.tilt(np.log(sig[real]), np.ascontiguousarray(kr, dtype=float), float(B))
+    out[real] = bk.tilt(np.log(sr), np.ascontiguousarray(kr, dtype=float), float(B))
     return out
 
 
@@ -65,7 +69,7 @@ def _budget_newton(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, B: 
     return pi, s, lam, info, steps
 
 
-def _pair_solve(rows: _Rows, full: _Batch, pair: np.ndarray, lo: float, hi: float, B: float):
+def _pair_solve(rows: _Rows, full: _Batch, pair: np.ndarray, lo: float, hi: float, B: float, t0: float = -1.0):
     """Optimal mixture of two cosets: the slope where F_a(s) = F_b(s), and weights meeting the budget.
 
     The first coset of ``pair`` is the better one below the crossing, which
@@ -80,16 +84,17 @@ def _pair_solve(rows: _Rows, full: _Batch, pair: np.ndarray, lo: float, hi: floa
     """
     from . import _blind_coset_budget_kernels as bk  # numba: loaded on first use only
 
-    sub = _subset(full, pair)
-    t = 0.5 * (lo + hi) if math.isfinite(hi) else 2.0 * lo + 1.0
+    t = 0.5 * (lo + hi) if math.isfinite(hi) else (lo if lo > 0 else 1.0)
     if math.isfinite(hi) and lo > 0:
         t = math.sqrt(lo * hi)
-    st, t, F0, F1, K0, K1, steps = bk.pair_loop(rows.k, sub.real, sub.kappa, sub.sigma, sub.dsig, sub.s,
+    if t0 >= 0.0:
+        t = t0
+    pair = np.asarray(pair, dtype=np.int64)
+    st, t, F0, F1, K0, K1, steps = bk.pair_full(rows.k, full.real, full.kappa, full.sigma, full.dsig, full.s, pair,
                                                 float(lo), float(hi), float(t), 60)
     if st != 0:
         return None
     F, K = (F0, F1), (K0, K1)
-    full.sigma[pair], full.dsig[pair], full.s[pair] = sub.sigma, sub.dsig, sub.s
     if K[0] == K[1]:
         return None
     if min(K) > B:  # both too dear at the crossing: the optimum lies above it, where the second is best
@@ -97,12 +102,12 @@ def _pair_solve(rows: _Rows, full: _Batch, pair: np.ndarray, lo: float, hi: floa
     if max(K) < B:
         return 0
     wa = float((B - K[1]) / (K[0] - K[1]))
-    pi = np.vstack([wa * sub.sigma[0], (1.0 - wa) * sub.sigma[1]])
+    pi = full.sigma[pair] * np.array([[wa], [1.0 - wa]])
     return pi, t, float(0.5 * (F[0] + F[1])), steps
 
 
 def _certify(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, s: float, lam: float, margin: float):
-    """Store the active laws at slope s, screen the other cosets: ``(Lmin, best, K_best, steps)`` or None.
+    """Store the active laws at slope s, screen the other cosets: ``(Lmin, best, K_best, steps, F)`` or None.
 
     The active laws are ``pi`` normalised; Lmin is the smallest one-step bound
     of the active cosets and of the screening, less |s| delta for the
@@ -117,7 +122,9 @@ def _certify(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, s: float,
     to any converged value below it. Every coset not solved to convergence
     was dropped with L_c >= the threshold at that time, and the threshold
     only decreases: min(smallest converged bound, final threshold) is below
-    every screened coset's bound.
+    every screened coset's bound. ``F[c]`` is F_c(s) for the active cosets
+    and those that converged in the screening (their laws are stored in
+    ``full``), NaN for the others.
     """
     from . import _blind_coset_budget_kernels as bk  # numba: loaded on first use only
 
@@ -127,7 +134,8 @@ def _certify(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, s: float,
     mir = full.mir if full.mir is not None else np.arange(full.idx.shape[0])  # c <= mir[c]: screened
     st, La, Lo, best, Kb, stp = bk.certify(rows.k, full.idx, full.real, full.kappa, full.sigma, full.dsig, full.s, mir,
                                            np.asarray(A, dtype=np.int64), np.ascontiguousarray(pi, dtype=float), w, j,
-                                           ref_lsig, float(s), float(lam), float(margin), _SCREEN_STEPS)
+                                           ref_lsig, float(s), float(lam), float(margin), _SCREEN_STEPS,
+                                           F := np.empty(full.idx.shape[0]))
     if st != 0:
         return None
-    return min(La, Lo) - abs(s) * full.mdelta, int(best), Kb, int(stp)
+    return min(La, Lo) - abs(s) * full.mdelta, int(best), Kb, int(stp), F

@@ -29,6 +29,7 @@ import math
 import numba
 import numpy as np
 
+from . import _blind_coset_active as act
 from . import _blind_coset_kernels as ck
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -187,6 +188,27 @@ def pair_loop(R, real, kap, sig, dsig, s0, lo, hi, t, maxit):
 
 
 @_jit
+def pair_full(R, real, kap, sigma, dsig, s0, pair, lo, hi, t, maxit):
+    """:func:`pair_loop` on the cosets ``pair`` of the full batch (gathered, and written back on success)."""
+    m = sigma.shape[1]
+    rl, kp = np.empty((2, m), np.bool_), np.empty((2, m))
+    sg, ds, ss = np.empty((2, m)), np.empty((2, m)), np.empty(2)
+    _gather(real, pair, rl)
+    _gather(kap, pair, kp)
+    _gather(sigma, pair, sg)
+    _gather(dsig, pair, ds)
+    ss[0], ss[1] = s0[pair[0]], s0[pair[1]]
+    out = pair_loop(R, rl, kp, sg, ds, ss, lo, hi, t, maxit)
+    if out[0] == ck.OK:
+        for i in range(2):
+            c = pair[i]
+            s0[c] = ss[i]
+            for k in range(m):
+                sigma[c, k], dsig[c, k] = sg[i, k], ds[i, k]
+    return out
+
+
+@_jit
 def _gather(src, rows, dst):
     for i in range(rows.size):
         for k in range(src.shape[1]):
@@ -194,7 +216,7 @@ def _gather(src, rows, dst):
 
 
 @_jit
-def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps):
+def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps, fconv):
     """The screening loop of :func:`mi_lib._blind_coset_budget._certify` from the laws ``sig`` (updated in place).
 
     Each pass takes the live cosets in turn: the one-step bound L_c(t) at the
@@ -205,13 +227,14 @@ def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps):
     the smallest converged value. Returns (status, Lmin, best, K_best, cut,
     steps): ``best`` the index of the coset with the smallest converged
     value below thr - margin (else -1); status 3 when a coset is still live
-    after ``maxsteps`` passes.
+    after ``maxsteps`` passes. ``fconv[c]`` receives the value F_c(t) of
+    every coset that converged (left as it was for the others).
     """
     C, m = sig.shape
     ws = ck._workspace(R, m)
     V, q, lV, lq, grad = ws[0], ws[1], ws[2], ws[3], ws[4]
     bws = ck._bound_workspace(R, m)
-    new = np.empty(m)
+    new, mix = np.empty(m), np.empty(m)
     Lmin, best, Kbest, fbest, cut = math.inf, -1, math.nan, thr - margin, thr
     live, nl = np.arange(C), C
     steps = 0
@@ -219,13 +242,22 @@ def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps):
         nrest, kbest, fmin, stepped = 0, -1, math.inf, False
         for i in range(nl):
             c = live[i]
-            info = ck._outputs1(R, sig[c], V, q, lV, lq)
-            ck._gradient1(R, lV, lq, real[c], grad)
-            Lc = ck._bound1(R, real[c], kap[c], sig[c], t, V, q, lV, lq, grad, bws)
-            if not Lc < cut:
-                continue
+            if act.mixed(real[c], sig[c], mix):  # zero masses (active set): the bound at a full-support law
+                ck._outputs1(R, mix, V, q, lV, lq)
+                ck._gradient1(R, lV, lq, real[c], grad)
+                Lc = ck._bound1(R, real[c], kap[c], mix, t, V, q, lV, lq, grad, bws)
+                if not Lc < cut:
+                    continue
+                info = ck._outputs1(R, sig[c], V, q, lV, lq)
+                ck._gradient1(R, lV, lq, real[c], grad)
+            else:
+                info = ck._outputs1(R, sig[c], V, q, lV, lq)
+                ck._gradient1(R, lV, lq, real[c], grad)
+                Lc = ck._bound1(R, real[c], kap[c], sig[c], t, V, q, lV, lq, grad, bws)
+                if not Lc < cut:
+                    continue
             for k in range(m):
-                if real[c, k] and not sig[c, k] > 0.0:
+                if real[c, k] and not sig[c, k] >= 0.0:
                     return ck.NONPOSITIVE, Lmin, best, Kbest, cut, steps
             st, f, _info, conv = ck._step_tail(R, real[c], kap[c], sig[c], t, ws, new, dsig[c], info)
             if st != ck.OK:
@@ -235,6 +267,7 @@ def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps):
                 Lmin = min(Lmin, Lc)
                 if kbest < 0 or f < fmin:
                     kbest, fmin = c, f
+                fconv[c] = f
             else:
                 for k in range(m):
                     sig[c, k] = new[k]
@@ -348,7 +381,7 @@ def _start(R, idx, real, kap, sig, t, ref_idx, ref_lsig):
 
 
 @_jit
-def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, ref_lsig, maxsteps):
+def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, ref_lsig, maxsteps, fconv):
     """The screening of the cosets ``others`` of the full batch at slope t (see :func:`screen_loop`).
 
     Starts from the prediction of each coset's stored law, or the active law
@@ -371,7 +404,10 @@ def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, 
         moved = moved or ss[i] != t
     sig = ck.predict_batch(rl, sg, ds, ss, t) if moved else sg
     _start(R, ix, rl, kp, sig, t, ref_idx, ref_lsig)
-    st, Lmin, best, Kbest, cut, steps = screen_loop(R, rl, kp, sig, ds, t, thr, margin, maxsteps)
+    fc = np.full(n, math.nan)
+    st, Lmin, best, Kbest, cut, steps = screen_loop(R, rl, kp, sig, ds, t, thr, margin, maxsteps, fc)
+    for i in range(n):
+        fconv[others[i]] = fc[i]
     if st == ck.OK:
         for i in range(n):
             c = others[i]
@@ -383,7 +419,7 @@ def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, 
 
 
 @_jit
-def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t, thr, margin, maxsteps):
+def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t, thr, margin, maxsteps, fconv):
     """Store the active laws and screen the other cosets (:func:`mi_lib._blind_cosets._certify`).
 
     Writes the active laws pi_c / w_c (d sigma / d s = 0, slope t) into the
@@ -417,6 +453,10 @@ def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t
         if c <= mir[c] and not active:
             others[n] = c
             n += 1
+    for c in range(fconv.size):
+        fconv[c] = math.nan
+    for j in range(nA):
+        fconv[A[j]] = thr  # the active cosets' common value
     if n == 0:
         return ck.OK, Lact, math.inf, -1, math.nan, 0
     ref_idx = np.empty(ref_lsig.size)
@@ -426,5 +466,73 @@ def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t
             ref_idx[i] = float(idx[A[jref], k])
             i += 1
     st, Lmin, best, Kbest, cut, steps = screen(R, idx, real, kap, sigma, dsig, s0, others[:n], t, thr, margin, ref_idx,
-                                               ref_lsig, maxsteps)
+                                               ref_lsig, maxsteps, fconv)
     return st, Lact, min(Lmin, cut), best, Kbest, steps
+
+
+@_jit
+def _model_grid(F, K, Kp, s, lo, hi, B, arg):
+    """Best modelled coset at each of ``arg.size`` interior grid points of [lo, hi] (into ``arg``); the argmax of the dual."""
+    nt = arg.size
+    jbest, gbest = -1, -math.inf
+    for j in range(nt):
+        t = lo + (hi - lo) * (j + 1) / (nt + 1)
+        d = t - s
+        mn, cm = math.inf, -1
+        for c in range(F.size):
+            if F[c] == F[c]:
+                v = F[c] + K[c] * d + 0.5 * Kp[c] * d * d
+                if v < mn:
+                    mn, cm = v, c
+        arg[j] = cm
+        if cm >= 0 and mn - t * B > gbest:
+            jbest, gbest = j, mn - t * B
+    return jbest
+
+
+@_jit
+def _next_other(arg, j, step, a):
+    """The first entry of ``arg`` from j + step on (in direction ``step``) that differs from a, or -1."""
+    j += step
+    while 0 <= j < arg.size:
+        if arg[j] != a:
+            return arg[j]
+        j += step
+    return -1
+
+
+@_jit
+def model_pair(sigma, dsig, kap, F, s, lo, hi, B, nt):
+    """The pair of :func:`mi_lib._blind_cosets._model_pair` (costlier first), or (-1, -1).
+
+    Cosets with F[c] finite are modelled by F_c + K_c d + K'_c d^2 / 2,
+    d = t - s; the model dual min_c model_c(t) - tB is maximised over ``nt``
+    interior points of the grid on [lo, hi], then again on ``nt`` points
+    between the neighbours of the best one; its best coset there is paired
+    with the next different best coset on the side of the model optimum.
+    """
+    C, m = sigma.shape
+    K, Kp = np.empty(C), np.empty(C)
+    for c in range(C):
+        a, b = 0.0, 0.0
+        for k in range(m):
+            a += sigma[c, k] * kap[c, k]
+            b += dsig[c, k] * kap[c, k]
+        K[c], Kp[c] = a, b
+    arg, argf = np.empty(nt, np.int64), np.empty(nt, np.int64)
+    jc = _model_grid(F, K, Kp, s, lo, hi, B, arg)
+    if jc < 0:
+        return -1, -1
+    flo, fhi = lo + (hi - lo) * jc / (nt + 1), lo + (hi - lo) * (jc + 2) / (nt + 1)
+    jf = _model_grid(F, K, Kp, s, flo, fhi, B, argf)
+    a = argf[jf]
+    d = flo + (fhi - flo) * (jf + 1) / (nt + 1) - s
+    step = 1 if K[a] + Kp[a] * d > B else -1
+    b = _next_other(argf, jf, step, a)
+    if b < 0:
+        b = _next_other(arg, jc, step, a)
+    if b < 0:
+        return -1, -1
+    if K[a] + Kp[a] * d > K[b] + Kp[b] * d:
+        return a, b
+    return b, a

@@ -124,7 +124,9 @@ def _newton(r: _Rows, b: _Batch, s: float, maxit: int):
 def _bound(r: _Rows, b: _Batch, sig: np.ndarray, s: float) -> np.ndarray:
     """One-step Blahut–Arimoto bound L_c <= F_c(s) at the laws ``sig`` (``notes/discrete_solvers.md``).
 
-    Valid for any law with full support on each coset (padding excluded).
+    Valid for any law with full support on each coset (padding excluded); a
+    law with a zero mass is first mixed with a little of the uniform law
+    (:func:`mi_lib._blind_coset_active.mixed`).
     """
     return _kn().bound_batch(r.k, np.ascontiguousarray(b.real), b.kappa, np.ascontiguousarray(sig, dtype=float),
                              float(s))

@@ -44,6 +44,7 @@ import math
 import numba
 import numpy as np
 
+from . import _blind_coset_active as act
 from ._blind_coset_core import _CONVERGED as CONVERGED, _RESID as RESID  # the Newton stopping test
 
 OK, NONPOSITIVE, SINGULAR, NONFINITE = 0, 1, 2, 3  # status of step_batch / newton_batch
@@ -233,9 +234,16 @@ def _step1(R, real, kap, sig, s, ws, new, dsig):
 
 @_jit_inline
 def _step_tail(R, real, kap, sig, s, ws, new, dsig, info):
-    """:func:`_step1` from the outputs (ws[0:4]) and the gradient of I_c (ws[4], overwritten) at ``sig``."""
-    V, q, lV, lq, grad, H, idx, D, d, trial, M, rhs = ws
+    """:func:`_step1` from the outputs (ws[0:4]) and the gradient of I_c (ws[4], overwritten) at ``sig``.
+
+    Works on the support real & (sig > 0); zero masses follow the active set of
+    :mod:`mi_lib._blind_coset_active` (converged also needs their KKT condition).
+    """
+    V, q, lV, lq, grad, H, idx, D, d, trial, M, rhs, sup = ws
     m = sig.size
+    nz = act.support(real, sig, sup)
+    if nz:
+        act.limit_gradient(R, sig, q, lV, lq, real, grad)
     ek = 0.0
     for k in range(m):
         ek += sig[k] * kap[k]
@@ -243,9 +251,9 @@ def _step_tail(R, real, kap, sig, s, ws, new, dsig, info):
     for k in range(m):
         grad[k] += s * kap[k]
         D[k] = math.sqrt(sig[k])
-    _hessian1(R, V, q, real, H)
-    # bordered system on the real points: [D H D, D; D', 0] [z, .] = [-D grad, -D kappa; 0, 0]
-    n = _bordered(H, D, real, idx, M)
+    _hessian1(R, V, q, sup, H)
+    # bordered system on the support: [D H D, D; D', 0] [z, .] = [-D grad, -D kappa; 0, 0]
+    n = _bordered(H, D, sup, idx, M)
     for i in range(n):
         ki = idx[i]
         rhs[i, 0] = -D[ki] * grad[ki]
@@ -264,14 +272,17 @@ def _step_tail(R, real, kap, sig, s, ws, new, dsig, info):
         dec += rhs[i, 0] * t
     if not math.isfinite(dec):
         return NONFINITE, f, info, False
-    # stationarity residual: grad is constant on the coset at the optimum
+    # stationarity residual: grad is constant on the support at the optimum, not below it elsewhere
     mean = 0.0
     for k in range(m):
-        mean += sig[k] * grad[k]
+        if sup[k]:
+            mean += sig[k] * grad[k]
     resid = 0.0
     for k in range(m):
-        if real[k]:
+        if sup[k]:
             resid = max(resid, abs(grad[k] - mean))
+        elif real[k]:
+            resid = max(resid, mean - grad[k])
     conv = dec <= CONVERGED and resid <= RESID
     for k in range(m):
         d[k] = 0.0
@@ -282,7 +293,7 @@ def _step_tail(R, real, kap, sig, s, ws, new, dsig, info):
         dsig[ki] = D[ki] * rhs[i, 1]  # implicit function theorem at fixed coset
     ratio = math.inf
     for k in range(m):
-        if real[k] and d[k] < 0.0:
+        if sup[k] and d[k] < 0.0:
             ratio = min(ratio, sig[k] / -d[k])
     alpha = min(1.0, 0.995 * ratio)
     # Armijo search where the decrement is large enough for f to resolve it
@@ -299,8 +310,14 @@ def _step_tail(R, real, kap, sig, s, ws, new, dsig, info):
     for k in range(m):
         new[k] = sig[k] + alpha * d[k] if real[k] else 0.0
         tot += new[k]
+    top, low = 0.0, math.inf
     for k in range(m):
         new[k] = new[k] / tot
+        top = max(top, new[k])
+        if sup[k]:
+            low = min(low, new[k])
+    if nz or low < act.DROP * top:
+        act.drop_enter(real, sig, grad, mean, RESID, new)
     return OK, f, info, conv
 
 
@@ -309,7 +326,7 @@ def _workspace(R, m):
     G, ny = R[4].size, m + R[0].max()
     return (np.empty((G, ny)), np.empty(ny), np.empty((G, ny)), np.empty(ny), np.empty(m), np.empty((m, m)),
             np.empty(m, np.int64), np.empty(m), np.empty(m), np.empty(m), np.empty((m + 1, m + 1)),
-            np.empty((m + 1, 2)))
+            np.empty((m + 1, 2)), np.empty(m, np.bool_))
 
 
 @_jit
@@ -318,7 +335,7 @@ def _step_into(R, real, kap, sig, s, ws, new, f, info, conv, dsig):
     C, m = sig.shape
     for c in range(C):
         for k in range(m):
-            if real[c, k] and not sig[c, k] > 0.0:
+            if real[c, k] and not sig[c, k] >= 0.0:  # zero masses: the active set
                 return NONPOSITIVE
     status = OK
     for c in range(C):
@@ -530,16 +547,21 @@ def _lse1(a):
 
 @_jit
 def bound_batch(R, real, kap, sig, s):
-    """One-step Blahut–Arimoto bound L_c(s) per coset; -inf without full support or when NaN."""
+    """One-step Blahut–Arimoto bound L_c(s) per coset (-inf when NaN).
+
+    A law with a zero mass is first mixed with the uniform law
+    (:func:`mi_lib._blind_coset_active.mixed`): the bound needs full support.
+    """
     C, m = sig.shape
     ws = _workspace(R, m)
     V, q, lV, lq, grad = ws[0], ws[1], ws[2], ws[3], ws[4]
     bws = _bound_workspace(R, m)
     out = np.empty(C)
     for c in range(C):
-        _outputs1(R, sig[c], V, q, lV, lq)
+        sc = ws[9] if act.mixed(real[c], sig[c], ws[9]) else sig[c]  # a full-support law near sig
+        _outputs1(R, sc, V, q, lV, lq)
         _gradient1(R, lV, lq, real[c], grad)
-        out[c] = _bound1(R, real[c], kap[c], sig[c], s, V, q, lV, lq, grad, bws)
+        out[c] = _bound1(R, real[c], kap[c], sc, s, V, q, lV, lq, grad, bws)
     return out
 
 
@@ -586,7 +608,7 @@ def predict_batch(real, sig, dsig, s0, s):
     for c in range(C):
         mx = -math.inf
         for k in range(m):
-            if real[c, k]:
+            if real[c, k] and sig[c, k] > 0.0:  # a dropped point stays out (the step may bring it back)
                 e = np.log(sig[c, k]) + (s - s0[c]) * (dsig[c, k] / sig[c, k])
             else:
                 e = -math.inf

@@ -11,9 +11,11 @@ by one batched Newton solve per coset length
 the budget as an equality, the others screened at the resulting slope
 (:mod:`mi_lib._blind_coset_budget`) until none beats the active value.
 Bound: :math:`I^*(B) \ge \min_c L_c(s) - sB` with :math:`L_c` the one-step
-blind certificate on each coset. Returns ``None`` (the caller then uses the
-barrier method) when a mass reaches zero, a system is singular or the active
-set does not settle. Derivation: ``notes/discrete_solvers.md``, "The coset
+blind certificate on each coset. A coset optimum on a face of its simplex is
+handled by the active set of the per-coset Newton step
+(:mod:`mi_lib._blind_coset_active`). Returns ``None`` (the caller then uses
+another method) when an active coset's mass reaches zero in the budget
+solve, a system is singular or the active set does not settle. Derivation: ``notes/discrete_solvers.md``, "The coset
 split of the blind problem".
 """
 
@@ -90,7 +92,7 @@ def _solve_active(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, brac
             return None
         full.sigma[A] = pi
         return "next", np.array([c0, int(A[0])]), pi, (0.0, math.inf)
-    out = _pair_solve(rows, full, A, bracket[0], bracket[1], B)
+    out = _pair_solve(rows, full, A, bracket[0], bracket[1], B, full.s[A].max())
     if out is None:
         return None
     if isinstance(out, int):
@@ -101,6 +103,25 @@ def _solve_active(rows: _Rows, full: _Batch, A: np.ndarray, pi: np.ndarray, brac
         seen.add(c)
         return "next", nxt[0], nxt[1], bracket
     return ("done",) + out
+
+
+def _model_pair(full: _Batch, F: np.ndarray, s: float, bracket, B: float):
+    """The pair of cosets that the local models of the converged cosets put at the optimum, or None.
+
+    Each coset c with F_c(s) known (``F`` finite) is modelled by
+    F_c(t) ~ F_c + K_c (t - s) + K'_c (t - s)^2 / 2 (K = sigma . kappa,
+    K' = kappa . d sigma / d s); the model dual min_c F_c(t) - tB is maximised
+    on a grid of the bracket, and the best coset there is paired with the
+    next different best coset on the side where the model optimum lies. The
+    pair (the costlier first) is only the next candidate: a wrong guess costs a round.
+    """
+    from . import _blind_coset_budget_kernels as bk  # numba: loaded on first use only
+
+    lo, hi = bracket
+    if not math.isfinite(hi):
+        hi = 2.0 * s if s > lo else 2.0 * s + 1.0
+    a, b = bk.model_pair(full.sigma, full.dsig, full.kappa, F, float(s), float(lo), float(hi), float(B), 64)
+    return None if a < 0 else (int(a), int(b))
 
 
 def _active_set(rows: _Rows, full: _Batch, B: float, tol: float, F0: np.ndarray, K0: np.ndarray, c0: int):
@@ -130,7 +151,7 @@ def _active_set(rows: _Rows, full: _Batch, B: float, tol: float, F0: np.ndarray,
         cert = _certify(rows, full, A, pi, s, lam, margin)
         if cert is None:
             return None
-        Lmin, best, Kb, stp2 = cert
+        Lmin, best, Kb, stp2, F = cert
         steps += stp + stp2
         if best < 0:
             return A, pi, Lmin - s * B, s, steps
@@ -139,8 +160,15 @@ def _active_set(rows: _Rows, full: _Batch, B: float, tol: float, F0: np.ndarray,
         # best cosets at the two ends of the bracket
         if Kb > B:
             bracket, c_lo = (s, bracket[1]), best
+            if c_hi < 0 and A.size == 1 and int(A[0]) != best:
+                # the single active coset meets B at s and is cheaper above s: it stands in for the best
+                # coset above the optimal slope until one is seen (a mixture of it and c_lo lies above s)
+                c_hi = int(A[0])
         else:
             bracket, c_hi = (bracket[0], s), best
+        guess = _model_pair(full, F, s, bracket, B)
+        if guess is not None:
+            c_lo, c_hi = guess
         if c_hi < 0 or c_lo == c_hi:
             cur = _alone(full, c_lo, B)
             if cur is None:
@@ -159,14 +187,15 @@ def coset_blind_solve(model, B: float, tol: float, budget: bool):
     ``rg``); ``budget=False`` solves the problem without budget (slope 0). The
     law ``pi`` meets the budget and the bound is certified; the caller
     recomputes the information of ``pi`` and checks the gap. ``None`` when the
-    split does not apply or a coset optimum leaves the interior of its simplex.
+    split does not apply or does not settle.
 
     Steps (``notes/discrete_solvers.md``): the slope-0 problem, one solve per coset length;
     an active set of one or two cosets solved with the budget as an equality
     by :func:`_budget_newton`, which also returns the multiplier s; screening
     of all other cosets at s by :func:`_certify`; a coset that beats the active
-    value enters (alone if it can meet the budget, else mixed), and the loop
-    repeats until no coset does. The certificate is min_c L_c(s) - sB.
+    value enters (alone if it can meet the budget, else mixed with the pair that
+    the local models of the converged cosets point to, :func:`_model_pair`), and
+    the loop repeats until no coset does. The certificate is min_c L_c(s) - sB.
     """
     st = _structure(model)
     if st is None:

@@ -68,10 +68,10 @@ def _short_cosets(m: _Blind) -> bool:
     """True when the grid has several cosets of the signal lattice, none with more points than letter offsets.
 
     On such grids (issue 10's S2: x = -1, 0, 1, cosets of 2-3 points) a binding
-    budget drives the coset optima to the edge of their simplex, where the coset
-    split gives up (round 7: 0.4-0.7 ms lost before the interior-point method at
-    81-109 points), while a budget above the uniform law's cost leaves them interior
-    (the split certifies in 5-21 steps, up to 1.7x faster than the interior-point method).
+    budget drives some coset optima to the edge of their simplex; the coset
+    split's active set (round 8) handles them, and the split goes first there
+    from 31 points on, and above the uniform law's cost on all sizes
+    (:func:`mi_lib._blind._blind_search`).
     """
     offs = sorted(set(m.roff.tolist()))  # a few letters: plain Python is cheaper than numpy here
     g = 0
