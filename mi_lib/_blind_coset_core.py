@@ -185,7 +185,9 @@ def _structure(model):
     # only needs j mod g: points j and j + g share outputs, other pairs never do
     karr = (d.astype(np.int64), grp.astype(np.int64), cond, pa, gp)
     rows = _Rows(d=d, cond=cond, pa=pa, grp=grp, gp=gp, dmax=int(d.max()), k=karr)
-    idx, real, kap, sig0, delta, kmax, kmin = _kn().layout(np.ascontiguousarray(model.kappa, dtype=float), g, ncos)
+    from ._blind_coset_zero import layout  # numba: loaded on first use only
+
+    idx, real, kap, sig0, delta, kmax, kmin = layout(np.ascontiguousarray(model.kappa, dtype=float), g, ncos)
     mir = _mirror(rows, n, g, ncos, delta, kmax)
     cs = np.arange(ncos)
     batch = _Batch(idx=idx, real=real, kappa=kap, sigma=sig0, dsig=np.zeros_like(sig0), s=np.zeros(ncos), mir=mir,

@@ -28,9 +28,10 @@ offset :math:`d_a` in coset units, group (the value of :math:`U`),
   stationarity residual, :math:`d\sigma/ds`, the fraction to the boundary and
   the Armijo search), and the Newton loop (:func:`newton_batch`);
 * the one-step Blahut–Arimoto bound :math:`L_c(s)` (:func:`bound_batch`);
-* the padded layout of the cosets (:func:`layout`) and the slope-0 stage
-  (:func:`zero_slope`: one Newton solve per coset length, d sigma / d s of
-  every coset from one factorisation).
+* the log-linear prediction of the laws at another slope (:func:`predict_batch`).
+
+The padded layout of the cosets and the slope-0 stage are in
+:mod:`mi_lib._blind_coset_zero`.
 
 The formulas, the stopping tests and the handling of ``-inf`` and NaN are
 those of the numpy code they replace (``np.maximum`` propagates NaN, NaN
@@ -390,117 +391,6 @@ def newton_batch(R, real, kap, sig, dsig, s0, s, maxit):
         for k in range(m):
             sig[c, k], dsig[c, k] = cur[c, k], ds[c, k]
     return OK, f, info, steps
-
-
-@_jit
-def _slope_dsig(ws, real, kap, out):
-    """d sigma / d s of :func:`_step1` for the costs ``kap`` (rows of cosets with the law of the last step in ``ws``).
-
-    Reuses the Hessian and D = sqrt(sigma) that the step left in ``ws``: the
-    same bordered matrix, one LU for all right-hand sides -D kappa (each
-    column is eliminated exactly as the step's second column). False if singular.
-    """
-    H, idx, D = ws[5], ws[6], ws[7]
-    m = D.size
-    nr = kap.shape[0]
-    M, rhs = np.empty((m + 1, m + 1)), np.empty((m + 1, nr))
-    n = _bordered(H, D, real, idx, M)
-    for i in range(n):
-        ki = idx[i]
-        for r in range(nr):
-            rhs[i, r] = -D[ki] * kap[r, ki]
-    for r in range(nr):
-        rhs[n, r] = 0.0
-    if not _lu_solve(M, rhs, n + 1):
-        return False
-    for r in range(nr):
-        for k in range(m):
-            out[r, k] = 0.0
-        for i in range(n):
-            out[r, idx[i]] = D[idx[i]] * rhs[i, r]
-    return True
-
-
-@_jit
-def zero_slope(R, real, kap, sig, dsig, maxit):
-    """The coset problems at slope 0 (:func:`mi_lib._blind_cosets._slope_zero`): (status, F0, L0, steps).
-
-    Cosets of equal length are the same problem at slope 0: Newton's method
-    (:func:`newton_batch`) on the first coset of each length from ``sig``,
-    its one-step bound, its law copied to the cosets of its length (into
-    ``sig``), then one checking step on it (status 3 unless converged) and
-    d sigma / d s of every coset into ``dsig`` (:func:`_slope_dsig`). F0 and
-    L0 per coset; ``steps`` the Newton steps.
-    """
-    C, m = sig.shape
-    lens = np.zeros(C, np.int64)
-    for c in range(C):
-        for k in range(m):
-            lens[c] += 1 if real[c, k] else 0
-    rep = np.empty(C, np.int64)
-    nrep = 0
-    for c in range(C):
-        if c == 0 or lens[c] != lens[c - 1]:
-            rep[nrep] = c
-            nrep += 1
-    rr, rk, rs = np.empty((nrep, m), np.bool_), np.empty((nrep, m)), np.empty((nrep, m))
-    rd, r0 = np.zeros((nrep, m)), np.zeros(nrep)
-    for j in range(nrep):
-        for k in range(m):
-            rr[j, k], rk[j, k], rs[j, k] = real[rep[j], k], kap[rep[j], k], sig[rep[j], k]
-    F0, L0 = np.empty(C), np.empty(C)
-    st, _f, _i, steps = newton_batch(R, rr, rk, rs, rd, r0, 0.0, maxit)
-    if st != OK:
-        return st, F0, L0, steps
-    Lr = bound_batch(R, rr, rk, rs, 0.0)
-    ws = _workspace(R, m)
-    new, d1 = np.empty(m), np.empty(m)
-    for j in range(nrep):
-        st, f, _info, conv = _step1(R, rr[j], rk[j], rs[j], 0.0, ws, new, d1)
-        if st != OK:
-            return st, F0, L0, steps
-        if not conv:
-            return NONFINITE, F0, L0, steps
-        lo = rep[j]
-        hi = rep[j + 1] if j + 1 < nrep else C
-        for c in range(lo, hi):
-            F0[c], L0[c] = f, Lr[j]
-            for k in range(m):
-                sig[c, k] = rs[j, k]
-        if not _slope_dsig(ws, rr[j], kap[lo:hi], dsig[lo:hi]):
-            return SINGULAR, F0, L0, steps
-    return OK, F0, L0, steps
-
-
-@_jit
-def layout(kappa, g, ncos):
-    """The padded batch of the cosets j = c mod g of the grid ``kappa`` (:func:`mi_lib._blind_coset_core._structure`).
-
-    Returns (idx, real, kap, sigma, delta, kmax, kmin): grid indices (padding
-    repeats c), the real points, their costs (0 on the padding), the uniform
-    law of each coset, max_j |kappa_j - kappa_(n-1-j)|, max_j |kappa_j| and
-    the smallest cost of each coset.
-    """
-    n = kappa.size
-    m = (n + g - 1) // g  # the length of coset 0, the longest
-    idx, real = np.empty((ncos, m), np.int64), np.empty((ncos, m), np.bool_)
-    kap, sig, kmin = np.empty((ncos, m)), np.empty((ncos, m)), np.empty(ncos)
-    for c in range(ncos):
-        L = (n - c + g - 1) // g
-        kmin[c] = math.inf
-        for k in range(m):
-            r = k < L
-            j = c + g * k if r else c
-            idx[c, k], real[c, k] = j, r
-            kap[c, k] = kappa[j] if r else 0.0
-            sig[c, k] = 1.0 / L if r else 0.0
-            if r:
-                kmin[c] = min(kmin[c], kappa[j])
-    delta, kmax = 0.0, 0.0
-    for j in range(n):
-        delta = max(delta, abs(kappa[j] - kappa[n - 1 - j]))
-        kmax = max(kmax, abs(kappa[j]))
-    return idx, real, kap, sig, delta, kmax, kmin
 
 
 @_jit

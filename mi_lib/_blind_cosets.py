@@ -26,7 +26,7 @@ import math
 import numpy as np
 
 from ._blind_coset_budget import _budget_newton, _certify, _pair_solve, _tilt
-from ._blind_coset_core import _Batch, _Rows, _kn, _structure
+from ._blind_coset_core import _Batch, _Rows, _structure
 
 
 def _slope_zero(rows: _Rows, full: _Batch):
@@ -35,9 +35,11 @@ def _slope_zero(rows: _Rows, full: _Batch):
     Cosets of equal length are the same problem at slope 0 (the costs do not
     enter): one representative per length is solved, its law copied, and one
     checking step on it confirms convergence; d sigma / d s for every coset
-    from the same factorisation (:func:`~mi_lib._blind_coset_kernels.zero_slope`).
+    from the same factorisation (:func:`~mi_lib._blind_coset_zero.zero_slope`).
     """
-    st, F0, L0, steps = _kn().zero_slope(rows.k, full.real, full.kappa, full.sigma, full.dsig, 80)
+    from ._blind_coset_zero import zero_slope  # numba: loaded on first use only
+
+    st, F0, L0, steps = zero_slope(rows.k, full.real, full.kappa, full.sigma, full.dsig, 80)
     if st != 0:
         return None
     full.s[:] = 0.0

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mi_lib import _blind_coset_core as core
+from mi_lib import _blind_coset_zero as zero
 from mi_lib import _blind_lattice as bl
 
 MODELS = [  # (p_ux, letter offsets in grid steps, grid points)
@@ -297,7 +298,7 @@ def test_mirror_needs_symmetric_letters_and_costs():
     assert full.mir is None
     rows, full = _layout(0)
     for kappa, mirrored in ((np.linspace(-1.0, 1.0, 161) ** 2, True), (np.linspace(0.0, 1.0, 161), False)):
-        out = core._kn().layout(kappa, 40, 40)
+        out = zero.layout(kappa, 40, 40)
         assert out[4] == np.abs(kappa - kappa[::-1]).max() and out[5] == np.abs(kappa).max()
         assert (core._mirror(rows, 161, 40, 40, out[4], out[5]) is not None) == mirrored
 
@@ -316,7 +317,7 @@ def _np_layout(kappa, g, ncos):
 @pytest.mark.parametrize("n, g", [(161, 40), (31, 10), (30, 10), (7, 10), (1601, 400)])
 def test_layout_kernel_is_the_numpy_layout(n, g):
     kappa = np.random.default_rng(n).random(n)
-    out = core._kn().layout(kappa, g, min(g, n))
+    out = zero.layout(kappa, g, min(g, n))
     want = _np_layout(kappa, g, min(g, n))
     for got, ref in zip(out[:4], want):
         assert got.dtype == ref.dtype
