@@ -125,7 +125,10 @@ def test_alone_restarts_a_collapsed_coset_from_the_uniform_law(monkeypatch):
     law (log 0 would keep the zeros, which the budget solve refuses), so the law is positive and costs B."""
     rows, full, _F = _collapsed(monkeypatch)
     assert np.any(full.real[0] & (full.sigma[0] == 0.0))
-    A, pi = bc._alone(full, 0, 0.1)
-    assert A.tolist() == [0] and np.all(pi[0][full.real[0]] > 0.0)
+    from mi_lib._blind_coset_driver import _alone, _budget1
+
+    pi = np.empty((1, full.real.shape[1]))
+    assert _alone(full.real, full.kappa, full.sigma, 0, 0.1, pi)
+    assert np.all(pi[0][full.real[0]] > 0.0)
     assert float(pi[0] @ full.kappa[0]) == pytest.approx(0.1, rel=1e-13) and pi[0].sum() == pytest.approx(1.0)
-    assert bc._budget_newton(rows, full, A, pi, 0.1) is not None
+    assert _budget1(rows.k, full.real, full.kappa, 0, pi, 0.1)[0]

@@ -329,7 +329,7 @@ def test_layout_kernel_is_the_numpy_layout(n, g):
 def test_certify_bound_is_below_every_coset_optimum(above):
     """The compiled certify: its bound is below min_c F_c(s) (every coset solved independently, no mirror), and
     it names the best coset when the threshold lies above some coset's value, none when below all."""
-    from mi_lib._blind_coset_budget import _certify
+    from mi_lib._blind_coset_driver import _certify
     from mi_lib._blind_cosets import _slope_zero
 
     s, c0 = 0.6, 3
@@ -339,7 +339,11 @@ def test_certify_bound_is_below_every_coset_optimum(above):
     law = core._subset(_layout(0)[1], [c0])
     assert core._newton(rows, law, s, 200) is not None  # the active coset's law at s
     lam = float(F.max()) if above else float(F.min()) - 1e-3
-    Lmin, best, Kb, _, Fc = _certify(rows, full, np.array([c0]), law.sigma * 0.5, s, lam, 1e-13)
+    Fc = np.empty(F.size)
+    ok, Lmin, best, Kb, _ = _certify(rows.k, full.idx, full.real, full.kappa, full.sigma, full.dsig, full.s,
+                                     np.asarray(full.mir, dtype=np.int64), full.mdelta, np.array([c0]),
+                                     law.sigma * 0.5, s, lam, 1e-13, Fc)
+    assert ok
     assert Lmin <= F.min() + 1e-13
     # the values reported for the converged cosets (round 8: the pair guess) are their optima
     done = np.flatnonzero(np.isfinite(Fc))
