@@ -26,19 +26,11 @@ P23 = [[0.30, 0.15, 0.05], [0.05, 0.15, 0.30]]
 X3 = [-1.0, 0.0, 1.0]
 
 
-def _model(n, budget, monkeypatch):
+def _model(n, budget):
     """blind_attack's lattice model for S2 on n points (unit scale) and its budget."""
-    seen = {}
-    real = dd._blind_search
-
-    def spy(m, B, tol):
-        seen["m"], seen["B"] = m, B
-        return real(m, B, tol)
-
-    monkeypatch.setattr(dd, "_blind_search", spy)
-    dd.blind_attack(P23, X3, np.linspace(-1.0, 1.0, n), budget)
-    monkeypatch.setattr(dd, "_blind_search", real)
-    return seen["m"], seen["B"]
+    p, x, e, B, _tol, pu, sc = dd._check_inputs(P23, X3, np.linspace(-1.0, 1.0, n), budget, TOL)
+    lay = dd._unit_layout(x, e, B, sc)
+    return dd._model(p, lay, pu), lay.budget
 
 
 def _np_info(rows, sig):
@@ -54,20 +46,20 @@ def _np_info(rows, sig):
     return float(rows.gp @ np.where(pos, V * np.log(ratio), 0.0).sum(axis=1))
 
 
-def _collapsed(monkeypatch, s=0.25):
+def _collapsed(s=0.25):
     """Coset 0 of S2 (n = 41) solved at slope s from the uniform law: rows, batch, F."""
-    m, _B = _model(41, 0.1, monkeypatch)
+    m, _B = _model(41, 0.1)
     rows, full = core._structure(m)
     out = core._newton(rows, full, s, 200)
     assert out is not None and out[4] < 200
     return rows, full, out[0]
 
 
-def test_kkt_limit_at_zero_mass_points_matches_finite_differences(monkeypatch):
+def test_kkt_limit_at_zero_mass_points_matches_finite_differences():
     """limit_gradient = the one-sided derivative of I_c along e_k at a law with sigma_k = 0 (numpy differences)."""
     from mi_lib import _blind_coset_active as act
 
-    rows, full, _F = _collapsed(monkeypatch)
+    rows, full, _F = _collapsed()
     rng = np.random.default_rng(0)
     for c in (0, 3, 7):
         real = full.real[c]
@@ -85,11 +77,11 @@ def test_kkt_limit_at_zero_mass_points_matches_finite_differences(monkeypatch):
             assert np.isfinite(grad[k]) and grad[k] == pytest.approx(fd, abs=1e-5)
 
 
-def test_collapsed_coset_is_the_face_optimum_and_its_bound_is_tight(monkeypatch):
+def test_collapsed_coset_is_the_face_optimum_and_its_bound_is_tight():
     """At s = 0.25 coset 0 collapses onto e = 0 (two dropped points); brute force over its simplex finds nothing
     lower, and the one-step bound at the mixed law is below F and within TOL of it."""
     s = 0.25
-    rows, full, F = _collapsed(monkeypatch, s)
+    rows, full, F = _collapsed(s)
     sig0 = full.sigma[0]
     assert int(np.sum(full.real[0] & (sig0 == 0.0))) == 2  # the active set dropped the points e = -1, 1
     kap = full.kappa[0]
@@ -103,11 +95,11 @@ def test_collapsed_coset_is_the_face_optimum_and_its_bound_is_tight(monkeypatch)
 
 
 @pytest.mark.parametrize("n, budget", [(21, 0.2), (41, 0.02), (41, 0.2), (81, 0.1), (109, 0.2)])
-def test_split_certifies_small_s2_budgets_against_the_interior_point_method(n, budget, monkeypatch):
+def test_split_certifies_small_s2_budgets_against_the_interior_point_method(n, budget):
     """Below the uniform law's cost the split now certifies (at B = 0.2 its pair search passes through slopes
     where coset 0 collapses, which the kernels without the active set refused): same value as the interior-point
     method within TOL, each bound below the other's value, the law within budget."""
-    m, B = _model(n, budget, monkeypatch)
+    m, B = _model(n, budget)
     fast = bc.coset_blind_solve(m, B, TOL, True)
     assert fast is not None
     pi, lb, _s, steps = fast
@@ -120,10 +112,10 @@ def test_split_certifies_small_s2_budgets_against_the_interior_point_method(n, b
     assert lb <= mi_i + 1e-13 and lb_i <= mi + 1e-13
 
 
-def test_alone_restarts_a_collapsed_coset_from_the_uniform_law(monkeypatch):
+def test_alone_restarts_a_collapsed_coset_from_the_uniform_law():
     """A coset whose stored law has dropped points, taken alone with the budget: the tilt starts from the uniform
     law (log 0 would keep the zeros, which the budget solve refuses), so the law is positive and costs B."""
-    rows, full, _F = _collapsed(monkeypatch)
+    rows, full, _F = _collapsed()
     assert np.any(full.real[0] & (full.sigma[0] == 0.0))
     from mi_lib._blind_coset_driver import _alone, _budget1
 
