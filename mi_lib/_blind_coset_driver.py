@@ -18,10 +18,11 @@ round 8):
    ends of the bracket, or the pair that the local models of the solved cosets
    point to (:func:`~mi_lib._blind_coset_budget_kernels.model_pair`).
 
-Everything runs in one compiled call (:func:`search`): the rounds used to be a
-Python loop around seven compiled calls each, and on small grids the calls'
-fixed cost (several µs each, more when another program has just run) was most
-of the time. Batches and letter rows as in :mod:`mi_lib._blind_coset_kernels`.
+Everything after the layout runs in one compiled call (:func:`solve`: the
+slope-0 stage, then :func:`search`): the rounds used to be a Python loop
+around seven compiled calls each, and on small grids the calls' fixed cost
+(several µs each, more when another program has just run) was most of the
+time. Batches and letter rows as in :mod:`mi_lib._blind_coset_kernels`.
 """
 
 from __future__ import annotations
@@ -33,10 +34,11 @@ import numpy as np
 
 from . import _blind_coset_budget_kernels as bk
 from ._blind_coset_budget import _SCREEN_STEPS
+from ._blind_coset_zero import zero_slope
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")  # x / 0 gives inf or NaN, as in numpy
 
-OK, FAIL = 0, 1
+OK, FAIL, FREE = 0, 1, 2  # status of search / solve: optimum found, failure, the slope-0 optimum
 
 
 @_jit
@@ -121,7 +123,7 @@ def _pair(R, real, kap, sigma, dsig, s0, A, lo, hi, B, pi):
 
 @_jit
 def _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A, pi, s, lam, margin, F):
-    """Store the active laws at slope s and screen the other cosets (:func:`~mi_lib._blind_coset_budget_kernels.certify`).
+    """Store the active laws at slope s, screen the other cosets (:func:`~mi_lib._blind_coset_budget_kernels.certify`).
 
     Returns (ok, Lmin, best, K_best, steps): Lmin the certificate's minimum
     less |s| delta for the mirrors, ``best`` the coset that beats ``lam`` (-1
@@ -205,9 +207,11 @@ def search(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, first, c0, B, tol):
                 continue
         # 2. the screening at s
         if na == 1:
-            ok, Lmin, best, Kb, stp2 = _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A1, pi1, s, lam, margin, F)
+            ok, Lmin, best, Kb, stp2 = _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A1, pi1, s, lam,
+                                                margin, F)
         else:
-            ok, Lmin, best, Kb, stp2 = _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A2, pi2, s, lam, margin, F)
+            ok, Lmin, best, Kb, stp2 = _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A2, pi2, s, lam,
+                                                margin, F)
         if not ok:
             return FAIL, A1, pi1, 0.0, 0.0, steps
         steps += stp + stp2
@@ -237,3 +241,48 @@ def search(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, first, c0, B, tol):
         else:
             A2[0], A2[1], na = c_lo, c_hi, 2
     return FAIL, A1, pi1, 0.0, 0.0, steps
+
+
+@_jit
+def solve(R, idx, real, kap, sigma, dsig, s0, mir, reps, kmin, mdelta, budget, B, tol):
+    """The split after its layout: the slope-0 stage, then (if the budget binds) :func:`search`.
+
+    Slope 0 (:func:`~mi_lib._blind_coset_zero.zero_slope`) gives F0, L0 and the
+    laws of every coset; c0 is the best of the solved cosets ``reps`` (least
+    F0 to within 1e-15 relative, then least cost K0). Without a budget, or
+    when c0 meets it, c0 alone is optimal (status ``FREE``, bound min L0,
+    slope 0); otherwise the search starts from the coset of ``reps`` that can
+    meet B with the least F0, then K0. Returns (status, A, pi, lower bound,
+    s, steps), status 1 on failure (see :func:`search`).
+    """
+    C, m = sigma.shape
+    A1, pi1 = np.empty(1, np.int64), np.empty((1, m))
+    st, F0, L0, steps = zero_slope(R, real, kap, sigma, dsig, 80)
+    if st != 0:
+        return FAIL, A1, pi1, 0.0, 0.0, steps
+    K0 = np.empty(C)
+    fmin = math.inf
+    for c in range(C):
+        s0[c] = 0.0
+        t = 0.0
+        for k in range(m):
+            t += sigma[c, k] * kap[c, k]
+        K0[c] = t
+        fmin = min(fmin, F0[c])
+    c0 = -1
+    for r in reps:
+        if F0[r] <= fmin + 1e-15 * (1.0 + abs(fmin)) and (c0 < 0 or K0[r] < K0[c0]):
+            c0 = r
+    if not budget or K0[c0] <= B:
+        A1[0] = c0
+        for k in range(m):
+            pi1[0, k] = sigma[c0, k]
+        return FREE, A1, pi1, L0.min(), 0.0, steps
+    first = -1
+    for r in reps:
+        if kmin[r] < B and (first < 0 or F0[r] < F0[first] or (F0[r] == F0[first] and K0[r] < K0[first])):
+            first = r
+    if first < 0:
+        return FAIL, A1, pi1, 0.0, 0.0, steps
+    st, A, pi, lb, s, stp = search(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, first, c0, B, tol)
+    return st, A, pi, lb, s, steps + stp

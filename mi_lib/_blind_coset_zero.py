@@ -61,7 +61,7 @@ def _slope_dsig(ws, real, kap, out):
 
 @_jit
 def zero_slope(R, real, kap, sig, dsig, maxit):
-    """The coset problems at slope 0 (:func:`mi_lib._blind_cosets._slope_zero`): (status, F0, L0, steps).
+    """The coset problems at slope 0: (status, F0, L0, steps) (first stage of :func:`mi_lib._blind_coset_driver.solve`).
 
     Cosets of equal length are the same problem at slope 0: Newton's method
     (:func:`~mi_lib._blind_coset_kernels.newton_batch`) on the first coset of each length from ``sig``,

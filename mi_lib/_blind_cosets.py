@@ -24,25 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._blind_coset_core import _Batch, _Rows, _structure
-
-
-def _slope_zero(rows: _Rows, full: _Batch):
-    """Every coset at slope 0: ``(F0, K0, L0, steps)`` or None.
-
-    Cosets of equal length are the same problem at slope 0 (the costs do not
-    enter): one representative per length is solved, its law copied, and one
-    checking step on it confirms convergence; d sigma / d s for every coset
-    from the same factorisation (:func:`~mi_lib._blind_coset_zero.zero_slope`).
-    """
-    from ._blind_coset_zero import zero_slope  # numba: loaded on first use only
-
-    st, F0, L0, steps = zero_slope(rows.k, full.real, full.kappa, full.sigma, full.dsig, 80)
-    if st != 0:
-        return None
-    full.s[:] = 0.0
-    K0 = np.sum(full.sigma * full.kappa, axis=1)
-    return F0, K0, L0, int(steps)
+from ._blind_coset_core import _Batch, _structure
 
 
 def _reps(full: _Batch) -> np.ndarray:
@@ -67,29 +49,6 @@ def _embed(model, full: _Batch, A, pi: np.ndarray) -> np.ndarray:
     return out
 
 
-def _active_set(rows: _Rows, full: _Batch, B: float, tol: float, F0: np.ndarray, K0: np.ndarray, c0: int):
-    """The budgeted optimum: ``(A, pi, lower bound, s, steps)`` or None (see :func:`coset_blind_solve`).
-
-    The search starts from the feasible coset best at slope 0 (least F0, then
-    least K0) and runs in one compiled call
-    (:func:`mi_lib._blind_coset_driver.search`).
-    """
-    from ._blind_coset_driver import search  # numba: loaded on first use only
-
-    reps = _reps(full)
-    feasible = reps[full.kmin[reps] < B]
-    if feasible.size == 0:
-        return None
-    first = int(feasible[np.lexsort((K0[feasible], F0[feasible]))[0]])
-    mir = full.mir if full.mir is not None else np.arange(full.idx.shape[0])  # c <= mir[c]: screened
-    st, A, pi, lb, s, steps = search(rows.k, full.idx, full.real, full.kappa, full.sigma, full.dsig, full.s,
-                                     np.asarray(mir, dtype=np.int64), float(full.mdelta), first, int(c0), float(B),
-                                     float(tol))
-    if st != 0:
-        return None
-    return A, pi, lb, s, int(steps)
-
-
 def coset_blind_solve(model, B: float, tol: float, budget: bool):
     """Blind problem by the coset split; returns ``(pi, lower_bound, slope, steps)`` or None.
 
@@ -100,30 +59,25 @@ def coset_blind_solve(model, B: float, tol: float, budget: bool):
     recomputes the information of ``pi`` and checks the gap. ``None`` when the
     split does not apply or does not settle.
 
-    Steps (``notes/discrete_solvers.md``): the slope-0 problem, one solve per coset length;
-    then (:mod:`mi_lib._blind_coset_driver`) an active set of one or two cosets
-    solved with the budget as an equality, which also gives the multiplier s;
+    Steps (``notes/discrete_solvers.md``; after the layout, :func:`~mi_lib._blind_coset_core._structure`,
+    all in one compiled call, :func:`mi_lib._blind_coset_driver.solve`): the
+    slope-0 problem, one solve per coset length; then an active set of one or
+    two cosets solved with the budget as an equality, which also gives the multiplier s;
     screening of all other cosets at s; a coset that beats the active value
     enters (alone if it can meet the budget, else mixed with the pair that the
     local models of the converged cosets point to), and the loop repeats until
     no coset does. The certificate is min_c L_c(s) - sB.
     """
+    from ._blind_coset_driver import FAIL, solve  # numba: loaded on first use only
+
     st = _structure(model)
     if st is None:
         return None
     rows, full = st
-    free = _slope_zero(rows, full)
-    if free is None:
+    mir = full.mir if full.mir is not None else np.arange(full.idx.shape[0])  # c <= mir[c]: solved
+    code, A, pi, lb, s, steps = solve(rows.k, full.idx, full.real, full.kappa, full.sigma, full.dsig, full.s,
+                                      np.asarray(mir, dtype=np.int64), _reps(full), full.kmin, float(full.mdelta),
+                                      bool(budget), float(B), float(tol))
+    if code == FAIL:
         return None
-    F0, K0, L0, steps = free
-    reps = _reps(full)
-    fmin = F0.min()
-    best0 = reps[F0[reps] <= fmin + 1e-15 * (1.0 + abs(fmin))]
-    c0 = int(best0[np.argmin(K0[best0])])
-    if not budget or K0[c0] <= B:
-        return _embed(model, full, [c0], full.sigma[[c0]]), float(L0.min()), 0.0, steps
-    out = _active_set(rows, full, B, tol, F0, K0, c0)
-    if out is None:
-        return None
-    A, pi, lb, s, stp = out
-    return _embed(model, full, A, pi), lb, s, steps + stp
+    return _embed(model, full, A, pi), float(lb), float(s), int(steps)

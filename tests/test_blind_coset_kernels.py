@@ -248,10 +248,9 @@ def _old_slope_zero(rows, full):
 @pytest.mark.parametrize("which", [0, 1, 2])
 def test_zero_slope_kernel_is_the_batched_slope_zero_stage(which):
     """zero_slope (one LU per coset length, one column per coset): F0, L0, the laws and d sigma / d s bit for bit."""
-    from mi_lib._blind_cosets import _slope_zero
-
     rows, full = _layout(which)
-    F0, _K0, L0, _steps = _slope_zero(rows, full)
+    st, F0, L0, _steps = zero.zero_slope(rows.k, full.real, full.kappa, full.sigma, full.dsig, 80)
+    assert st == 0
     rows2, full2 = _layout(which)
     F0r, dsr, L0r, sigr = _old_slope_zero(rows2, full2)
     for got, want in ((F0, F0r), (L0, L0r), (full.sigma, sigr), (full.dsig, dsr)):
@@ -330,12 +329,11 @@ def test_certify_bound_is_below_every_coset_optimum(above):
     """The compiled certify: its bound is below min_c F_c(s) (every coset solved independently, no mirror), and
     it names the best coset when the threshold lies above some coset's value, none when below all."""
     from mi_lib._blind_coset_driver import _certify
-    from mi_lib._blind_cosets import _slope_zero
 
     s, c0 = 0.6, 3
     rows, full = _layout(0)
     F = _solve_all(rows, _layout(0)[1], s)
-    _slope_zero(rows, full)
+    assert zero.zero_slope(rows.k, full.real, full.kappa, full.sigma, full.dsig, 80)[0] == 0  # the laws at slope 0
     law = core._subset(_layout(0)[1], [c0])
     assert core._newton(rows, law, s, 200) is not None  # the active coset's law at s
     lam = float(F.max()) if above else float(F.min()) - 1e-3
