@@ -24,8 +24,12 @@ dropped (mass exactly 0); a dropped point re-enters with mass ``ENTER`` when its
 condition fails by more than the stationarity tolerance (:func:`drop_enter`).
 The one-step bound needs a full-support law: it is taken at
 :math:`(1 - \varepsilon)\sigma + \varepsilon u` (:func:`mixed`), a proof for
-any :math:`\varepsilon \in (0, 1]`, tight to :math:`O(\varepsilon\log\varepsilon)`
-at a face optimum. Derivation: ``notes/discrete_solvers.md``, round 8.
+any :math:`\varepsilon \in (0, 1]`. At a face optimum it is tight when every
+output reached from a zero-mass point is also reached from the support (S2's
+coset 0); when two zero-mass points share outputs that the support does not
+reach, the uniform mix can leave it short (an audit found 0.034 nats), and the
+split then gives way to the interior-point method. Derivation:
+``notes/discrete_solvers.md``, round 8.
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ import math
 import numba
 import numpy as np
 
+from . import _blind_coset_active as act
 from . import _blind_coset_budget_kernels as bk
 from ._blind_coset_budget import _SCREEN_STEPS
 from ._blind_coset_zero import zero_slope
@@ -103,8 +104,8 @@ def _pair(R, real, kap, sigma, dsig, s0, A, lo, hi, B, pi):
     Newton's method on F_a(t) - F_b(t) (:func:`~mi_lib._blind_coset_budget_kernels.pair_full`)
     from the latest slope of the two laws. Returns (code, t, lam, steps):
     code 0 with the weighted laws in ``pi``; 1 or 2 when the costs at the
-    crossing do not straddle B (the optimum is then coset A[0] or A[1] alone);
-    3 when a solve fails.
+    crossing do not straddle B, or one of them equals B (the optimum is then
+    coset A[0] or A[1] alone); 3 when a solve fails.
     """
     t = max(s0[A[0]], s0[A[1]])
     st, t, F0, F1, K0, K1, steps = bk.pair_full(R, real, kap, sigma, dsig, s0, A, lo, hi, t, 60)
@@ -115,6 +116,8 @@ def _pair(R, real, kap, sigma, dsig, s0, A, lo, hi, B, pi):
     if max(K0, K1) < B:
         return 1, t, 0.0, steps
     wa = (B - K1) / (K0 - K1)
+    if not 0.0 < wa < 1.0:  # a cost at the crossing equals B: that coset alone (a zero weight would divide by 0)
+        return (2 if wa <= 0.0 else 1), t, 0.0, steps
     for k in range(sigma.shape[1]):
         pi[0, k] = sigma[A[0], k] * wa
         pi[1, k] = sigma[A[1], k] * (1.0 - wa)
@@ -142,14 +145,18 @@ def _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A, pi, s, lam, mar
         if w[j] > w[jref]:
             jref = j
     c = A[jref]
+    law, mix = np.empty(m), np.empty(m)
     nr = 0
     for k in range(m):
+        law[k] = pi[jref, k] / w[jref]
         nr += 1 if real[c, k] else 0
+    if act.mixed(real[c], law, mix):  # a zero mass (active set): the reference for the screening's starts
+        law = mix  # must have finite logarithms (log 0 would make the interpolated starts NaN)
     ref = np.empty(nr)
     i = 0
     for k in range(m):
         if real[c, k]:
-            ref[i] = np.log(pi[jref, k] / w[jref])
+            ref[i] = np.log(law[k])
             i += 1
     st, La, Lo, best, Kb, steps = bk.certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref, s, lam,
                                              margin, _SCREEN_STEPS, F)

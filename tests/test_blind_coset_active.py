@@ -124,3 +124,40 @@ def test_alone_restarts_a_collapsed_coset_from_the_uniform_law():
     assert np.all(pi[0][full.real[0]] > 0.0)
     assert float(pi[0] @ full.kappa[0]) == pytest.approx(0.1, rel=1e-13) and pi[0].sum() == pytest.approx(1.0)
     assert _budget1(rows.k, full.real, full.kappa, 0, pi, 0.1)[0]
+
+
+def _asymmetric_cases():
+    """Short-coset grids (x = -1, 0, 1 on linspace(-1, 1, n)) with asymmetric p_ux, where the split goes first:
+    two found by an audit (a reference law with a zero mass; a pair whose cost at the crossing equals B) and
+    seeded random draws."""
+    rng = np.random.default_rng(5)
+    cases = [([[0.4, 0.1, 0.05], [0.05, 0.15, 0.25]], 41, 0.02),
+             ([[0.11214191858602665, 0.20397499345058745, 0.09365940235224578],
+               [0.40711373939245366, 0.1361635767256484, 0.04694636949303812]], 31, 0.035555555555555556)]
+    for _ in range(24):
+        cases.append((rng.dirichlet(np.ones(6)).reshape(2, 3), int(rng.choice([31, 41, 61, 101])),
+                      float(rng.choice([0.01, 0.02, 0.05, 0.1, 0.2]))))
+    return cases
+
+
+@pytest.mark.parametrize("case", range(26))
+def test_split_bound_on_asymmetric_short_grids_is_below_the_interior_point_value(case):
+    """Wherever the split returns, its bound is below the interior-point method's value (so the mixed-law bounds of
+    the screening stay proofs), and a certified split agrees with it within TOL; blind_attack certifies every case
+    without a warning (pytest turns warnings into errors)."""
+    p, n, budget = _asymmetric_cases()[case]
+    pp, x, e, B, _tol, pu, sc = dd._check_inputs(p, X3, np.linspace(-1.0, 1.0, n), budget, TOL)
+    lay = dd._unit_layout(x, e, B, sc)
+    m = dd._model(pp, lay, pu)
+    _pi, mi_i, lb_i, _, _ = _blind_ipm(m, lay.budget, TOL, budget=True)
+    assert mi_i - lb_i <= TOL
+    fast = bc.coset_blind_solve(m, lay.budget, TOL, True)
+    if fast is not None:
+        pi, lb, _s, _steps = fast
+        mi = dd._model_mi(m, pi)
+        assert lb <= mi_i + 1e-12 and lb_i <= mi + 1e-12
+        assert float(pi @ m.kappa) <= lay.budget * (1.0 + 1e-13)
+        if mi - lb <= TOL:
+            assert abs(mi - mi_i) <= TOL
+    res = dd.blind_attack(p, X3, np.linspace(-1.0, 1.0, n), budget)
+    assert res.converged and abs(res.mi - mi_i) <= TOL

@@ -343,9 +343,11 @@ def test_certify_bound_is_below_every_coset_optimum(above):
                                      law.sigma * 0.5, s, lam, 1e-13, Fc)
     assert ok
     assert Lmin <= F.min() + 1e-13
-    # the values reported for the converged cosets (round 8: the pair guess) are their optima
+    # the values reported for the screened cosets that converged (round 8: the pair guess) are their optima; the
+    # active coset's slot holds the active value it was given (here an arbitrary threshold, not its optimum)
     done = np.flatnonzero(np.isfinite(Fc))
-    assert Fc[c0] == lam and np.allclose(Fc[done[done != c0]], F[done[done != c0]], rtol=0, atol=1e-12)
+    assert Fc[c0] == lam and (done.size > 1 or not above)  # above: some screened coset is solved
+    assert np.allclose(Fc[done[done != c0]], F[done[done != c0]], rtol=0, atol=1e-12)
     screened = np.setdiff1d(np.arange(F.size), [c0, full.mir[c0]])
     below = screened[F[screened] < lam - 1e-13]
     assert (below.size > 0) == above
