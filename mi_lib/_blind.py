@@ -204,10 +204,8 @@ def _reduced_budget(B: float, emin: float, k: int) -> tuple[float, float]:
     return kmin, max(Bn, 0.0)
 
 
-def _grid_unit(x: np.ndarray, es: np.ndarray, h: float) -> tuple[int, float]:
-    """(k, min |e|): the unit 2^k brings the largest of |e|, |x| and h into [1, 2) (es sorted).
-
-    (The solver takes the same from its set-up pass, :func:`_unit_of`.)
+def _unit_of(e_lo: float, e_hi: float, xabs: float, h: float) -> int:
+    """The unit 2^k that brings the largest of |e| (at the ends of the sorted grid), max |x| and h into [1, 2).
 
     The costs are squares of the grid values, so the largest must stay near 1
     (a unit lowered to keep a tiny value representable, as
@@ -217,12 +215,6 @@ def _grid_unit(x: np.ndarray, es: np.ndarray, h: float) -> tuple[int, float]:
     is rejected; a value far below h (a grid point meant to be 0 and computed
     as a subnormal) is rounding noise of 0.
     """
-    ae = np.abs(es)
-    return _unit_of(float(ae[0]), float(ae[-1]), float(np.abs(x).max()), h), float(ae.min())
-
-
-def _unit_of(e_lo: float, e_hi: float, xabs: float, h: float) -> int:
-    """The exponent k of :func:`_grid_unit` from |e| at the ends of the sorted grid, max |x| and h."""
     vmax = max(e_lo, e_hi, xabs, h if h < math.inf else 0.0)
     return _sc.pow2_exponent(vmax) if vmax > 0.0 else 0
 

@@ -1,6 +1,6 @@
 """The blind solver's layout helpers against their direct definitions (private functions).
 
-``_grid_unit`` must give the unit exponent of :func:`mi_lib._scaling.unit_exponent`
+``_unit_of`` must give the unit exponent of :func:`mi_lib._scaling.unit_exponent`
 on the concatenated values, ``_exact_difference`` the correctly rounded
 ``B - e^2`` (``fractions.Fraction``), and ``_model_mi`` (linear domain) the
 log-domain value of ``_blind_outputs``.
@@ -29,17 +29,25 @@ finite = st.floats(min_value=-1e300, max_value=1e300, allow_nan=False, allow_inf
 @given(st.lists(finite, min_size=1, max_size=6, unique=True), st.lists(finite, min_size=1, max_size=4),
        st.floats(min_value=1e-300, max_value=1e300))
 def test_grid_unit_brings_the_largest_value_into_one_two(e, x, h):
-    es = np.sort(np.array(e))
-    xa = np.array(x)
-    k, emin = bl._grid_unit(xa, es, h)
+    """_unit_of from the set-up pass's extremes: 2^k brings the largest of |e|, |x| and h into [1, 2), and the
+    pass's extremes are numpy's."""
+    from mi_lib._blind_grid_kernels import scan
+
+    ea, xa = np.array(e), np.array(x)
+    p = np.full((1, xa.size), 1.0 / xa.size)
+    order, es, dup_x, dup_e, xlo, xhi, xabs, emin, _lat, _rows = scan(p, p.sum(axis=1), xa, ea)
+    np.testing.assert_array_equal(order, np.argsort(ea, kind="stable"))
+    np.testing.assert_array_equal(es, np.sort(ea))
+    assert (xlo, xhi, xabs, emin) == (xa.min(), xa.max(), np.abs(xa).max(), np.abs(ea).min())
+    assert dup_x == (np.unique(xa).size < xa.size) and not dup_e
+    k = bl._unit_of(abs(float(es[0])), abs(float(es[-1])), xabs, h)
     vmax = float(np.max(np.abs(np.concatenate([es, xa, [h]]))))
     assert 1.0 <= vmax * 2.0 ** -k < 2.0
     assert k == sc.pow2_exponent(vmax)
-    assert emin == float(np.min(np.abs(es)))
 
 
 def test_grid_unit_without_positive_values():
-    assert bl._grid_unit(np.zeros(1), np.zeros(1), 0.0) == (0, 0.0)
+    assert bl._unit_of(0.0, 0.0, 0.0, 0.0) == 0
 
 
 @settings(max_examples=500, deadline=None)
