@@ -114,7 +114,7 @@ def _lattice_indices(x: np.ndarray, es: np.ndarray, xlo: float, xhi: float, lat:
             f"{dev / (_sc.EPS * span):.3g} units of roundoff of the grid scale; "
             f"at most {_LATTICE_ULPS:g} are allowed)"
         )
-    if not round_ok:  # pragma: no cover - implied by the spacing test
+    if not round_ok:  # only when the spacing itself overflows (e = -1e308, 1e308: the deviation is NaN)
         raise ValueError("e_values must be equally spaced")
     if offmax > allowed:
         raise ValueError(
