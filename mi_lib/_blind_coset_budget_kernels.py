@@ -34,6 +34,8 @@ from . import _blind_coset_kernels as ck
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 
+START_MIN = 4  # the screening starts from the interpolated active law only when that law has this many points
+
 
 @_jit
 def _info_sum(R, pi, ws):
@@ -403,7 +405,8 @@ def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, 
         ss[i] = s0[others[i]]
         moved = moved or ss[i] != t
     sig = ck.predict_batch(rl, sg, ds, ss, t) if moved else sg
-    _start(R, ix, rl, kp, sig, t, ref_idx, ref_lsig)
+    if ref_lsig.size >= START_MIN:  # an active law on fewer points has no shape to interpolate
+        _start(R, ix, rl, kp, sig, t, ref_idx, ref_lsig)
     fc = np.full(n, math.nan)
     st, Lmin, best, Kbest, cut, steps = screen_loop(R, rl, kp, sig, ds, t, thr, margin, maxsteps, fc)
     for i in range(n):

@@ -325,30 +325,35 @@ def test_layout_kernel_is_the_numpy_layout(n, g):
     np.testing.assert_array_equal(out[6], np.where(want[1], want[2], np.inf).min(axis=1))
 
 
+@pytest.mark.parametrize("which, c0", [(0, 3), (2, 1)])
 @pytest.mark.parametrize("above", [False, True])
-def test_certify_bound_is_below_every_coset_optimum(above):
+def test_certify_bound_is_below_every_coset_optimum(above, which, c0):
     """The compiled certify: its bound is below min_c F_c(s) (every coset solved independently, no mirror), and
-    it names the best coset when the threshold lies above some coset's value, none when below all."""
+    it names the best coset when the threshold lies above some coset's value, none when below all; with an
+    active coset long enough for the interpolated start (model 0) and one too short for it (model 2)."""
+    from mi_lib._blind_coset_budget_kernels import START_MIN
     from mi_lib._blind_coset_driver import _certify
     from mi_lib._blind_cosets import _slope_zero
 
-    s, c0 = 0.6, 3
-    rows, full = _layout(0)
-    F = _solve_all(rows, _layout(0)[1], s)
+    s = 0.6
+    rows, full = _layout(which)
+    assert (full.real[c0].sum() >= START_MIN) == (which == 0)
+    F = _solve_all(rows, _layout(which)[1], s)
     _slope_zero(rows, full)
-    law = core._subset(_layout(0)[1], [c0])
+    law = core._subset(_layout(which)[1], [c0])
     assert core._newton(rows, law, s, 200) is not None  # the active coset's law at s
     lam = float(F.max()) if above else float(F.min()) - 1e-3
     Fc = np.empty(F.size)
+    mir = np.asarray(full.mir if full.mir is not None else np.arange(F.size), dtype=np.int64)
     ok, Lmin, best, Kb, _ = _certify(rows.k, full.idx, full.real, full.kappa, full.sigma, full.dsig, full.s,
-                                     np.asarray(full.mir, dtype=np.int64), full.mdelta, np.array([c0]),
+                                     mir, full.mdelta, np.array([c0]),
                                      law.sigma * 0.5, s, lam, 1e-13, Fc)
     assert ok
     assert Lmin <= F.min() + 1e-13
     # the values reported for the converged cosets (round 8: the pair guess) are their optima
     done = np.flatnonzero(np.isfinite(Fc))
     assert Fc[c0] == lam and np.allclose(Fc[done[done != c0]], F[done[done != c0]], rtol=0, atol=1e-12)
-    screened = np.setdiff1d(np.arange(F.size), [c0, full.mir[c0]])
+    screened = np.setdiff1d(np.arange(F.size), [c0, mir[c0]])
     below = screened[F[screened] < lam - 1e-13]
     assert (below.size > 0) == above
     if not above:
