@@ -325,12 +325,15 @@ def test_layout_kernel_is_the_numpy_layout(n, g):
     np.testing.assert_array_equal(out[6], np.where(want[1], want[2], np.inf).min(axis=1))
 
 
+@pytest.mark.parametrize("early", [False, True])
 @pytest.mark.parametrize("which, c0", [(0, 3), (2, 1)])
 @pytest.mark.parametrize("above", [False, True])
-def test_certify_bound_is_below_every_coset_optimum(above, which, c0):
+def test_certify_bound_is_below_every_coset_optimum(above, which, c0, early):
     """The compiled certify: its bound is below min_c F_c(s) (every coset solved independently, no mirror), and
     it names the best coset when the threshold lies above some coset's value, none when below all; with an
-    active coset long enough for the interpolated start (model 0) and one too short for it (model 2)."""
+    active coset long enough for the interpolated start (model 0) and one too short for it (model 2). With
+    ``early`` (the screening stops at the first pass that finds a coset below the threshold) it names a coset
+    below the threshold, and when none is, the bound is the same proof."""
     from mi_lib._blind_coset_budget_kernels import START_MIN
     from mi_lib._blind_coset_driver import _certify
     from mi_lib._blind_cosets import _slope_zero
@@ -347,9 +350,9 @@ def test_certify_bound_is_below_every_coset_optimum(above, which, c0):
     mir = np.asarray(full.mir if full.mir is not None else np.arange(F.size), dtype=np.int64)
     ok, Lmin, best, Kb, _ = _certify(rows.k, full.idx, full.real, full.kappa, full.sigma, full.dsig, full.s,
                                      mir, full.mdelta, np.array([c0]),
-                                     law.sigma * 0.5, s, lam, 1e-13, Fc)
+                                     law.sigma * 0.5, s, lam, 1e-13, Fc, early)
     assert ok
-    assert Lmin <= F.min() + 1e-13
+    assert Lmin <= F.min() + 1e-13 or (early and above and np.isnan(Lmin))
     # the values reported for the converged cosets (round 8: the pair guess) are their optima
     done = np.flatnonzero(np.isfinite(Fc))
     assert Fc[c0] == lam and np.allclose(Fc[done[done != c0]], F[done[done != c0]], rtol=0, atol=1e-12)
@@ -358,6 +361,9 @@ def test_certify_bound_is_below_every_coset_optimum(above, which, c0):
     assert (below.size > 0) == above
     if not above:
         assert best == -1
+    elif early:
+        assert best in below and Fc[best] == pytest.approx(F[best], abs=1e-12)
+        assert Kb == pytest.approx(float(full.sigma[best] @ full.kappa[best]), rel=1e-12)
     else:
         assert F[best] == pytest.approx(F[below].min(), abs=1e-12)
         assert Kb == pytest.approx(float(full.sigma[best] @ full.kappa[best]), rel=1e-12)
