@@ -34,6 +34,8 @@ from . import _blind_coset_kernels as ck
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 
+START_MIN = 4  # the screening starts from the interpolated active law only when that law has this many points
+
 
 @_jit
 def _info_sum(R, pi, ws):
@@ -216,7 +218,7 @@ def _gather(src, rows, dst):
 
 
 @_jit
-def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps, fconv):
+def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps, fconv, early):
     """The screening loop of :func:`mi_lib._blind_coset_budget._certify` from the laws ``sig`` (updated in place).
 
     Each pass takes the live cosets in turn: the one-step bound L_c(t) at the
@@ -227,7 +229,9 @@ def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps, fconv):
     the smallest converged value. Returns (status, Lmin, best, K_best, cut,
     steps): ``best`` the index of the coset with the smallest converged
     value below thr - margin (else -1); status 3 when a coset is still live
-    after ``maxsteps`` passes. ``fconv[c]`` receives the value F_c(t) of
+    after ``maxsteps`` passes. With ``early`` the loop stops after the first
+    pass that finds such a coset (then Lmin is NaN: no bound; ``best`` is the
+    best of those converged so far). ``fconv[c]`` receives the value F_c(t) of
     every coset that converged (left as it was for the others).
     """
     C, m = sig.shape
@@ -283,6 +287,8 @@ def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps, fconv):
                 for k in range(m):
                     Kbest += sig[kbest, k] * kap[kbest, k]
             cut = min(cut, fmin)
+            if early and best >= 0:  # no certificate needed this round: the coset that beats thr is known
+                return ck.OK, math.nan, best, Kbest, cut, steps
         nl = nrest
     # still live at the start of pass maxsteps + 1 (even if the last pass emptied the set, as before)
     return ck.NONFINITE, Lmin, best, Kbest, cut, steps
@@ -381,7 +387,7 @@ def _start(R, idx, real, kap, sig, t, ref_idx, ref_lsig):
 
 
 @_jit
-def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, ref_lsig, maxsteps, fconv):
+def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, ref_lsig, maxsteps, fconv, early):
     """The screening of the cosets ``others`` of the full batch at slope t (see :func:`screen_loop`).
 
     Starts from the prediction of each coset's stored law, or the active law
@@ -403,9 +409,10 @@ def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, 
         ss[i] = s0[others[i]]
         moved = moved or ss[i] != t
     sig = ck.predict_batch(rl, sg, ds, ss, t) if moved else sg
-    _start(R, ix, rl, kp, sig, t, ref_idx, ref_lsig)
+    if ref_lsig.size >= START_MIN:  # an active law on fewer points has no shape to interpolate
+        _start(R, ix, rl, kp, sig, t, ref_idx, ref_lsig)
     fc = np.full(n, math.nan)
-    st, Lmin, best, Kbest, cut, steps = screen_loop(R, rl, kp, sig, ds, t, thr, margin, maxsteps, fc)
+    st, Lmin, best, Kbest, cut, steps = screen_loop(R, rl, kp, sig, ds, t, thr, margin, maxsteps, fc, early)
     for i in range(n):
         fconv[others[i]] = fc[i]
     if st == ck.OK:
@@ -419,7 +426,7 @@ def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, 
 
 
 @_jit
-def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t, thr, margin, maxsteps, fconv):
+def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t, thr, margin, maxsteps, fconv, early):
     """Store the active laws and screen the other cosets (:func:`mi_lib._blind_cosets._certify`).
 
     Writes the active laws pi_c / w_c (d sigma / d s = 0, slope t) into the
@@ -466,7 +473,7 @@ def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t
             ref_idx[i] = float(idx[A[jref], k])
             i += 1
     st, Lmin, best, Kbest, cut, steps = screen(R, idx, real, kap, sigma, dsig, s0, others[:n], t, thr, margin, ref_idx,
-                                               ref_lsig, maxsteps, fconv)
+                                               ref_lsig, maxsteps, fconv, early)
     return st, Lact, min(Lmin, cut), best, Kbest, steps
 
 

@@ -125,12 +125,13 @@ def _pair(R, real, kap, sigma, dsig, s0, A, lo, hi, B, pi):
 
 
 @_jit
-def _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A, pi, s, lam, margin, F):
+def _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A, pi, s, lam, margin, F, early):
     """Store the active laws at slope s, screen the other cosets (:func:`~mi_lib._blind_coset_budget_kernels.certify`).
 
     Returns (ok, Lmin, best, K_best, steps): Lmin the certificate's minimum
     less |s| delta for the mirrors, ``best`` the coset that beats ``lam`` (-1
-    when none does); ``F[c]`` receives F_c(s) of the cosets that converged
+    when none does); with ``early`` the screening stops at the first pass that
+    finds one (Lmin is then NaN, not a bound); ``F[c]`` receives F_c(s) of the cosets that converged
     (NaN for the others).
     """
     na, m = pi.shape
@@ -159,9 +160,11 @@ def _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A, pi, s, lam, mar
             ref[i] = np.log(law[k])
             i += 1
     st, La, Lo, best, Kb, steps = bk.certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref, s, lam,
-                                             margin, _SCREEN_STEPS, F)
+                                             margin, _SCREEN_STEPS, F, early)
     if st != 0:
         return False, 0.0, -1, 0.0, steps
+    if early and best >= 0:  # the screening may have stopped early: no bound
+        return True, math.nan, best, Kb, steps
     return True, min(La, Lo) - abs(s) * mdelta, best, Kb, steps
 
 
@@ -214,11 +217,13 @@ def search(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, first, c0, B, tol):
                 continue
         # 2. the screening at s
         if na == 1:
+            # one active coset: only which coset beats it matters unless none does (the pass that finds
+            # one ends the screening; the models then see the same converged values on S2)
             ok, Lmin, best, Kb, stp2 = _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A1, pi1, s, lam,
-                                                margin, F)
+                                                margin, F, True)
         else:
             ok, Lmin, best, Kb, stp2 = _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A2, pi2, s, lam,
-                                                margin, F)
+                                                margin, F, False)
         if not ok:
             return FAIL, A1, pi1, 0.0, 0.0, steps
         steps += stp + stp2
