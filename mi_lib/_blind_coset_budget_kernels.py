@@ -1,11 +1,11 @@
 r"""Compiled kernels of the coset split's budget step and screening (private module; imports numba).
 
-Imported by :mod:`mi_lib._blind_coset_budget` on first use (``import mi_lib``
-does not load numba); plain loops, ``numba.njit(cache=True)``, on the per-coset
-kernels of :mod:`mi_lib._blind_coset_kernels` (layouts and notation there).
-The algorithms are those of the Python functions they serve, stated in
-their docstrings and in ``notes/discrete_solvers.md`` ("The coset split",
-round 6 "compiled coset split"):
+Imported by the compiled search of the coset split
+(:mod:`mi_lib._blind_coset_driver`) on first use (``import mi_lib`` does not
+load numba); plain loops, ``numba.njit(cache=True)``, on the per-coset kernels
+of :mod:`mi_lib._blind_coset_kernels` (layouts and notation there). The
+algorithms are stated in ``notes/discrete_solvers.md`` ("The coset split",
+rounds 6 and 8):
 
 * :func:`budget_newton`: Newton's method for :math:`\min \sum_c I_c(\pi_c)`
   subject to :math:`\sum\pi = 1`, :math:`\sum\kappa\pi = B` over a few
@@ -19,7 +19,10 @@ round 6 "compiled coset split"):
 * :func:`tilt`: :math:`\sigma e^{-\tau\kappa}` with mean cost :math:`B`
   (safeguarded Newton in :math:`\tau`);
 * :func:`certify`: the active laws stored, their bounds, and the screening of
-  the other cosets (one of each mirror pair) in one call.
+  the other cosets (one of each mirror pair) in one call;
+* :func:`pair_full`: :func:`pair_loop` on two cosets of the full batch;
+* :func:`model_pair`: the next pair of cosets from local models of the solved
+  cosets' values (a guess only; it never enters the bound).
 """
 
 from __future__ import annotations
@@ -157,7 +160,7 @@ def budget_newton(R, real, kap, pi0, B, maxit):
 def pair_loop(R, real, kap, sig, dsig, s0, lo, hi, t, maxit):
     """Newton on h(t) = F_a(t) - F_b(t) (dh/dt = K_a - K_b) inside (lo, hi), each F by :func:`newton_batch`.
 
-    The loop of :func:`mi_lib._blind_coset_budget._pair_solve` on the two
+    The crossing search of :func:`mi_lib._blind_coset_driver._pair` on the two
     cosets of the batch (laws updated in place). Returns (status, t, F_a,
     F_b, K_a, K_b, steps); status 3 when 60 iterations do not settle.
     """
@@ -219,7 +222,7 @@ def _gather(src, rows, dst):
 
 @_jit
 def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps, fconv, early):
-    """The screening loop of :func:`mi_lib._blind_coset_budget._certify` from the laws ``sig`` (updated in place).
+    """The screening loop of :func:`certify` from the laws ``sig`` (updated in place).
 
     Each pass takes the live cosets in turn: the one-step bound L_c(t) at the
     current law, from the outputs and gradient the Newton step then reuses;
@@ -427,7 +430,7 @@ def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, 
 
 @_jit
 def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t, thr, margin, maxsteps, fconv, early):
-    """Store the active laws and screen the other cosets (:func:`mi_lib._blind_cosets._certify`).
+    """Store the active laws and screen the other cosets (:func:`mi_lib._blind_coset_driver._certify`).
 
     Writes the active laws pi_c / w_c (d sigma / d s = 0, slope t) into the
     full batch, takes their one-step bounds, and screens (:func:`screen`) the
@@ -510,7 +513,7 @@ def _next_other(arg, j, step, a):
 
 @_jit
 def model_pair(sigma, dsig, kap, F, s, lo, hi, B, nt):
-    """The pair of :func:`mi_lib._blind_cosets._model_pair` (costlier first), or (-1, -1).
+    """The next pair of cosets for :func:`mi_lib._blind_coset_driver.search` (costlier first), or (-1, -1).
 
     Cosets with F[c] finite are modelled by F_c + K_c d + K'_c d^2 / 2,
     d = t - s; the model dual min_c model_c(t) - tB is maximised over ``nt``
