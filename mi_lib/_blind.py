@@ -50,7 +50,7 @@ def _blind_search(m: _Blind, B: float, tol: float):
     first only up to ``_IPM_FIRST_SHORT`` points and below the uniform law's
     cost (round 8: with the active set the split certifies every budget there).
     """
-    binds = float(m.kappa.max()) > B
+    binds = max(float(m.kappa[0]), float(m.kappa[-1])) > B  # costs e^2 - min e^2 on the sorted grid: largest at an end
     if _short_cosets(m):
         small = m.ne <= _IPM_FIRST_SHORT and B < float(m.kappa.mean())
     else:

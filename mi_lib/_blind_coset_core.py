@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import reduce
 
 import numpy as np
 
@@ -169,7 +168,7 @@ def _structure(model):
     if roff.size > _MAX_ROWS:
         return None
     rel = roff - roff.min()
-    g = int(reduce(math.gcd, (int(t) for t in rel), 0))
+    g = math.gcd(*rel.tolist())
     n = model.ne
     if g <= 1:
         return None
@@ -183,7 +182,7 @@ def _structure(model):
     cond = pa / gp[grp]
     # the offset of the coset of grid point j is (j + min roff) mod g, but coset membership
     # only needs j mod g: points j and j + g share outputs, other pairs never do
-    karr = (d.astype(np.int64), grp.astype(np.int64), cond, pa, gp)
+    karr = (np.asarray(d, dtype=np.int64), np.asarray(grp, dtype=np.int64), cond, pa, gp)
     rows = _Rows(d=d, cond=cond, pa=pa, grp=grp, gp=gp, dmax=int(d.max()), k=karr)
     from ._blind_coset_zero import layout  # numba: loaded on first use only
 

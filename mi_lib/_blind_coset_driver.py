@@ -298,3 +298,15 @@ def solve(R, idx, real, kap, sigma, dsig, s0, mir, reps, kmin, mdelta, budget, B
         return FAIL, A1, pi1, 0.0, 0.0, steps
     st, A, pi, lb, s, stp = search(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, first, c0, B, tol)
     return st, A, pi, lb, s, steps + stp
+
+
+@_jit
+def embed(idx, real, A, pi, n):
+    """The law on the grid of ``n`` points with masses ``pi[j]`` on the real points of coset ``A[j]``."""
+    out = np.zeros(n)
+    for j in range(A.size):
+        c = A[j]
+        for k in range(idx.shape[1]):
+            if real[c, k]:
+                out[idx[c, k]] += pi[j, k]
+    return out

@@ -40,15 +40,6 @@ def _reps(full: _Batch) -> np.ndarray:
     return c if full.mir is None else c[c <= full.mir]
 
 
-def _embed(model, full: _Batch, A, pi: np.ndarray) -> np.ndarray:
-    """The law on the model grid with masses ``pi[j]`` on the real points of coset ``A[j]``."""
-    out = np.zeros(model.ne)
-    for j, c in enumerate(A):
-        real = full.real[c]
-        out[full.idx[c][real]] += pi[j][real]
-    return out
-
-
 def coset_blind_solve(model, B: float, tol: float, budget: bool):
     """Blind problem by the coset split; returns ``(pi, lower_bound, slope, steps)`` or None.
 
@@ -68,7 +59,7 @@ def coset_blind_solve(model, B: float, tol: float, budget: bool):
     local models of the converged cosets point to), and the loop repeats until
     no coset does. The certificate is min_c L_c(s) - sB.
     """
-    from ._blind_coset_driver import FAIL, solve  # numba: loaded on first use only
+    from ._blind_coset_driver import FAIL, embed, solve  # numba: loaded on first use only
 
     st = _structure(model)
     if st is None:
@@ -80,4 +71,4 @@ def coset_blind_solve(model, B: float, tol: float, budget: bool):
                                       bool(budget), float(B), float(tol))
     if code == FAIL:
         return None
-    return _embed(model, full, A, pi), float(lb), float(s), int(steps)
+    return embed(full.idx, full.real, A, pi, model.ne), float(lb), float(s), int(steps)
