@@ -62,8 +62,7 @@ def _blind_search(m: _Blind, B: float, tol: float):
             return pi, mi, lb, s, it, 1
     fast = coset_blind_solve(m, B, tol, binds)
     if fast is not None:
-        pi, lb, s, steps = fast
-        mi = _model_mi(m, pi)
+        pi, mi, lb, s, steps = fast  # mi recomputed on the whole grid
         if mi - lb <= tol and float(pi @ m.kappa) <= B * (1.0 + 1e-13):
             return pi, mi, lb, s, steps, 1
     if not small:

@@ -14,14 +14,13 @@ exponential dependence of the optimal masses on the slope). Bound:
 :func:`_bound` is the one-step Blahut–Arimoto certificate :math:`L_c(s) \le
 F_c(s)` of each coset, valid at any full-support law. When the letters and costs are
 symmetric under the reflection of the grid, coset c and its mirror have the same
-problem (:func:`_mirror`): only one of each pair is solved. The loops are compiled
+problem (:func:`_structure`): only one of each pair is solved. The loops are compiled
 (:mod:`mi_lib._blind_coset_kernels`, numba, imported on first use). Derivation: ``notes/discrete_solvers.md``, "The coset
 split of the blind problem".
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,7 +49,7 @@ class _Batch:
     sigma: np.ndarray  # (C, m) current law on each coset: positive on real points, zero on padding
     dsig: np.ndarray  # (C, m) d sigma / d s at the slope ``s``
     s: np.ndarray  # (C,) slope at which each stored law was computed
-    mir: np.ndarray | None = None  # (C,) mirror coset of each coset (see _mirror), None without the symmetry
+    mir: np.ndarray | None = None  # (C,) mirror coset of each coset (see _structure), None without the symmetry
     mdelta: float = 0.0  # max |kappa_j - kappa_(n-1-j)| over the grid when ``mir`` is set
     reps: np.ndarray | None = None  # (K,) the cosets that are solved (c <= mir[c]; all without the mirror)
     kmin: np.ndarray | None = None  # (C,) smallest cost of each coset
@@ -134,63 +133,35 @@ def _bound(r: _Rows, b: _Batch, sig: np.ndarray, s: float) -> np.ndarray:
 _MIRROR_KAPPA = 1e-12  # largest relative asymmetry of the costs for which the mirror is used
 
 
-def _mirror(rows: _Rows, n: int, g: int, ncos: int, delta: float, kmax: float):
-    """The mirror coset of every coset, or None.
-
-    The reflection j -> n-1-j of the grid maps coset c onto coset
-    (n-1-c) mod g, point k onto point L-1-k. If the letters are symmetric
-    (the multiset of (dmax - d_a, pi(u_a), p(x_a|u_a)) equals that of
-    (d_a, u_a, p(x_a|u_a)) and p(pi(u)) = p(u), exactly, for pi the identity or
-    the reversal of the groups), then I_c'(reversed sigma) = I_c(sigma), so
-    F_c'(s) >= F_c(s) - |s| delta with delta = max_j |kappa_j - kappa_(n-1-j)|
-    (used when delta <= ``_MIRROR_KAPPA`` max_j |kappa_j|, ``kmax``): only one
-    coset of each mirror pair needs solving.
-    """
-    if ncos != g or not delta <= _MIRROR_KAPPA * kmax:
-        return None
-    gp, d, grp, cond = rows.gp.tolist(), rows.d.tolist(), rows.grp.tolist(), rows.cond.tolist()
-    letters = sorted(zip(d, grp, cond))
-    G = len(gp)
-    for perm in (list(range(G)), list(range(G - 1, -1, -1))):
-        flipped = zip([rows.dmax - t for t in d], [perm[u] for u in grp], cond)
-        if [gp[p] for p in perm] == gp and letters == sorted(flipped):
-            return (n - 1 - np.arange(ncos)) % g
-    return None
-
-
 def _structure(model):
     """Rows in coset units and the cosets, or None when the split does not apply.
 
     It applies when every letter offset is a multiple of g > 1 grid steps,
-    with at most ``_MAX_ROWS`` letters and ``_MAX_M`` points per coset.
+    with at most ``_MAX_ROWS`` letters and ``_MAX_M`` points per coset. One
+    compiled pass (:func:`mi_lib._blind_coset_zero.structure`) also finds the
+    mirror symmetry: the reflection j -> n-1-j of the grid maps coset c onto
+    coset (n-1-c) mod g, point k onto point L-1-k; if the letters are
+    symmetric (the multiset of (dmax - d_a, pi(u_a), p(x_a|u_a)) equals that of
+    (d_a, u_a, p(x_a|u_a)) and p(pi(u)) = p(u), exactly, for pi the identity or
+    the reversal of the groups), then I_c'(reversed sigma) = I_c(sigma), so
+    F_c'(s) >= F_c(s) - |s| delta with delta = max_j |kappa_j - kappa_(n-1-j)|
+    (used when delta <= ``_MIRROR_KAPPA`` max_j |kappa_j|): only one coset of
+    each mirror pair needs solving. The solver runs the same pass inside its
+    single compiled call (:func:`mi_lib._blind_coset_driver.split`); this
+    wrapper gives it the form the tests and the Python helpers above take.
     """
-    roff = np.asarray(model.roff, dtype=np.int64)
-    if roff.size > _MAX_ROWS:
-        return None
-    rel = roff - roff.min()
-    g = math.gcd(*rel.tolist())
-    n = model.ne
-    if g <= 1:
-        return None
-    ncos = min(g, n)
-    if -(-n // g) > _MAX_M:
-        return None
-    d = rel // g
-    grp = np.asarray(model.rg, dtype=np.intp)
-    pa = np.asarray(model.rp, dtype=float)
-    gp = np.asarray(model.gp, dtype=float)
-    cond = pa / gp[grp]
-    # the offset of the coset of grid point j is (j + min roff) mod g, but coset membership
-    # only needs j mod g: points j and j + g share outputs, other pairs never do
-    karr = (np.asarray(d, dtype=np.int64), np.asarray(grp, dtype=np.int64), cond, pa, gp)
-    rows = _Rows(d=d, cond=cond, pa=pa, grp=grp, gp=gp, dmax=int(d.max()), k=karr)
-    from ._blind_coset_zero import layout  # numba: loaded on first use only
+    from ._blind_coset_zero import structure  # numba: loaded on first use only
 
-    idx, real, kap, sig0, delta, kmax, kmin = layout(np.ascontiguousarray(model.kappa, dtype=float), g, ncos)
-    mir = _mirror(rows, n, g, ncos, delta, kmax)
-    cs = np.arange(ncos)
-    batch = _Batch(idx=idx, real=real, kappa=kap, sigma=sig0, dsig=np.zeros_like(sig0), s=np.zeros(ncos), mir=mir,
-                   mdelta=delta if mir is not None else 0.0, reps=cs if mir is None else cs[cs <= mir], kmin=kmin)
+    ok, k, dmax, idx, real, kap, sig0, mir, sym, mdelta, reps, kmin = structure(
+        np.asarray(model.roff, dtype=np.int64), np.asarray(model.rg, dtype=np.int64), np.asarray(model.rp, dtype=float),
+        np.asarray(model.gp, dtype=float), np.ascontiguousarray(model.kappa, dtype=float), _MAX_ROWS, _MAX_M,
+        _MIRROR_KAPPA)
+    if not ok:
+        return None
+    d, grp, cond, pa, gp = k
+    rows = _Rows(d=d, cond=cond, pa=pa, grp=grp, gp=gp, dmax=int(dmax), k=k)
+    batch = _Batch(idx=idx, real=real, kappa=kap, sigma=sig0, dsig=np.zeros_like(sig0), s=np.zeros(idx.shape[0]),
+                   mir=mir if sym else None, mdelta=float(mdelta), reps=reps, kmin=kmin)
     return rows, batch
 
 

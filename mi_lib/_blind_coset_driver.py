@@ -18,11 +18,11 @@ round 8):
    ends of the bracket, or the pair that the local models of the solved cosets
    point to (:func:`~mi_lib._blind_coset_budget_kernels.model_pair`).
 
-Everything after the layout runs in one compiled call (:func:`solve`: the
-slope-0 stage, then :func:`search`): the rounds used to be a Python loop
-around seven compiled calls each, and on small grids the calls' fixed cost
-(several µs each, more when another program has just run) was most of the
-time. Batches and letter rows as in :mod:`mi_lib._blind_coset_kernels`.
+Everything runs in one compiled call (:func:`split`: the layout, then
+:func:`solve`: the slope-0 stage and :func:`search`, then the law on the grid
+and its value): the rounds used to be a Python loop around seven compiled
+calls each, and on small grids the calls' fixed cost (several µs each, more
+when another program has just run) was most of the time. Batches and letter rows as in :mod:`mi_lib._blind_coset_kernels`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ import numpy as np
 from . import _blind_coset_active as act
 from . import _blind_coset_budget_kernels as bk
 from ._blind_coset_budget import _SCREEN_STEPS
-from ._blind_coset_zero import zero_slope
+from ._blind_coset_core import _MAX_M, _MAX_ROWS, _MIRROR_KAPPA
+from ._blind_coset_zero import structure, zero_slope
+from ._blind_grid_kernels import law_mi
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")  # x / 0 gives inf or NaN, as in numpy
 
@@ -310,3 +312,27 @@ def embed(idx, real, A, pi, n):
             if real[c, k]:
                 out[idx[c, k]] += pi[j, k]
     return out
+
+
+@_jit
+def split(roff, rg, rp, gp, kappa, ny, budget, B, tol):
+    """The whole coset split of a lattice model in one call: (status, law, I, lower bound, s, steps).
+
+    The layout and mirror symmetry (:func:`~mi_lib._blind_coset_zero.structure`),
+    :func:`solve`, the law placed on the grid (:func:`embed`) and its value
+    I(U; X + E) recomputed on the whole grid from the letters
+    (:func:`~mi_lib._blind_grid_kernels.law_mi`, independent of the coset
+    values the search used). Status ``FAIL`` when the split does not apply or
+    does not settle.
+    """
+    ok, R, _dmax, idx, real, kap, sigma, mir, _sym, mdelta, reps, kmin = structure(
+        roff, rg, rp, gp, kappa, _MAX_ROWS, _MAX_M, _MIRROR_KAPPA)
+    n = kappa.size
+    if not ok:
+        return FAIL, np.zeros(n), 0.0, 0.0, 0.0, 0
+    dsig, s0 = np.zeros_like(sigma), np.zeros(idx.shape[0])
+    st, A, pi, lb, s, steps = solve(R, idx, real, kap, sigma, dsig, s0, mir, reps, kmin, mdelta, budget, B, tol)
+    if st == FAIL:
+        return FAIL, np.zeros(n), 0.0, 0.0, 0.0, steps
+    law = embed(idx, real, A, pi, n)
+    return OK, law, law_mi(roff, rg, rp, gp, law, ny), lb, s, steps

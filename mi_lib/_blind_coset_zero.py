@@ -9,6 +9,8 @@ on first use, so that ``import mi_lib`` does not load numba. Plain loops,
   of the grid, their uniform laws, costs and smallest costs, and the
   asymmetry :math:`\max_j |\kappa_j - \kappa_{n-1-j}|` that decides the
   mirror symmetry.
+* :func:`structure`: the letters in coset units, the layout and the mirror
+  symmetry (:func:`_symmetric`) of a lattice model, in one pass.
 * :func:`zero_slope`: every coset at slope 0, where the costs do not enter and
   cosets of one length are the same problem: one Newton solve per length, its
   one-step bound, and :math:`d\sigma/ds` of every coset from the same
@@ -139,3 +141,77 @@ def layout(kappa, g, ncos):
         delta = max(delta, abs(kappa[j] - kappa[n - 1 - j]))
         kmax = max(kmax, abs(kappa[j]))
     return idx, real, kap, sig, delta, kmax, kmin
+
+
+@_jit
+def _symmetric(d, grp, cond, gp, dmax, rev):
+    """Whether the letters are symmetric under the reflection, with the groups kept (rev False) or reversed.
+
+    The multiset of (dmax - d_a, pi(u_a), p(x_a|u_a)) must equal that of
+    (d_a, u_a, p(x_a|u_a)) and p(pi(u)) = p(u), exactly. The pairs (d_a, u_a)
+    are distinct (one row per letter of a group), so the reflection is
+    injective on them and it suffices that every reflected letter is a letter.
+    """
+    G, R = gp.size, d.size
+    for u in range(G):
+        if gp[G - 1 - u if rev else u] != gp[u]:
+            return False
+    for a in range(R):
+        fd, fg = dmax - d[a], (G - 1 - grp[a]) if rev else grp[a]
+        found = False
+        for b in range(R):
+            if d[b] == fd and grp[b] == fg and cond[b] == cond[a]:
+                found = True
+                break
+        if not found:
+            return False
+    return True
+
+
+@_jit
+def structure(roff, rg, rp, gp, kappa, max_rows, max_m, mirror_kappa):
+    """The coset layout of a lattice model (:func:`mi_lib._blind_coset_core._structure`).
+
+    Returns (ok, (d, grp, cond, pa, gp), dmax, idx, real, kap, sigma, mir,
+    has_mirror, mdelta, reps, kmin): ``ok`` false when the split does not apply
+    (more than ``max_rows`` letters, letter offsets without a common divisor
+    g > 1, or a coset longer than ``max_m``); the letters in coset units; the
+    padded batch of :func:`layout`; the mirror coset of each coset
+    ((n - 1 - c) mod g when the letters are symmetric (:func:`_symmetric`) and
+    the costs symmetric to ``mirror_kappa`` of the largest, else c itself, with
+    ``mdelta`` = max_j |kappa_j - kappa_(n-1-j)| or 0); the solved cosets
+    (c <= mir[c]) and each coset's smallest cost.
+    """
+    R, n = roff.size, kappa.size
+    rmin = roff.min()
+    g = 0
+    for r in range(R):
+        a, b = g, roff[r] - rmin
+        while b:
+            a, b = b, a % b
+        g = a
+    d, cond = np.empty(R, np.int64), np.empty(R)
+    if not (R <= max_rows and g > 1 and (n + g - 1) // g <= max_m):
+        z2, zi = np.empty((0, 0)), np.empty(0, np.int64)
+        return (False, (d, rg, cond, rp, gp), 0, np.empty((0, 0), np.int64), np.empty((0, 0), np.bool_), z2, z2, zi,
+                False, 0.0, zi, np.empty(0))
+    ncos = min(g, n)
+    for r in range(R):
+        d[r] = (roff[r] - rmin) // g
+        cond[r] = rp[r] / gp[rg[r]]
+    dmax = d.max()
+    idx, real, kap, sig, delta, kmax, kmin = layout(kappa, g, ncos)
+    sym = ncos == g and delta <= mirror_kappa * kmax
+    sym = sym and (_symmetric(d, rg, cond, gp, dmax, False) or _symmetric(d, rg, cond, gp, dmax, True))
+    mir = np.empty(ncos, np.int64)
+    nrep = 0
+    for c in range(ncos):
+        mir[c] = (n - 1 - c) % g if sym else c
+        nrep += 1 if c <= mir[c] else 0
+    reps = np.empty(nrep, np.int64)
+    i = 0
+    for c in range(ncos):
+        if c <= mir[c]:
+            reps[i] = c
+            i += 1
+    return (True, (d, rg, cond, rp, gp), dmax, idx, real, kap, sig, mir, sym, delta if sym else 0.0, reps, kmin)

@@ -24,34 +24,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._blind_coset_core import _Batch, _structure
-
-
-def _reps(full: _Batch) -> np.ndarray:
-    """The cosets that are solved: all, or with the mirror symmetry the first of each mirror pair.
-
-    The other coset c' of a pair has F_c'(s) >= F_c(s) - |s| delta
-    (:func:`~mi_lib._blind_coset_core._mirror`): the certificate takes
-    |s| delta off the bound and the active set never contains it.
-    """
-    if full.reps is not None:  # laid out by _structure
-        return full.reps
-    c = np.arange(full.idx.shape[0])
-    return c if full.mir is None else c[c <= full.mir]
-
-
 def coset_blind_solve(model, B: float, tol: float, budget: bool):
-    """Blind problem by the coset split; returns ``(pi, lower_bound, slope, steps)`` or None.
+    """Blind problem by the coset split; returns ``(pi, mi, lower_bound, slope, steps)`` or None.
 
     ``model`` is the lattice layout of :mod:`mi_lib._blind_lattice` (sorted grid,
     costs ``kappa``, letters at offsets ``roff`` with masses ``rp`` in groups
     ``rg``); ``budget=False`` solves the problem without budget (slope 0). The
-    law ``pi`` meets the budget and the bound is certified; the caller
-    recomputes the information of ``pi`` and checks the gap. ``None`` when the
-    split does not apply or does not settle.
+    law ``pi`` meets the budget and the bound is certified; ``mi`` is the
+    information of ``pi`` recomputed on the whole grid, from which the caller
+    checks the gap. ``None`` when the split does not apply or does not settle.
 
-    Steps (``notes/discrete_solvers.md``; after the layout, :func:`~mi_lib._blind_coset_core._structure`,
-    all in one compiled call, :func:`mi_lib._blind_coset_driver.solve`): the
+    Steps (``notes/discrete_solvers.md``; all in one compiled call,
+    :func:`mi_lib._blind_coset_driver.split`): the layout of the cosets, the
     slope-0 problem, one solve per coset length; then an active set of one or
     two cosets solved with the budget as an equality, which also gives the multiplier s;
     screening of all other cosets at s; a coset that beats the active value
@@ -59,16 +43,12 @@ def coset_blind_solve(model, B: float, tol: float, budget: bool):
     local models of the converged cosets point to), and the loop repeats until
     no coset does. The certificate is min_c L_c(s) - sB.
     """
-    from ._blind_coset_driver import FAIL, embed, solve  # numba: loaded on first use only
+    from ._blind_coset_driver import FAIL, split  # numba: loaded on first use only
 
-    st = _structure(model)
-    if st is None:
+    st, pi, mi, lb, s, steps = split(np.asarray(model.roff, dtype=np.int64), np.asarray(model.rg, dtype=np.int64),
+                                     np.asarray(model.rp, dtype=float), np.asarray(model.gp, dtype=float),
+                                     np.ascontiguousarray(model.kappa, dtype=float), int(model.ny), bool(budget),
+                                     float(B), float(tol))
+    if st == FAIL:
         return None
-    rows, full = st
-    mir = full.mir if full.mir is not None else np.arange(full.idx.shape[0])  # c <= mir[c]: solved
-    code, A, pi, lb, s, steps = solve(rows.k, full.idx, full.real, full.kappa, full.sigma, full.dsig, full.s,
-                                      np.asarray(mir, dtype=np.int64), _reps(full), full.kmin, float(full.mdelta),
-                                      bool(budget), float(B), float(tol))
-    if code == FAIL:
-        return None
-    return embed(full.idx, full.real, A, pi, model.ne), float(lb), float(s), int(steps)
+    return pi, max(float(mi), 0.0), float(lb), float(s), int(steps)

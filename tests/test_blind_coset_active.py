@@ -102,8 +102,9 @@ def test_split_certifies_small_s2_budgets_against_the_interior_point_method(n, b
     m, B = _model(n, budget)
     fast = bc.coset_blind_solve(m, B, TOL, True)
     assert fast is not None
-    pi, lb, _s, steps = fast
+    pi, mi_split, lb, _s, steps = fast
     mi = dd._model_mi(m, pi)
+    assert mi_split == mi  # the split's own recomputation on the whole grid
     assert mi - lb <= TOL and pi.min() >= 0.0 and float(pi @ m.kappa) <= B * (1.0 + 1e-13)
     assert steps <= 150  # 15-45 on this machine
     pi_i, mi_i, lb_i, _, _ = _blind_ipm(m, B, TOL, budget=True)
@@ -153,8 +154,9 @@ def test_split_bound_on_asymmetric_short_grids_is_below_the_interior_point_value
     assert mi_i - lb_i <= TOL
     fast = bc.coset_blind_solve(m, lay.budget, TOL, True)
     if fast is not None:
-        pi, lb, _s, _steps = fast
+        pi, mi_split, lb, _s, _steps = fast
         mi = dd._model_mi(m, pi)
+        assert mi_split == mi
         assert lb <= mi_i + 1e-12 and lb_i <= mi + 1e-12
         assert float(pi @ m.kappa) <= lay.budget * (1.0 + 1e-13)
         if mi - lb <= TOL:

@@ -24,6 +24,10 @@ MODELS = [  # (p_ux, letter offsets in grid steps, grid points)
 
 
 def _layout(which):
+    return core._structure(_model_of(which))
+
+
+def _model_of(which):
     p_ux, offs, n = MODELS[which]
     p = np.asarray(p_ux, float)
     roff, rp, rg = [], [], []
@@ -34,9 +38,8 @@ def _layout(which):
             rg.append(u)
     e = np.linspace(-1.0, 1.0, n)
     gp = p.sum(axis=1)
-    m = bl._Blind(ne=n, ny=n + max(offs), kappa=e * e, gp=gp,
-                  roff=np.array(roff, dtype=np.int64), rp=np.array(rp), rg=np.array(rg, dtype=np.intp))
-    return core._structure(m)
+    return bl._Blind(ne=n, ny=n + max(offs), kappa=e * e, gp=gp,
+                     roff=np.array(roff, dtype=np.int64), rp=np.array(rp), rg=np.array(rg, dtype=np.intp))
 
 
 def _laws(full, rng, zero=False):
@@ -296,10 +299,14 @@ def test_mirror_needs_symmetric_letters_and_costs():
     rows, full = _layout(1)  # p(u) = 0.3, 0.7
     assert full.mir is None
     rows, full = _layout(0)
+    m = _model_of(0)
     for kappa, mirrored in ((np.linspace(-1.0, 1.0, 161) ** 2, True), (np.linspace(0.0, 1.0, 161), False)):
         out = zero.layout(kappa, 40, 40)
         assert out[4] == np.abs(kappa - kappa[::-1]).max() and out[5] == np.abs(kappa).max()
-        assert (core._mirror(rows, 161, 40, 40, out[4], out[5]) is not None) == mirrored
+        st = zero.structure(m.roff, m.rg, m.rp, m.gp, kappa, 64, 64, 1e-12)
+        assert st[0] and st[8] == mirrored
+        assert st[9] == (out[4] if mirrored else 0.0)
+        np.testing.assert_array_equal(st[7], (160 - np.arange(40)) % 40 if mirrored else np.arange(40))
 
 
 def _np_layout(kappa, g, ncos):

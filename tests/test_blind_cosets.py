@@ -91,10 +91,11 @@ def test_coset_split_agrees_with_barrier(p_ux, x_values, e_values, budget, monke
     binds = float(m.kappa.max()) > budget
     fast = bc.coset_blind_solve(m, budget, TOL, binds)
     assert fast is not None, "the split applies to these fine grids"
-    pi_f, lb_f, s_f, _ = fast
+    pi_f, mi_split, lb_f, s_f, _ = fast
     assert abs(pi_f.sum() - 1.0) < 1e-12 and pi_f.min() >= 0.0
     assert pi_f @ m.kappa <= budget + 1e-13 * max(budget, 1.0)
     mi_f = dd._model_mi(m, pi_f)
+    assert mi_split == mi_f
     pi_b, mi_b, lb_b, _, _ = dd._blind_barrier(m, budget, TOL, budget=binds)
     assert pi_b @ m.kappa <= budget + 1e-12 * max(budget, 1.0)
     # each method's certificate is valid against the other's attained value
@@ -212,8 +213,9 @@ def test_s2_split_certifies_a_boundary_optimum_in_few_steps(monkeypatch):
     assert res.converged
     out = bc.coset_blind_solve(m, B, TOL, True)
     assert out is not None
-    pi, lb, _s, steps = out
+    pi, mi_split, lb, _s, steps = out
     mi = dd._model_mi(m, pi)
+    assert mi_split == mi
     assert mi - lb <= TOL and float(pi @ m.kappa) <= B * (1.0 + 1e-13)
     assert abs(mi - res.mi) <= TOL and lb <= res.mi + 1e-13
     assert steps <= 60
