@@ -92,8 +92,8 @@ def targets(speed: dict) -> str:
     missed = [f"`{k}` {_x(f['median_ratio'])} ({_x(f['worst_ratio'])})" for k, f in named.items() if k not in met]
     text = (f"Against issue 10's targets (at least {TARGET_WORST:g}× Clarabel on the worst problem of every family "
             f"and {TARGET_MEDIAN:g}× at the median, never slower on the random suite): "
-            f"{len(met)} of {len(named)} families meet both ({', '.join(f'`{k}`' for k in met) or 'none'}); "
-            f"short are {', '.join(missed)} (median, worst).")
+            f"{len(met)} of {len(named)} families meet both ({', '.join(f'`{k}`' for k in met) or 'none'})"
+            + (f"; short are {', '.join(missed)} (median, worst)." if missed else "."))
     if "random" in fams:
         slow = fams["random"]["slower"]
         text += f" On the random suite mi_lib is slower than Clarabel on {len(slow)} of {fams['random']['n']} problems."

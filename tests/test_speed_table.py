@@ -64,3 +64,13 @@ def test_bench_extra_is_pinned():
         req = Requirement(spec)
         assert req.name.lower() in pins, f"{req.name} of the bench extra is pinned nowhere"
         assert req.specifier.contains(pins[req.name.lower()]), f"{req.name}=={pins[req.name.lower()]} not in {spec}"
+
+
+def test_targets_paragraph_names_the_short_families_only_when_there_are_some():
+    st = _speed_table()
+    fam = {"worst_ratio": 12.0, "median_ratio": 31.0, "median_ratio_solve_only": 5.0}
+    short = {"worst_ratio": 12.0, "median_ratio": 29.0, "median_ratio_solve_only": 4.0}
+    met = st.targets({"families": {"a": fam, "b": dict(fam)}})
+    assert "2 of 2 families meet both (`a`, `b`)." in met and "short are" not in met
+    one = st.targets({"families": {"a": fam, "b": short}})
+    assert "1 of 2 families meet both (`a`); short are `b` 29× (12×) (median, worst)." in one
