@@ -221,7 +221,7 @@ def _gather(src, rows, dst):
 
 
 @_jit
-def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps, fconv, early):
+def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps, fconv):
     """The screening loop of :func:`certify` from the laws ``sig`` (updated in place).
 
     Each pass takes the live cosets in turn: the one-step bound L_c(t) at the
@@ -232,9 +232,7 @@ def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps, fconv, early)
     the smallest converged value. Returns (status, Lmin, best, K_best, cut,
     steps): ``best`` the index of the coset with the smallest converged
     value below thr - margin (else -1); status 3 when a coset is still live
-    after ``maxsteps`` passes. With ``early`` the loop stops after the first
-    pass that finds such a coset (then Lmin is NaN: no bound; ``best`` is the
-    best of those converged so far). ``fconv[c]`` receives the value F_c(t) of
+    after ``maxsteps`` passes. ``fconv[c]`` receives the value F_c(t) of
     every coset that converged (left as it was for the others).
     """
     C, m = sig.shape
@@ -290,8 +288,6 @@ def screen_loop(R, real, kap, sig, dsig, t, thr, margin, maxsteps, fconv, early)
                 for k in range(m):
                     Kbest += sig[kbest, k] * kap[kbest, k]
             cut = min(cut, fmin)
-            if early and best >= 0:  # no certificate needed this round: the coset that beats thr is known
-                return ck.OK, math.nan, best, Kbest, cut, steps
         nl = nrest
     # still live at the start of pass maxsteps + 1 (even if the last pass emptied the set, as before)
     return ck.NONFINITE, Lmin, best, Kbest, cut, steps
@@ -390,7 +386,7 @@ def _start(R, idx, real, kap, sig, t, ref_idx, ref_lsig):
 
 
 @_jit
-def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, ref_lsig, maxsteps, fconv, early):
+def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, ref_lsig, maxsteps, fconv):
     """The screening of the cosets ``others`` of the full batch at slope t (see :func:`screen_loop`).
 
     Starts from the prediction of each coset's stored law, or the active law
@@ -415,7 +411,7 @@ def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, 
     if ref_lsig.size >= START_MIN:  # an active law on fewer points has no shape to interpolate
         _start(R, ix, rl, kp, sig, t, ref_idx, ref_lsig)
     fc = np.full(n, math.nan)
-    st, Lmin, best, Kbest, cut, steps = screen_loop(R, rl, kp, sig, ds, t, thr, margin, maxsteps, fc, early)
+    st, Lmin, best, Kbest, cut, steps = screen_loop(R, rl, kp, sig, ds, t, thr, margin, maxsteps, fc)
     for i in range(n):
         fconv[others[i]] = fc[i]
     if st == ck.OK:
@@ -429,7 +425,7 @@ def screen(R, idx, real, kap, sigma, dsig, s0, others, t, thr, margin, ref_idx, 
 
 
 @_jit
-def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t, thr, margin, maxsteps, fconv, early):
+def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t, thr, margin, maxsteps, fconv):
     """Store the active laws and screen the other cosets (:func:`mi_lib._blind_coset_driver._certify`).
 
     Writes the active laws pi_c / w_c (d sigma / d s = 0, slope t) into the
@@ -476,7 +472,7 @@ def certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref_lsig, t
             ref_idx[i] = float(idx[A[jref], k])
             i += 1
     st, Lmin, best, Kbest, cut, steps = screen(R, idx, real, kap, sigma, dsig, s0, others[:n], t, thr, margin, ref_idx,
-                                               ref_lsig, maxsteps, fconv, early)
+                                               ref_lsig, maxsteps, fconv)
     return st, Lact, min(Lmin, cut), best, Kbest, steps
 
 

@@ -107,7 +107,8 @@ def _pair(R, real, kap, sigma, dsig, s0, A, lo, hi, B, pi):
     from the latest slope of the two laws. Returns (code, t, lam, steps):
     code 0 with the weighted laws in ``pi``; 1 or 2 when the costs at the
     crossing do not straddle B, or one of them equals B (the optimum is then
-    coset A[0] or A[1] alone); 3 when a solve fails.
+    coset A[0] or A[1] alone); 3 when a solve fails (the search then tries
+    A[0], the costlier coset, alone, once, instead of giving up).
     """
     t = max(s0[A[0]], s0[A[1]])
     st, t, F0, F1, K0, K1, steps = bk.pair_full(R, real, kap, sigma, dsig, s0, A, lo, hi, t, 60)
@@ -127,13 +128,12 @@ def _pair(R, real, kap, sigma, dsig, s0, A, lo, hi, B, pi):
 
 
 @_jit
-def _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A, pi, s, lam, margin, F, early):
+def _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A, pi, s, lam, margin, F):
     """Store the active laws at slope s, screen the other cosets (:func:`~mi_lib._blind_coset_budget_kernels.certify`).
 
     Returns (ok, Lmin, best, K_best, steps): Lmin the certificate's minimum
     less |s| delta for the mirrors, ``best`` the coset that beats ``lam`` (-1
-    when none does); with ``early`` the screening stops at the first pass that
-    finds one (Lmin is then NaN, not a bound); ``F[c]`` receives F_c(s) of the cosets that converged
+    when none does); ``F[c]`` receives F_c(s) of the cosets that converged
     (NaN for the others).
     """
     na, m = pi.shape
@@ -162,11 +162,9 @@ def _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A, pi, s, lam, mar
             ref[i] = np.log(law[k])
             i += 1
     st, La, Lo, best, Kb, steps = bk.certify(R, idx, real, kap, sigma, dsig, s0, mir, A, pi, w, jref, ref, s, lam,
-                                             margin, _SCREEN_STEPS, F, early)
+                                             margin, _SCREEN_STEPS, F)
     if st != 0:
         return False, 0.0, -1, 0.0, steps
-    if early and best >= 0:  # the screening may have stopped early: no bound
-        return True, math.nan, best, Kb, steps
     return True, min(La, Lo) - abs(s) * mdelta, best, Kb, steps
 
 
@@ -208,10 +206,8 @@ def search(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, first, c0, B, tol):
                 continue
         else:
             code, s, lam, stp = _pair(R, real, kap, sigma, dsig, s0, A2, lo, hi, B, pi2)
-            if code == 3:
-                return FAIL, A2, pi2, 0.0, 0.0, steps
-            if code != 0:  # that coset of the pair alone, once
-                c = A2[code - 1]
+            if code != 0:  # that coset of the pair alone, once; the costlier one when the crossing search failed
+                c = A2[code - 1] if code < 3 else A2[0]
                 if seen[c] or not _alone(real, kap, sigma, c, B, pi1):
                     return FAIL, A2, pi2, 0.0, 0.0, steps
                 seen[c] = True
@@ -219,13 +215,11 @@ def search(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, first, c0, B, tol):
                 continue
         # 2. the screening at s
         if na == 1:
-            # one active coset: only which coset beats it matters unless none does (the pass that finds
-            # one ends the screening; the models then see the same converged values on S2)
             ok, Lmin, best, Kb, stp2 = _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A1, pi1, s, lam,
-                                                margin, F, True)
+                                                margin, F)
         else:
             ok, Lmin, best, Kb, stp2 = _certify(R, idx, real, kap, sigma, dsig, s0, mir, mdelta, A2, pi2, s, lam,
-                                                margin, F, False)
+                                                margin, F)
         if not ok:
             return FAIL, A1, pi1, 0.0, 0.0, steps
         steps += stp + stp2

@@ -242,3 +242,18 @@ def test_hessian_matches_the_gradient_differences(seed, which):
         grads.append(core._gradient(rows, lV2, lq2, full.real)[c])
     fd = (grads[0] - grads[1]) / (2 * h)
     assert np.allclose(fd[full.real[c]], H[c, full.real[c], j], rtol=1e-5, atol=1e-6 * np.abs(H[c]).max())
+
+
+@pytest.mark.parametrize("budget", [0.24, 0.28, 0.44, 0.48])
+def test_split_certifies_the_4pam_grid_of_notebook_09(budget, monkeypatch):
+    """4-PAM on a grid of 181 points (20 cosets of 9-10 points): the split certifies every budget and its law
+    stays on the (d/2) Z lattice, as notebook 09 states; a screening that stopped at the first better coset
+    instead of the best one sent these budgets to the interior-point method (found after round 8's merge)."""
+    hp = 1.0 / (10.0 * np.sqrt(5.0))
+    x4, e4 = np.array([-30.0, -10.0, 10.0, 30.0]) * hp, np.arange(-90, 91) * hp
+    m, B, res = _model(np.diag(np.full(4, 0.25)), x4, e4, budget, monkeypatch)
+    out = bc.coset_blind_solve(m, B, TOL, True)
+    assert out is not None
+    pi, mi, lb, _s, _steps = out
+    assert mi - lb <= TOL and abs(mi - res.mi) <= TOL
+    assert pi[np.round(e4 / hp).astype(int) % 10 != 0].sum() == 0.0
