@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-_SCREEN_STEPS = 25  # Newton converges in a few steps from the prediction; a coset still moving after
-# this many is heading for the boundary of its simplex, where the split does not apply
+_SCREEN_STEPS = 25  # Newton converges in a few steps from the prediction; a screening with a coset still
+# moving after this many passes fails, and the interior-point method takes over
 
 
 def _tilt(sig: np.ndarray, kap: np.ndarray, real: np.ndarray, B: float) -> np.ndarray | None:

@@ -1,7 +1,9 @@
 r"""Compiled kernels of the blind coset split (private module; imports numba).
 
-Imported by the functions of :mod:`mi_lib._blind_coset_core` on their first
-call, so that ``import mi_lib`` does not load numba. Every function is
+Imported by the other coset kernels (the compiled split,
+:mod:`mi_lib._blind_coset_driver`) and by the functions of
+:mod:`mi_lib._blind_coset_core` on their first call, so that ``import
+mi_lib`` does not load numba. Every function is
 ``numba.njit(cache=True)`` (compiled once, then loaded from numba's cache),
 written as plain loops: numba's slice assignment and array expressions cost
 seconds of compilation. The cosets have a few points each, so the numpy

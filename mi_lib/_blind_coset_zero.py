@@ -1,7 +1,8 @@
 r"""Compiled kernels of the coset split's set-up and slope-0 stage (private module; imports numba).
 
-Imported by :mod:`mi_lib._blind_coset_core` and :mod:`mi_lib._blind_cosets`
-on first use, so that ``import mi_lib`` does not load numba. Plain loops,
+Imported by the compiled split (:mod:`mi_lib._blind_coset_driver`) and by
+:func:`mi_lib._blind_coset_core._structure` on first use, so that ``import
+mi_lib`` does not load numba. Plain loops,
 ``numba.njit(cache=True)``; batches and letter rows as in
 :mod:`mi_lib._blind_coset_kernels`, whose Newton step and bound they call.
 
