@@ -135,7 +135,6 @@ class _Scan(NamedTuple):
     dup_e: bool
     xlo: float  # min x
     xhi: float  # max x
-    xabs: float  # max |x|
     emin: float  # min |e|
     lat: tuple  # mi_lib._blind_grid_kernels.lattice of (x, es); zeros for a grid of one point
     rows: tuple  # mi_lib._blind_grid_kernels.rows at offset 0 (offsets valid for grids of 2 or more points)
@@ -226,7 +225,7 @@ def _unit_layout(x: np.ndarray, e: np.ndarray, B: float, sc: _Scan) -> _Layout:
     es, emin = sc.es, sc.emin
     e0 = float(es[0])
     ixr, h = _lattice_indices(x, es, sc.xlo, sc.xhi, sc.lat)
-    k = _unit_of(abs(e0), abs(float(es[-1])), sc.xabs, h)
+    k = _unit_of(abs(e0), abs(float(es[-1])), max(abs(sc.xlo), abs(sc.xhi)), h)
     kmin, Bn = _reduced_budget(B, emin, k)
     en = np.ldexp(es, -k)  # exact barring underflow (the caller runs with under/overflow reports off)
     en_min = _ldexp(emin, -k)

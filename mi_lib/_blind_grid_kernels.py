@@ -155,9 +155,9 @@ def spread(p, pu, ixr, pi_sub, start, order, ny):
 def scan(p, pu, x, e):
     """The set-up of :func:`mi_lib.discrete.blind_attack` in one pass over its finite inputs.
 
-    Returns ``(order, es, dup_x, dup_e, xmin, xmax, xabs, emin, lat, rws)``:
+    Returns ``(order, es, dup_x, dup_e, xmin, xmax, emin, lat, rws)``:
     the stable argsort of ``e`` and the sorted grid, whether x or e repeat a
-    value, min x, max x, max |x|, min |e|, :func:`lattice` of (x, es) (zeros
+    value, min x, max x (max |x| is at one of them), min |e|, :func:`lattice` of (x, es) (zeros
     for a grid of one point, which the caller lays out itself) and
     :func:`rows` at offset 0.
     """
@@ -175,9 +175,7 @@ def scan(p, pu, x, e):
     for i in range(xs.size - 1):
         if xs[i + 1] == xs[i]:
             dup_x = True
-    xabs, emin = 0.0, np.inf
-    for i in range(x.size):
-        xabs = max(xabs, abs(x[i]))
+    emin = np.inf
     for i in range(n):
         emin = min(emin, abs(es[i]))
     if n >= 2:
@@ -185,7 +183,7 @@ def scan(p, pu, x, e):
     else:
         lat = (0.0, 0.0, 0.0, 0.0, True, 0.0, 0, 0.0, 0.0, np.zeros(x.size, dtype=np.int64))
     rws = rows(p, pu, lat[9], 0)
-    return order, es, dup_x, dup_e, xs[0], xs[xs.size - 1], xabs, emin, lat, rws
+    return order, es, dup_x, dup_e, xs[0], xs[xs.size - 1], emin, lat, rws
 
 
 @_jit

@@ -35,12 +35,12 @@ def test_grid_unit_brings_the_largest_value_into_one_two(e, x, h):
 
     ea, xa = np.array(e), np.array(x)
     p = np.full((1, xa.size), 1.0 / xa.size)
-    order, es, dup_x, dup_e, xlo, xhi, xabs, emin, _lat, _rows = scan(p, p.sum(axis=1), xa, ea)
+    order, es, dup_x, dup_e, xlo, xhi, emin, _lat, _rows = scan(p, p.sum(axis=1), xa, ea)
     np.testing.assert_array_equal(order, np.argsort(ea, kind="stable"))
     np.testing.assert_array_equal(es, np.sort(ea))
-    assert (xlo, xhi, xabs, emin) == (xa.min(), xa.max(), np.abs(xa).max(), np.abs(ea).min())
+    assert (xlo, xhi, emin) == (xa.min(), xa.max(), np.abs(ea).min())
     assert dup_x == (np.unique(xa).size < xa.size) and not dup_e
-    k = bl._unit_of(abs(float(es[0])), abs(float(es[-1])), xabs, h)
+    k = bl._unit_of(abs(float(es[0])), abs(float(es[-1])), max(abs(xlo), abs(xhi)), h)
     vmax = float(np.max(np.abs(np.concatenate([es, xa, [h]]))))
     assert 1.0 <= vmax * 2.0 ** -k < 2.0
     assert k == sc.pow2_exponent(vmax)
